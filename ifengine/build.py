@@ -1,0 +1,292 @@
+"""Parse tree -> typed model. Builds what the tree says and reports nothing: the checker judges."""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from lark import Token, Tree
+
+from .model import (
+    Binary, Body, BodyItem, Branch, Choice, ChoiceKind, Condition, Conditional, Effect, Expr, Extend,
+    FlagDecl, FlagRef, HeaderField, Include, InlineIf, Interp, Literal, Paragraph, RandomCall, Scene,
+    SceneCall, SceneKind, ScriptFile, Text, TextPart, Type, Unary, Value,
+)
+from .source import SourceFile, Span
+
+_ESCAPE = re.compile(r"\\(.)")
+_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+ASSIGN = {"=": "set", "+=": "add", "-=": "sub"}
+
+
+def unescape(s: str) -> str:
+    return _ESCAPE.sub(r"\1", s)
+
+
+def unquote(token: Token) -> str:
+    """A STRING token's value: quotes removed, backslash escapes resolved."""
+    return _ESCAPE.sub(lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), str(token)[1:-1])
+
+
+def slug(label: Text) -> str:
+    """The stable part of a derived choice id: the label's literal words, lowercased and hyphenated."""
+    words = "".join(p for p in label if isinstance(p, str)).lower()
+    s = _SLUG_JUNK.sub("-", words).strip("-")
+    if len(s) > 48:
+        s = s[:48].rsplit("-", 1)[0]
+    return s or "choice"
+
+
+def _start(node: Tree | Token) -> int:
+    if isinstance(node, Token):
+        return node.start_pos or 0
+    return node.meta.start_pos if not node.meta.empty else 0
+
+
+def _end(node: Tree | Token) -> int:
+    if isinstance(node, Token):
+        return node.end_pos or 0
+    return node.meta.end_pos if not node.meta.empty else 0
+
+
+class Builder:
+    """Builds one file's model. Holds the source so it can restore spaces the lexer skipped."""
+
+    def __init__(self, src: SourceFile) -> None:
+        self.src = src
+
+    # ---- helpers ----------------------------------------------------------
+
+    def span(self, node: Tree | Token) -> Span:
+        return self.src.span(node if isinstance(node, Token) else node.meta)
+
+    # ---- expressions ------------------------------------------------------
+
+    def expr(self, node: Tree | Token) -> Expr:
+        sp = self.span(node)
+        if isinstance(node, Token):  # only inside malformed trees; keep total
+            return Literal(str(node), sp)
+        kind, kids = node.data, node.children
+        if kind == "int_":
+            return Literal(int(kids[0]), sp)
+        if kind == "str_":
+            return Literal(unquote(kids[0]), sp)
+        if kind == "true":
+            return Literal(True, sp)
+        if kind == "false":
+            return Literal(False, sp)
+        if kind == "flag_ref":
+            return FlagRef(str(kids[0]), sp)
+        if kind in ("visits", "seen"):
+            return SceneCall(str(kind), str(kids[0]), sp)
+        if kind in ("roll", "chance"):
+            return RandomCall(str(kind), self.expr(kids[0]), sp)
+        if kind == "not_":
+            return Unary("not", self.expr(kids[0]), sp)
+        if kind == "neg":
+            operand = self.expr(kids[1])
+            if isinstance(operand, Literal) and type(operand.value) is int:
+                return Literal(-operand.value, sp)
+            return Unary("-", operand, sp)
+        if kind in ("or_", "and_"):
+            return Binary(kind[:-1], self.expr(kids[0]), self.expr(kids[1]), sp)
+        if kind == "comparison":
+            return Binary(str(kids[1]), self.expr(kids[0]), self.expr(kids[2]), sp)
+        if kind in ("sum", "product"):  # left-associative chain: a op b op c
+            result = self.expr(kids[0])
+            for op, right in zip(kids[1::2], kids[2::2]):
+                result = Binary(str(op), result, self.expr(right), sp)
+            return result
+        raise ValueError(f"unknown expression node {kind}")  # a grammar change without a builder change
+
+    # ---- text -------------------------------------------------------------
+
+    def text(self, pieces: Iterable[Tree | Token], strip: bool = True) -> Text:
+        """Inline pieces -> Text, restoring the spaces the lexer ignored between them."""
+        parts: list[TextPart] = []
+        prev_end: int | None = None
+        for piece in pieces:
+            gap = ""
+            if prev_end is not None and _start(piece) > prev_end:
+                gap = self.src.text[prev_end:_start(piece)]
+            if isinstance(piece, Token):
+                parts.append(gap + unescape(str(piece)))
+            else:
+                if gap:
+                    parts.append(gap)
+                parts.append(self.inline(piece))
+            prev_end = _end(piece)
+        merged: list[TextPart] = []
+        for p in parts:  # join neighbouring strings
+            if isinstance(p, str) and merged and isinstance(merged[-1], str):
+                merged[-1] = merged[-1] + p
+            else:
+                merged.append(p)
+        if strip and merged:
+            if isinstance(merged[0], str):
+                merged[0] = merged[0].lstrip()
+            if isinstance(merged[-1], str):
+                merged[-1] = merged[-1].rstrip()
+            merged = [p for p in merged if p != ""]
+        return tuple(merged)
+
+    def inline(self, node: Tree) -> TextPart:
+        if node.data == "interp":
+            return Interp(self.expr(node.children[0]), self.span(node))
+        cond, then, otherwise = node.children  # inline_if
+        return InlineIf(
+            self.expr(cond),
+            self.text(then.children) if then is not None else (),
+            self.text(otherwise.children) if otherwise is not None else (),
+            self.span(node),
+        )
+
+    # ---- bodies -----------------------------------------------------------
+
+    def body(self, nodes: Iterable[Tree]) -> Body:
+        """Body items in order; consecutive prose lines with no blank line between them form one paragraph."""
+        items: list[BodyItem] = []
+        last_line: Tree | None = None  # the previous prose line, if the previous item was prose
+        for node in nodes:
+            if node.data == "prose_line":
+                text = self.text(node.children)
+                if last_line is not None and not _BLANK_LINE.search(
+                        self.src.text[_end(last_line.children[-1]):_start(node.children[0])]):
+                    prev = items[-1]
+                    assert isinstance(prev, Paragraph)
+                    joined = prev.text + ((" ",) if prev.text and text else ()) + text
+                    items[-1] = Paragraph(self._merge(joined), prev.span)
+                else:
+                    items.append(Paragraph(text, self.span(node)))
+                last_line = node
+                continue
+            last_line = None
+            if node.data in ("effect", "toggle"):
+                items.append(self.effect(node))
+            elif node.data == "cond_block":
+                items.append(self.conditional(node))
+        return tuple(items)
+
+    @staticmethod
+    def _merge(parts: Text) -> Text:
+        out: list[TextPart] = []
+        for p in parts:
+            if isinstance(p, str) and out and isinstance(out[-1], str):
+                out[-1] = out[-1] + p
+            else:
+                out.append(p)
+        return tuple(out)
+
+    def effect(self, node: Tree) -> Effect:
+        if node.data == "toggle":
+            return Effect("toggle", str(node.children[0]), None, self.span(node))
+        flag, op, value = node.children
+        return Effect(ASSIGN[str(op)], str(flag), self.expr(value), self.span(node))
+
+    def conditional(self, node: Tree) -> Conditional:
+        kids = node.children
+        branches = [Branch(self.expr(kids[1]), self.body(self._body_nodes(kids[2:])), self.span(kids[0]))]
+        for kid in kids:
+            if isinstance(kid, Tree) and kid.data == "elif_part":
+                branches.append(Branch(self.expr(kid.children[1]), self.body(self._body_nodes(kid.children[2:])),
+                                       self.span(kid.children[0])))
+            elif isinstance(kid, Tree) and kid.data == "else_part":
+                branches.append(Branch(None, self.body(self._body_nodes(kid.children[1:])), self.span(kid.children[0])))
+        return Conditional(tuple(branches), self.span(node))
+
+    @staticmethod
+    def _body_nodes(nodes: Iterable[object]) -> list[Tree]:
+        return [n for n in nodes if isinstance(n, Tree) and n.data in ("prose_line", "effect", "toggle", "cond_block")]
+
+    # ---- choices and scenes -----------------------------------------------
+
+    def choice(self, node: Tree, scene_id: str) -> Choice:
+        mark, choice_id, canon, body, target, *clauses = node.children
+        if isinstance(body, Tree):  # label
+            kind, label = ChoiceKind.LABELLED, self.text(body.children)
+        else:
+            kind = ChoiceKind.CONTINUE if body.type == "CONTINUE" else ChoiceKind.FALLBACK
+            label = ("Continue",) if kind is ChoiceKind.CONTINUE else ()
+        if choice_id is not None:
+            local, explicit = str(choice_id.children[0]), True
+        else:
+            local, explicit = (slug(label) if kind is ChoiceKind.LABELLED else kind.value), False
+        conditions = tuple(
+            Condition(self.expr(c.children[0]), unquote(c.children[1]) if c.children[1] is not None else None,
+                      self.span(c))
+            for c in clauses if c.data == "condition"
+        )
+        effects = tuple(self.effect(c) for c in clauses if c.data in ("effect", "toggle"))
+        return Choice(
+            id=f"{scene_id}.{local}", local_id=local, explicit_id=explicit, kind=kind, label=label,
+            sticky=str(mark) == "+", canon=canon is not None, conditions=conditions, effects=effects,
+            target=str(target), span=self.span(mark), target_span=self.span(target),
+        )
+
+    def scene(self, node: Tree) -> Scene:
+        kind_node, scene_id, viewpoint, title, *rest = node.children
+        kind = SceneKind.SCENE if kind_node is None else SceneKind(kind_node.data)
+        sid = str(scene_id)
+        body_nodes = [n for n in rest if n.data != "choice"]
+        choices = tuple(self.choice(n, sid) for n in rest if n.data == "choice")
+        return Scene(
+            id=sid, title=unescape(str(title)).strip(), kind=kind,
+            viewpoint=unescape(str(viewpoint.children[0])).strip() if viewpoint is not None else None,
+            body=self.body(body_nodes), choices=choices, span=self.span(scene_id),
+        )
+
+    def flag(self, node: Tree) -> FlagDecl:
+        name, ftype, rng, literal, label = node.children
+        low = high = None
+        if rng is not None:
+            low, high = (self.signed(n) for n in rng.children)
+        return FlagDecl(
+            name=str(name), type=Type(ftype.data.removesuffix("_type")), default=self.literal(literal),
+            low=low, high=high, label=unquote(label) if label is not None else None, span=self.span(name),
+        )
+
+    @staticmethod
+    def signed(node: Tree) -> int:
+        minus, digits = node.children
+        return -int(digits) if minus is not None else int(digits)
+
+    def literal(self, node: Tree) -> Value:
+        if node.data == "true":
+            return True
+        if node.data == "false":
+            return False
+        if node.data == "string":
+            return unquote(node.children[0])
+        return self.signed(node.children[0] if node.data == "literal" else node)
+
+    def file(self, items: list[Tree]) -> ScriptFile:
+        header: list[HeaderField] = []
+        flags: list[FlagDecl] = []
+        scenes: list[Scene] = []
+        extends: list[Extend] = []
+        includes: list[Include] = []
+        for node in items:
+            kind = node.data
+            if kind == "scene":
+                scenes.append(self.scene(node))
+            elif kind == "extend":
+                sid = str(node.children[0])
+                extends.append(Extend(sid, tuple(self.choice(c, sid) for c in node.children[1:]),
+                                      self.span(node.children[0])))
+            elif kind == "flag":
+                flags.append(self.flag(node))
+            elif kind == "include":
+                includes.append(Include(unquote(node.children[0]), self.span(node.children[0])))
+            elif kind == "role":
+                name, line = node.children
+                header.append(HeaderField("role", unescape(str(name)).strip(), unescape(str(line)).strip(),
+                                          self.span(name)))
+            else:
+                key = {"story_id": "story", "start_scene": "start"}.get(kind, kind)
+                tok = node.children[0]
+                header.append(HeaderField(key, unescape(str(tok)).strip(), "", self.span(tok)))
+        return ScriptFile(self.src, tuple(header), tuple(flags), tuple(scenes), tuple(extends), tuple(includes))
+
+
+def build_file(src: SourceFile, items: list[Tree]) -> ScriptFile:
+    return Builder(src).file(items)

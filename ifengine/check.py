@@ -1,0 +1,330 @@
+"""The checker: everything that can be known about a story without playing it, as Diagnostics.
+
+Syntax and assembly problems come from `load`; this module judges the assembled story: references,
+types, the shape of the scene graph and the canon path.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from .diagnostics import Diagnostic, Severity
+from .model import (
+    ENDING_KINDS, Binary, Body, Choice, ChoiceKind, Conditional, Effect, Expr, FlagRef, InlineIf, Interp,
+    Literal, Paragraph, RandomCall, Scene, SceneCall, Story, Text, Type, Unary, type_of,
+)
+from .source import Span
+
+COMPARE = {"==", "!=", "<", "<=", ">", ">="}
+ARITH = {"+", "-", "*", "/"}
+
+
+def _diag(span: Span, message: str, code: str, severity: Severity = Severity.ERROR) -> Diagnostic:
+    return Diagnostic(span.file, span.line, span.col, message, code, severity)
+
+
+class _Checker:
+    def __init__(self, story: Story) -> None:
+        self.story = story
+        self.diags: list[Diagnostic] = []
+        self.read_flags: set[str] = set()
+
+    def error(self, span: Span, message: str, code: str) -> None:
+        self.diags.append(_diag(span, message, code))
+
+    def warn(self, span: Span, message: str, code: str) -> None:
+        self.diags.append(_diag(span, message, code, Severity.WARNING))
+
+    # ---- expressions ------------------------------------------------------
+
+    def type_of(self, e: Expr) -> Type | None:
+        """The expression's type, reporting what is wrong inside it; None when unknown (already reported)."""
+        if isinstance(e, Literal):
+            return type_of(e.value)
+        if isinstance(e, FlagRef):
+            self.read_flags.add(e.name)
+            decl = self.story.flags.get(e.name)
+            if decl is None:
+                self.error(e.span, f"flag '{e.name}' is not declared (declare it with @flag {e.name}: ...)", "IFS130")
+                return None
+            return decl.type
+        if isinstance(e, SceneCall):
+            if e.scene not in self.story.scenes:
+                self.error(e.span, f"{e.func}() names scene '{e.scene}', which does not exist", "IFS124")
+            return Type.INT if e.func == "visits" else Type.BOOL
+        if isinstance(e, RandomCall):
+            self.expect(e.arg, Type.INT, f"{e.func}()")
+            if isinstance(e.arg, Literal) and type(e.arg.value) is int:
+                low = 1 if e.func == "roll" else 0
+                high = None if e.func == "roll" else 100
+                if e.arg.value < low or (high is not None and e.arg.value > high):
+                    bound = f"at least {low}" if high is None else f"from {low} to {high}"
+                    self.error(e.arg.span, f"{e.func}() takes a number {bound}, not {e.arg.value}", "IFS133")
+            return Type.INT if e.func == "roll" else Type.BOOL
+        if isinstance(e, Unary):
+            if e.op == "not":
+                self.expect(e.operand, Type.BOOL, "'not'")
+                return Type.BOOL
+            self.expect(e.operand, Type.INT, "'-'")
+            return Type.INT
+        assert isinstance(e, Binary)
+        if e.op in ("and", "or"):
+            self.expect(e.left, Type.BOOL, f"'{e.op}'")
+            self.expect(e.right, Type.BOOL, f"'{e.op}'")
+            return Type.BOOL
+        if e.op in ARITH:
+            self.expect(e.left, Type.INT, f"'{e.op}'")
+            self.expect(e.right, Type.INT, f"'{e.op}'")
+            if e.op == "/" and isinstance(e.right, Literal) and e.right.value == 0:
+                self.error(e.right.span, "division by zero", "IFS135")
+            return Type.INT
+        left, right = self.type_of(e.left), self.type_of(e.right)
+        if e.op in ("==", "!="):
+            if left and right and left is not right:
+                self.error(e.span, f"'{e.op}' compares a {left.value} with a {right.value}", "IFS132")
+        else:
+            for side, t in ((e.left, left), (e.right, right)):
+                if t and t is not Type.INT:
+                    self.error(side.span, f"'{e.op}' compares numbers, but this is a {t.value}", "IFS132")
+        return Type.BOOL
+
+    def expect(self, e: Expr, want: Type, where: str) -> None:
+        got = self.type_of(e)
+        if got is not None and got is not want:
+            self.error(e.span, f"{where} needs a {want.value} here, but this is a {got.value}", "IFS132")
+
+    # ---- text, bodies, effects --------------------------------------------
+
+    def text(self, text: Text) -> None:
+        for part in text:
+            if isinstance(part, Interp):
+                self.type_of(part.expr)
+            elif isinstance(part, InlineIf):
+                self.expect(part.cond, Type.BOOL, "an inline 'if'")
+                self.text(part.then)
+                self.text(part.otherwise)
+
+    def body(self, body: Body) -> None:
+        for item in body:
+            if isinstance(item, Paragraph):
+                self.text(item.text)
+            elif isinstance(item, Effect):
+                self.effect(item)
+            elif isinstance(item, Conditional):
+                for branch in item.branches:
+                    if branch.cond is not None:
+                        self.expect(branch.cond, Type.BOOL, "'~ if'")
+                    self.body(branch.body)
+
+    def effect(self, eff: Effect) -> None:
+        decl = self.story.flags.get(eff.flag)
+        value_type = self.type_of(eff.value) if eff.value is not None else None
+        if decl is None:
+            self.error(eff.span, f"flag '{eff.flag}' is not declared (declare it with @flag {eff.flag}: ...)", "IFS130")
+            return
+        if eff.op == "toggle":
+            if decl.type is not Type.BOOL:
+                self.error(eff.span, f"toggle needs a bool flag, but '{eff.flag}' is a {decl.type.value}", "IFS132")
+            return
+        if eff.op in ("add", "sub"):
+            sign = "+=" if eff.op == "add" else "-="
+            if decl.type is not Type.INT:
+                self.error(eff.span, f"'{sign}' needs an int flag, but '{eff.flag}' is a {decl.type.value}", "IFS132")
+            elif value_type is not None and value_type is not Type.INT:
+                self.error(eff.span, f"'{sign}' needs a number, but this is a {value_type.value}", "IFS132")
+            return
+        if value_type is not None and value_type is not decl.type:
+            self.error(eff.span, f"flag '{eff.flag}' is a {decl.type.value}; it cannot hold a {value_type.value}",
+                       "IFS132")
+        elif isinstance(eff.value, Literal) and decl.type is Type.INT:
+            v = eff.value.value
+            assert isinstance(v, int)
+            if decl.clamp(v) != v:
+                self.error(eff.value.span, f"{v} is outside the range of '{eff.flag}' ({decl.low}..{decl.high})",
+                           "IFS133")
+
+    # ---- declarations -----------------------------------------------------
+
+    def flags(self) -> None:
+        for decl in self.story.flags.values():
+            if decl.low is not None and decl.type is not Type.INT:
+                self.error(decl.span, f"only int flags take a range; '{decl.name}' is a {decl.type.value}", "IFS133")
+            if decl.low is not None and decl.high is not None and decl.low > decl.high:
+                self.error(decl.span, f"the range of '{decl.name}' is empty ({decl.low}..{decl.high})", "IFS133")
+            t = type_of(decl.default)
+            if t is not decl.type:
+                self.error(decl.span, f"the default of '{decl.name}' is a {t.value}, but the flag is a {decl.type.value}",
+                           "IFS133")
+            elif decl.type is Type.INT and decl.low is not None and decl.high is not None and decl.low <= decl.high:
+                assert isinstance(decl.default, int)
+                if decl.clamp(decl.default) != decl.default:
+                    self.error(decl.span, f"the default {decl.default} is outside the range {decl.low}..{decl.high}",
+                               "IFS133")
+
+    # ---- scenes and the graph ---------------------------------------------
+
+    def scene(self, scene: Scene) -> None:
+        self.body(scene.body)
+        if scene.is_ending:
+            if scene.viewpoint not in ENDING_KINDS:
+                kinds = ", ".join(ENDING_KINDS)
+                got = f"'{scene.viewpoint}'" if scene.viewpoint else "no kind"
+                self.error(scene.span, f"ending '{scene.id}' has {got}; give one of {kinds}: "
+                                       f"=== ending {scene.id} (canon): ...", "IFS134")
+            for c in scene.choices:
+                self.error(c.span, f"ending '{scene.id}' cannot have choices: the story stops there", "IFS141")
+        elif not scene.choices:
+            self.error(scene.span, f"scene '{scene.id}' has no way out: give it a choice, or make it an ending",
+                       "IFS140")
+        for c in scene.choices:
+            self.choice(c)
+
+    def choice(self, c: Choice) -> None:
+        self.text(c.label)
+        for cond in c.conditions:
+            self.expect(cond.expr, Type.BOOL, "a choice condition")
+        for eff in c.effects:
+            self.effect(eff)
+        if c.target not in self.story.scenes:
+            self.error(c.target_span, f"choice goes to '{c.target}', which is not a scene or ending{self.suggest(c.target)}",
+                       "IFS120")
+
+    def suggest(self, name: str) -> str:
+        import difflib
+
+        close = difflib.get_close_matches(name, self.story.scenes.keys(), n=1)
+        return f" (did you mean '{close[0]}'?)" if close else ""
+
+    def reachable(self) -> set[str]:
+        start = self.story.start
+        if start not in self.story.scenes:
+            return set()
+        seen, todo = {start}, [start]
+        while todo:
+            for c in self.story.scenes[todo.pop()].choices:
+                if c.target in self.story.scenes and c.target not in seen:
+                    seen.add(c.target)
+                    todo.append(c.target)
+        return seen
+
+    def unreachable(self) -> None:
+        if self.story.start not in self.story.scenes:
+            return
+        reached = self.reachable()
+        for scene in self.story.scenes.values():
+            if scene.id not in reached:
+                what = "ending" if scene.is_ending else "scene"
+                self.warn(scene.span, f"{what} '{scene.id}' can never be reached: no choice leads to it from the start",
+                          "IFS200")
+
+    def unread_flags(self) -> None:
+        for decl in self.story.flags.values():
+            if decl.name not in self.read_flags and decl.label is None:
+                self.warn(decl.span, f"flag '{decl.name}' is set but never read (no condition or text uses it)",
+                          "IFS201")
+
+    def automatic_cycles(self) -> None:
+        """Scenes that offer only `continue`/`fallback` and lead only into each other loop forever."""
+        scenes = self.story.scenes
+        auto = {sid for sid, s in scenes.items()
+                if s.choices and not s.is_ending and all(c.kind is not ChoiceKind.LABELLED for c in s.choices)}
+        for comp in _strong_components(auto, lambda sid: [c.target for c in scenes[sid].choices if c.target in auto]):
+            closed = all(c.target in comp for sid in comp for c in scenes[sid].choices)
+            cyclic = len(comp) > 1 or any(c.target in comp for c in scenes[next(iter(comp))].choices)
+            if closed and cyclic:
+                first = min((scenes[s] for s in comp), key=lambda s: (s.span.file, s.span.line))
+                names = ", ".join(sorted(comp))
+                self.error(first.span, f"these scenes only continue into each other and never let the player out: "
+                                       f"{names}", "IFS142")
+
+    def canon_path(self) -> None:
+        """Follow the canon choices from the start: each scene needs exactly one, and they must reach a canon ending."""
+        scenes = self.story.scenes
+        sid = self.story.start
+        visited: list[str] = []
+        while sid in scenes:
+            scene = scenes[sid]
+            if scene.is_ending:
+                if scene.ending_kind != "canon":
+                    self.error(scene.span, f"the canon path ends at ending '{sid}', which is not marked (canon)",
+                               "IFS150")
+                return
+            if sid in visited:
+                self.error(scene.span, f"the canon path comes back to scene '{sid}' and never reaches an ending "
+                                       f"(path: {' -> '.join(visited + [sid])})", "IFS150")
+                return
+            visited.append(sid)
+            marked = [c for c in scene.choices if c.canon]
+            if not marked and len(scene.choices) == 1:
+                marked = list(scene.choices)
+            if not marked:
+                if scene.choices:
+                    self.error(scene.span, f"scene '{sid}' is on the canon path, but none of its {len(scene.choices)} "
+                                           f"choices is marked canon", "IFS150")
+                return
+            if len(marked) > 1:
+                self.error(marked[1].span, f"scene '{sid}' has {len(marked)} canon choices; the canon path needs "
+                                           f"exactly one", "IFS150")
+                return
+            sid = marked[0].target
+
+    def run(self, semantic: bool) -> list[Diagnostic]:
+        self.flags()
+        for scene in self.story.scenes.values():
+            self.scene(scene)
+        if semantic:
+            self.unreachable()
+            self.unread_flags()
+            self.automatic_cycles()
+            self.canon_path()
+        return self.diags
+
+
+def _strong_components(nodes: set[str], edges) -> Iterator[set[str]]:
+    """Tarjan's algorithm, iterative (stories can be long chains)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    counter = 0
+    for root in sorted(nodes):
+        if root in index:
+            continue
+        work = [(root, iter(edges(root)))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, it = work[-1]
+            advanced = False
+            for nxt in it:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = counter
+                    counter += 1
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(edges(nxt))))
+                    advanced = True
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                comp = set()
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    comp.add(w)
+                    if w == node:
+                        break
+                yield comp
+
+
+def check_story(story: Story, skip_semantic: bool = False) -> list[Diagnostic]:
+    """Diagnostics for an assembled story. With syntax errors present, graph-wide rules (reachability,
+    unread flags, the canon path) are skipped: the missing scenes would make them cry wolf."""
+    return _Checker(story).run(semantic=not skip_semantic)

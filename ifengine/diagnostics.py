@@ -1,0 +1,72 @@
+"""Diagnostics: one shape for every problem found in a story, printed the way editors expect."""
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass
+from typing import Iterable
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A problem at file:line:col. `code` is stable (tests and tools match on it); `message` is for people."""
+
+    file: str
+    line: int
+    col: int
+    message: str
+    code: str = "IFS100"
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.severity.value}: {self.message} [{self.code}]"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def to_dict(self) -> dict[str, object]:
+        d = asdict(self)
+        d["severity"] = self.severity.value
+        return d
+
+
+# Every code the checker can emit, with a one-line summary (documented in docs/language.md's table).
+CODES: dict[str, str] = {
+    "IFS100": "syntax error",
+    "IFS101": "file cannot be read (missing, binary, not UTF-8)",
+    "IFS102": "line too long",
+    "IFS103": "include or file outside the story folder",
+    "IFS110": "story header missing or repeated",
+    "IFS111": "start scene missing",
+    "IFS120": "unknown target scene",
+    "IFS121": "duplicate scene id",
+    "IFS122": "duplicate choice id",
+    "IFS123": "extend of an unknown scene",
+    "IFS124": "unknown scene in visits()/seen()",
+    "IFS130": "undeclared flag",
+    "IFS131": "duplicate flag",
+    "IFS132": "type error",
+    "IFS133": "value out of the flag's type or range",
+    "IFS134": "unknown ending kind",
+    "IFS135": "division by zero",
+    "IFS140": "scene with no way out",
+    "IFS141": "ending with choices",
+    "IFS142": "cycle of automatic steps",
+    "IFS150": "canon path broken",
+    "IFS200": "unreachable scene",
+    "IFS201": "flag never read",
+    "IFS202": "choice can never be taken",
+}
+
+
+def has_errors(diags: Iterable[Diagnostic]) -> bool:
+    return any(d.is_error for d in diags)
+
+
+def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
+    return (d.file, d.line, d.col, d.code)

@@ -1,0 +1,238 @@
+"""Finding, reading and assembling a story's files into one `Story`, with every problem as a Diagnostic."""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .build import build_file
+from .diagnostics import Diagnostic, Severity, has_errors, sort_key
+from .model import Choice, Extend, FlagDecl, Role, Scene, ScriptFile, Story
+from .parser import parse_source
+from .source import SourceFile, Span, normalise
+
+MAX_LINE = 100_000  # longer lines are not prose but accidents (a pasted binary, a minified file)
+
+
+class StoryError(Exception):
+    """A story that cannot be played: carries every diagnostic (errors and warnings) found."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        errors = [d for d in diagnostics if d.is_error]
+        first = str(errors[0]) if errors else "story has errors"
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        super().__init__(first + more)
+
+
+@dataclass
+class Loaded:
+    """What a load produced: the story when it could be assembled, and every diagnostic."""
+
+    story: Story | None
+    diagnostics: list[Diagnostic]
+
+    @property
+    def ok(self) -> bool:
+        return self.story is not None and not has_errors(self.diagnostics)
+
+
+def _display(path: Path) -> str:
+    """How diagnostics name a file: relative to the working folder when it is below it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return rel if not rel.startswith("..") else str(path)
+
+
+def _line_col(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def read_source(path: Path) -> SourceFile | Diagnostic:
+    """Read one script file; an unreadable, binary or non-UTF-8 file becomes a diagnostic, never an exception."""
+    name = _display(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return Diagnostic(name, 1, 1, f"cannot read the file: {e.strerror or e}", "IFS101")
+    nul = data.find(b"\0")
+    if nul >= 0:
+        line, col = _line_col(data, nul)
+        return Diagnostic(name, line, col, f"this is a binary file, not a story script (a NUL byte at byte {nul})",
+                          "IFS101")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line, col = _line_col(data, e.start)
+        return Diagnostic(name, line, col,
+                          f"the file is not valid UTF-8: byte 0x{data[e.start]:02x} at byte offset {e.start}",
+                          "IFS101")
+    text = normalise(text)
+    for number, line_text in enumerate(text.split("\n"), 1):
+        if len(line_text) > MAX_LINE:
+            return Diagnostic(name, number, 1,
+                              f"line {number} is {len(line_text):,} characters long; the limit is {MAX_LINE:,}",
+                              "IFS102")
+    return SourceFile(path, name, text)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def story_files(path: Path) -> tuple[Path, list[Path]]:
+    """The story folder and the files to read first: every `.ifs` below a folder, or the one file given."""
+    if path.is_dir():
+        return path, sorted(p for p in path.rglob("*.ifs") if p.is_file() or p.is_symlink())
+    return path.parent, [path]
+
+
+def load(path: Path | str) -> Loaded:
+    """Read, parse, build and check a story folder or file. Never raises for anything in the files."""
+    from .check import check_story  # check needs the assembled story; imported here to keep layers one-way
+
+    path = Path(path)
+    if not path.exists():
+        return Loaded(None, [Diagnostic(_display(path), 1, 1, "no such file or folder", "IFS101")])
+    root, queue = story_files(path)
+    if not queue:
+        return Loaded(None, [Diagnostic(_display(path), 1, 1, "no .ifs files in this folder", "IFS101")])
+    diags: list[Diagnostic] = []
+    files: list[ScriptFile] = []
+    seen: set[Path] = set()
+    while queue:
+        p = queue.pop(0)
+        key = p.resolve()
+        if key in seen:
+            continue
+        seen.add(key)
+        if not _inside(p, root):
+            diags.append(Diagnostic(_display(p), 1, 1, f"this file lies outside the story folder {_display(root)}",
+                                    "IFS103"))
+            continue
+        src = read_source(p)
+        if isinstance(src, Diagnostic):
+            diags.append(src)
+            continue
+        items, syntax = parse_source(src)
+        diags += syntax
+        built = build_file(src, items)
+        files.append(built)
+        for inc in built.includes:
+            target = (p.parent / inc.path)
+            if not _inside(target, root):
+                diags.append(Diagnostic(inc.span.file, inc.span.line, inc.span.col,
+                                        f"@include \"{inc.path}\" lies outside the story folder {_display(root)}",
+                                        "IFS103"))
+            elif not target.is_file():
+                diags.append(Diagnostic(inc.span.file, inc.span.line, inc.span.col,
+                                        f"@include \"{inc.path}\": no such file", "IFS101"))
+            else:
+                queue.append(target)
+    files.sort(key=lambda f: str(f.source.path))
+    story, assembly = assemble(files, root)
+    diags += assembly
+    if story is not None:
+        diags += check_story(story, skip_semantic=has_errors(d for d in diags if d.code == "IFS100"))
+    diags.sort(key=sort_key)
+    return Loaded(story, diags)
+
+
+def load_story(path: Path | str) -> Story:
+    """The engine's entry point: a playable `Story`, or `StoryError` carrying every diagnostic."""
+    loaded = load(path)
+    if not loaded.ok:
+        raise StoryError(loaded.diagnostics)
+    assert loaded.story is not None
+    return loaded.story
+
+
+def _diag(span: Span, message: str, code: str, severity: Severity = Severity.ERROR) -> Diagnostic:
+    return Diagnostic(span.file, span.line, span.col, message, code, severity)
+
+
+def assemble(files: list[ScriptFile], root: Path) -> tuple[Story | None, list[Diagnostic]]:
+    """Merge files into one story: one header, flags and scenes by id, extensions folded into scenes."""
+    diags: list[Diagnostic] = []
+    header: dict[str, tuple[str, str, Span]] = {}
+    flags: dict[str, FlagDecl] = {}
+    scenes: dict[str, Scene] = {}
+    extends: list[Extend] = []
+    for f in files:
+        for h in f.header:
+            if h.key in header:
+                first = header[h.key][2]
+                diags.append(_diag(h.span, f"@{h.key} is given twice (first at {first})", "IFS110"))
+            else:
+                header[h.key] = (h.value, h.extra, h.span)
+        for flag in f.flags:
+            if flag.name in flags:
+                diags.append(_diag(flag.span, f"flag '{flag.name}' is declared twice (first at {flags[flag.name].span})",
+                                   "IFS131"))
+            else:
+                flags[flag.name] = flag
+        for scene in f.scenes:
+            if scene.id in scenes:
+                diags.append(_diag(scene.span, f"scene id '{scene.id}' is used twice (first at {scenes[scene.id].span})",
+                                   "IFS121"))
+            else:
+                scenes[scene.id] = scene
+        extends.extend(f.extends)
+    for ext in extends:
+        base = scenes.get(ext.scene_id)
+        if base is None:
+            diags.append(_diag(ext.span, f"extend names scene '{ext.scene_id}', which does not exist", "IFS123"))
+        else:
+            scenes[ext.scene_id] = _with_choices(base, base.choices + ext.choices)
+    for scene in scenes.values():
+        taken: dict[str, Choice] = {}
+        for c in scene.choices:
+            if c.local_id in taken:
+                hint = "" if c.explicit_id else "; give one an explicit id: * (new-id) [...]"
+                diags.append(_diag(c.span, f"choice id '{c.id}' is used twice in scene '{scene.id}' "
+                                           f"(first at {taken[c.local_id].span}){hint}", "IFS122"))
+            else:
+                taken[c.local_id] = c
+    where = files[0].source.name if files else str(root)
+    first_span = Span(where, 1, 1)
+    missing = [f"@{key}" for key in ("story", "title", "role", "start") if key not in header]
+    if missing:
+        listed = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
+        diags.append(_diag(first_span, f"the story header is incomplete: {listed} "
+                                       f"{'is' if len(missing) == 1 else 'are'} missing (one file must give them)",
+                           "IFS110"))
+    start_id = header.get("start", ("", "", first_span))
+    if "start" in header and start_id[0] not in scenes:
+        diags.append(_diag(start_id[2], f"@start names scene '{start_id[0]}', which does not exist", "IFS111"))
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(str(f.source.path.relative_to(root) if _inside(f.source.path, root) else f.source.path).encode())
+        digest.update(b"\0" + f.source.text.encode("utf-8") + b"\0")
+    role = header.get("role", ("", "", first_span))
+    story = Story(
+        id=header.get("story", (root.name, "", first_span))[0],
+        title=header.get("title", (root.name, "", first_span))[0],
+        role=Role(role[0], role[1]),
+        blurb=header.get("blurb", ("", "", first_span))[0],
+        start=start_id[0],
+        flags=flags,
+        scenes=scenes,
+        files=tuple(files),
+        root=root,
+        digest=digest.hexdigest(),
+        header_span=header.get("story", ("", "", first_span))[2],
+    )
+    return story, diags
+
+
+def _with_choices(scene: Scene, choices: tuple[Choice, ...]) -> Scene:
+    return Scene(scene.id, scene.title, scene.kind, scene.viewpoint, scene.body, choices, scene.span)

@@ -1,0 +1,278 @@
+"""The typed story model: frozen dataclasses built from the parse tree, each carrying its source span.
+
+The model is what the checker inspects and the engine runs; it never refers back to lark.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+from .source import SourceFile, Span
+
+Value = Union[bool, int, str]
+
+
+class Type(str, enum.Enum):
+    BOOL = "bool"
+    INT = "int"
+    STR = "str"
+
+
+def type_of(value: Value) -> Type:
+    """The script type of a Python value (bool before int: bool is an int subclass)."""
+    if isinstance(value, bool):
+        return Type.BOOL
+    return Type.INT if isinstance(value, int) else Type.STR
+
+
+# ---- expressions -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    value: Value
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class FlagRef:
+    name: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Unary:
+    op: str  # "not" | "-"
+    operand: "Expr"
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Binary:
+    op: str  # and or == != < <= > >= + - * /
+    left: "Expr"
+    right: "Expr"
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class SceneCall:
+    """`visits(scene)` or `seen(scene)`: the player's history of a scene."""
+
+    func: str
+    scene: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RandomCall:
+    """`roll(sides)` or `chance(percent)`: a draw from the session's seeded generator."""
+
+    func: str
+    arg: "Expr"
+    span: Span
+
+
+Expr = Union[Literal, FlagRef, Unary, Binary, SceneCall, RandomCall]
+
+
+# ---- text ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Interp:
+    expr: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class InlineIf:
+    cond: Expr
+    then: "Text"
+    otherwise: "Text"
+    span: Span
+
+
+TextPart = Union[str, Interp, InlineIf]
+Text = tuple[TextPart, ...]
+
+
+# ---- scene bodies ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    text: Text
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    op: str  # "set" | "add" | "sub" | "toggle"
+    flag: str
+    value: Expr | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    cond: Expr | None  # None for `~ else`
+    body: "Body"
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Conditional:
+    branches: tuple[Branch, ...]
+    span: Span
+
+
+BodyItem = Union[Paragraph, Effect, Conditional]
+Body = tuple[BodyItem, ...]
+
+
+# ---- choices and scenes ----------------------------------------------------
+
+
+class ChoiceKind(str, enum.Enum):
+    LABELLED = "labelled"
+    CONTINUE = "continue"
+    FALLBACK = "fallback"
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    expr: Expr
+    reason: str | None  # shown when false; None hides the choice instead
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    id: str  # "<scene>.<local>": what saves record
+    local_id: str
+    explicit_id: bool
+    kind: ChoiceKind
+    label: Text
+    sticky: bool
+    canon: bool
+    conditions: tuple[Condition, ...]
+    effects: tuple[Effect, ...]
+    target: str
+    span: Span
+    target_span: Span
+
+
+class SceneKind(str, enum.Enum):
+    SCENE = "scene"
+    INTERLUDE = "interlude"
+    ENDING = "ending"
+
+
+ENDING_KINDS = ("canon", "alternate", "death")
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    id: str
+    title: str
+    kind: SceneKind
+    viewpoint: str | None  # interludes: whose eyes; endings: the ending kind
+    body: Body
+    choices: tuple[Choice, ...]
+    span: Span
+
+    @property
+    def is_ending(self) -> bool:
+        return self.kind is SceneKind.ENDING
+
+    @property
+    def ending_kind(self) -> str | None:
+        return self.viewpoint if self.is_ending else None
+
+
+@dataclass(frozen=True, slots=True)
+class Extend:
+    scene_id: str
+    choices: tuple[Choice, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class FlagDecl:
+    name: str
+    type: Type
+    default: Value
+    low: int | None
+    high: int | None
+    label: str | None  # set: shown in the player's status panel
+    span: Span
+
+    def clamp(self, value: int) -> int:
+        if self.low is not None and value < self.low:
+            return self.low
+        if self.high is not None and value > self.high:
+            return self.high
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderField:
+    key: str  # story | title | role | blurb | start
+    value: str
+    extra: str  # the role's one line; "" otherwise
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Include:
+    path: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptFile:
+    """One parsed file: what it declares, before the files of a story are put together."""
+
+    source: SourceFile
+    header: tuple[HeaderField, ...] = ()
+    flags: tuple[FlagDecl, ...] = ()
+    scenes: tuple[Scene, ...] = ()
+    extends: tuple[Extend, ...] = ()
+    includes: tuple[Include, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    name: str
+    line: str
+
+
+@dataclass(frozen=True)
+class Story:
+    """A whole story: every file merged, extensions folded into their scenes."""
+
+    id: str
+    title: str
+    role: Role
+    blurb: str
+    start: str
+    flags: dict[str, FlagDecl]
+    scenes: dict[str, Scene]
+    files: tuple[ScriptFile, ...]
+    root: Path
+    digest: str  # sha256 of the sources, for saves
+    header_span: Span = field(default=Span("", 1, 1))
+
+    @property
+    def endings(self) -> list[Scene]:
+        return [s for s in self.scenes.values() if s.is_ending]
+
+    def choice(self, choice_id: str) -> Choice | None:
+        scene_id, _, _ = choice_id.partition(".")
+        scene = self.scenes.get(scene_id)
+        if scene is None:
+            return None
+        return next((c for c in scene.choices if c.id == choice_id), None)
