@@ -1,4 +1,4 @@
-"""The `ifengine` command line: check, play, replay (and the authoring tools). One `main` backs the
+"""The `ifengine` command line: check, play, replay (and the authoring tools). One module backs the
 console script, `python -m ifengine` and `play.py`."""
 from __future__ import annotations
 
@@ -9,12 +9,37 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
+from .compile import StoryRuntimeError
 from .load import load
-from .render import print_diagnostics, summary
+from .model import Story
+from .render import print_diagnostics, summary, use_colour
 
 
 class UsageError(Exception):
     """Bad command-line usage: exit status 2 with a one-line message."""
+
+
+class Failure(Exception):
+    """A clean failure (bad story, bad run file): exit status 1 after the message was printed."""
+
+
+def open_story(name: str) -> tuple[Story, Path]:
+    """Load a story by path, id or role, printing its diagnostics if it cannot be played."""
+    from .library import find_story
+
+    path = find_story(name)
+    if path is None:
+        raise UsageError(f"no story found at or named '{name}'")
+    loaded = load(path)
+    if not loaded.ok:
+        print_diagnostics([d for d in loaded.diagnostics if d.is_error], loaded.story, sys.stderr)
+        print(f"{path}: the story has errors and cannot be played ({summary(loaded.diagnostics)})", file=sys.stderr)
+        raise Failure()
+    assert loaded.story is not None
+    return loaded.story, path
+
+
+# ---- check ------------------------------------------------------------------
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -36,14 +61,155 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+# ---- play (plain) -----------------------------------------------------------
+
+
+def start_session(story: Story, seed: int, at: str | None, render: bool = True):
+    """A session at the start, or at scene `at` by the shortest path (the explorer finds it)."""
+    from .runtime import Session
+
+    session = Session(story, seed, render=render)
+    if at is None:
+        return session, None
+    if at not in story.scenes:
+        raise UsageError(f"--at: story '{story.id}' has no scene '{at}'")
+    from .explore import shortest_path
+
+    path = shortest_path(story, at, seed=seed)
+    if path is None:
+        raise UsageError(f"--at: no path of choices reaches scene '{at}' from the start")
+    for cid in path:
+        session.choose(cid)
+    return session, path
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    if not args.plain:
+        return play_main(["--story", args.story] + (["--seed", str(args.seed)] if args.seed is not None else [])
+                         + (["--at", args.at] if args.at else []))
+    from .plain import PlainPlayer
+    from .saves import run_from_session, write_run
+
+    story, path = open_story(args.story)
+    seed = args.seed if args.seed is not None else 0
+    session, at_path = start_session(story, seed, args.at)
+    player = PlainPlayer(session, sys.stdout, colour=use_colour(sys.stdout))
+    if at_path is not None:
+        player.say(f"(started at '{args.at}' by the shortest path: {' -> '.join(at_path) or 'the start'})")
+    try:
+        player.play(sys.stdin.readline, canon=args.canon)
+    finally:
+        if args.record:
+            write_run(args.record, run_from_session(session, source=str(path)))
+            print(f"recorded {len(session.choices_taken)} choices to {args.record}", file=sys.stderr)
+    return 0
+
+
+# ---- replay -----------------------------------------------------------------
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from .library import story_for_run
+    from .saves import RunFileError, compare, read_run, resume
+    from .transcript import transcript
+
+    failures = 0
+    for name in args.runs:
+        try:
+            run = read_run(name)
+        except RunFileError as e:
+            print(f"error: {e}", file=sys.stderr)
+            failures += 1
+            continue
+        where = Path(args.story) if args.story else story_for_run(Path(name), run.story_id, run.source)
+        if where is None:
+            print(f"error: {name}: cannot find story '{run.story_id}' (pass --story PATH)", file=sys.stderr)
+            failures += 1
+            continue
+        try:
+            story, _ = open_story(str(where))
+        except Failure:
+            failures += 1
+            continue
+        resumed = resume(story, run)
+        problem = resumed.messages[0] if resumed.messages else compare(run, resumed.session)
+        if args.transcript:
+            out = Path(args.transcript)
+            if len(args.runs) > 1:
+                out = out.with_name(f"{out.stem}-{Path(name).stem}{out.suffix or '.md'}")
+            out.write_text(transcript(story, run.seed, run.choices), encoding="utf-8")
+        if problem:
+            print(f"FAIL {name}: {problem}")
+            failures += 1
+        else:
+            view = resumed.session.view()
+            end = f"ending '{view.ending.id}' ({view.ending.kind})" if view.ending else f"scene '{view.scene_id}'"
+            print(f"ok   {name}: {len(run.choices)} choices, {end}")
+    return 1 if failures else 0
+
+
+# ---- play.py ----------------------------------------------------------------
+
+
+def play_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="play.py", description="Play ifengine stories in the terminal.")
+    p.add_argument("--role", help="go straight into the story of this role (rumak, davis, ...)")
+    p.add_argument("--story", help="go straight into the story at this path")
+    p.add_argument("--replay", metavar="RUN", help="play a recorded run back, at a readable pace")
+    p.add_argument("--at", metavar="SCENE", help="start at this scene, reached by the shortest path")
+    p.add_argument("--watch", action="store_true", help="reload the story whenever one of its files changes")
+    p.add_argument("--seed", type=int, default=None, help="the random seed of a new playthrough")
+    p.add_argument("--plain", action="store_true", help="play in plain text instead of the full-screen player")
+    return p
+
+
+def play_main(argv: Sequence[str] | None = None) -> int:
+    """`python play.py`: the Textual player (or the plain one with --plain)."""
+    args = play_parser().parse_args(argv)
+    try:
+        if args.plain:
+            name = args.story or args.role
+            if not name:
+                raise UsageError("--plain needs --story PATH or --role NAME")
+            return main(["play", name, "--plain"] + (["--seed", str(args.seed)] if args.seed is not None else [])
+                        + (["--at", args.at] if args.at else []))
+        from .ui.app import run_app
+
+        return run_app(args)
+    except UsageError as e:
+        print(f"play.py: {e}", file=sys.stderr)
+        return 2
+    except Failure:
+        return 1
+
+
+# ---- main -------------------------------------------------------------------
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ifengine", description="Branching interactive fiction for the terminal.")
     parser.add_argument("--version", action="version", version=f"ifengine {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
     check = sub.add_parser("check", help="check story folders or files and print every problem found")
     check.add_argument("paths", nargs="+", metavar="PATH", help="a story folder or .ifs file")
     check.add_argument("--json", action="store_true", help="print the diagnostics as a JSON list")
     check.set_defaults(func=cmd_check)
+
+    play = sub.add_parser("play", help="play a story (full screen, or --plain text)")
+    play.add_argument("story", metavar="STORY", help="a story folder, file, id or role")
+    play.add_argument("--plain", action="store_true", help="plain text: numbered choices, one number per line")
+    play.add_argument("--seed", type=int, default=None, help="random seed (default 0)")
+    play.add_argument("--record", metavar="RUN.toml", help="write the run file at the end or at end of input")
+    play.add_argument("--canon", action="store_true", help="follow the canon choices without input")
+    play.add_argument("--at", metavar="SCENE", help="start at this scene, reached by the shortest path")
+    play.set_defaults(func=cmd_play)
+
+    replay = sub.add_parser("replay", help="replay run files and check each reproduces its recorded end")
+    replay.add_argument("runs", nargs="+", metavar="RUN.toml")
+    replay.add_argument("--story", metavar="PATH", help="the story to replay against (default: found from the run)")
+    replay.add_argument("--transcript", metavar="OUT.md", help="also write the playthrough as Markdown")
+    replay.set_defaults(func=cmd_replay)
     return parser
 
 
@@ -51,12 +217,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
-        parser.print_help()
+        parser.print_help(sys.stderr)
         return 2
     try:
         return args.func(args)
     except UsageError as e:
         print(f"ifengine {args.command}: {e}", file=sys.stderr)
         return 2
+    except Failure:
+        return 1
+    except StoryRuntimeError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return 0

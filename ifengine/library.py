@@ -1,0 +1,56 @@
+"""Finding stories: by path, by story id or by role name, in the working folder's `stories/` and
+`examples/` or the checkout's."""
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def story_roots() -> list[Path]:
+    roots: list[Path] = []
+    for base in (Path.cwd(), REPO):
+        for sub in ("stories", "examples"):
+            p = base / sub
+            if p.is_dir() and p.resolve() not in [r.resolve() for r in roots]:
+                roots.append(p)
+    return roots
+
+
+def story_folders() -> list[Path]:
+    """Every folder under `stories/` (then `examples/`) that holds .ifs files."""
+    found: list[Path] = []
+    for root in story_roots():
+        for p in sorted(root.iterdir()):
+            if p.is_dir() and any(p.rglob("*.ifs")):
+                found.append(p)
+    return found
+
+
+def find_story(name: str) -> Path | None:
+    """A path as given, else a story folder named so, else one whose role or story id matches (any case)."""
+    p = Path(name)
+    if p.exists():
+        return p
+    for root in story_roots():
+        if (root / name).is_dir():
+            return root / name
+    wanted = name.strip().lower()
+    from .load import load
+
+    for folder in story_folders():
+        loaded = load(folder)
+        story = loaded.story
+        if story and wanted in (story.id.lower(), story.role.name.lower()):
+            return folder
+    return None
+
+
+def story_for_run(run_path: Path, story_id: str, source: str) -> Path | None:
+    """Where a run's story is: beside its `runs/` folder, at the path it recorded, or by its id."""
+    parent = run_path.resolve().parent
+    if parent.name == "runs" and any(parent.parent.glob("*.ifs")):
+        return parent.parent
+    if source and Path(source).exists():
+        return Path(source)
+    return find_story(story_id)

@@ -1,0 +1,94 @@
+"""The plain-text player: for pipes, scripts and screen readers. Prints each scene and numbered choices,
+reads one number per line, and closes with `ENDING: <kind>: <title>`."""
+from __future__ import annotations
+
+import textwrap
+from typing import IO, Callable
+
+from .runtime import SceneView, Session
+
+STYLES: dict[str, str] = {"title": "1", "interlude": "3;36", "disabled": "2", "canon": "33", "ending": "1;35",
+                          "note": "2"}
+
+
+class PlainPlayer:
+    def __init__(self, session: Session, out: IO[str], colour: bool = False, width: int = 78) -> None:
+        self.session = session
+        self.out = out
+        self.colour = colour
+        self.width = width
+
+    def style(self, text: str, kind: str) -> str:
+        return f"\x1b[{STYLES[kind]}m{text}\x1b[0m" if self.colour else text
+
+    def say(self, text: str = "") -> None:
+        print(text, file=self.out)
+
+    def show_text(self, view: SceneView) -> None:
+        title = view.title
+        if view.interlude:
+            title = f"{title}  ({view.viewpoint})" if view.viewpoint else title
+        self.say()
+        self.say(self.style(f"== {title} ==", "interlude" if view.interlude else "title"))
+        for para in view.paragraphs:
+            self.say()
+            wrapped = textwrap.fill(para, self.width) if para else ""
+            self.say(self.style(wrapped, "interlude") if view.interlude else wrapped)
+
+    def show(self, view: SceneView) -> None:
+        for earlier in view.passed:
+            self.show_text(earlier)
+        self.show_text(view)
+        if view.ending:
+            self.say()
+            self.say(self.style(f"ENDING: {view.ending.kind}: {view.ending.title}", "ending"))
+            return
+        self.say()
+        for i, c in enumerate(view.choices, 1):
+            mark = " *" if c.canon else ""
+            if c.enabled:
+                self.say(f"  {i}. {c.label}{self.style(mark, 'canon') if mark else ''}")
+            else:
+                self.say(self.style(f"  {i}. {c.label} (unavailable: {c.reason})", "disabled"))
+
+    def ask(self, view: SceneView, read_line: Callable[[], str]) -> str | None:
+        """The choice id for the next line of input; None at end of input. Re-prompts on anything else."""
+        while True:
+            self.out.write("> ")
+            self.out.flush()
+            line = read_line()
+            if not line:
+                self.say()
+                return None
+            answer = line.strip()
+            if not answer.isdigit() or not 1 <= int(answer) <= len(view.choices):
+                self.say(self.style(f"Please type a number from 1 to {len(view.choices)}.", "note"))
+                continue
+            choice = view.choices[int(answer) - 1]
+            if not choice.enabled:
+                self.say(self.style(f"That choice is unavailable: {choice.reason}", "note"))
+                continue
+            return choice.id
+
+    def play(self, read_line: Callable[[], str], canon: bool = False) -> bool:
+        """Play until an ending (True) or the end of input or a dead end (False)."""
+        self.show(self.session.view())
+        while True:
+            view = self.session.view()
+            if view.ending:
+                return True
+            if not view.enabled:
+                self.say(self.style("The story stops here: no choice is available (a dead end).", "note"))
+                return False
+            if canon:
+                cid = self.session.canon_choice()
+                if cid is None or cid not in {c.id for c in view.enabled}:
+                    self.say(self.style(f"The canon path is not available in scene '{view.scene_id}'.", "note"))
+                    return False
+                label = next(c.label for c in view.choices if c.id == cid)
+                self.say(f"> {label}")
+            else:
+                cid = self.ask(view, read_line)
+                if cid is None:
+                    return False
+            self.show(self.session.choose(cid))

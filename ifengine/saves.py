@@ -1,0 +1,305 @@
+"""Run files and save slots: one TOML format, written atomically, replayed by choice id.
+
+A run records the seed and the choice ids taken, never positions, so a story can be edited without
+breaking what players saved: loading replays the ids against the story as it is now, and a run that no
+longer fits resumes at the last step that does, saying exactly where.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tomli_w
+
+from . import __version__
+from .model import Story, Value
+from .runtime import ChoiceError, Session
+
+FORMAT = "ifengine-run"
+VERSION = 1  # bump on incompatible change; older versions are migrated in `_parse`, newer refused
+
+
+class RunFileError(Exception):
+    """A run or save file that cannot be used. The message is one line naming the file and the problem."""
+
+
+@dataclass(frozen=True)
+class EndState:
+    scene: str
+    ending: str | None
+    steps: int
+    flags: dict[str, Value]
+    visits: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Run:
+    story_id: str
+    story_digest: str
+    role: str
+    title: str
+    seed: int
+    choices: tuple[str, ...]
+    scenes: tuple[str, ...]  # the scene each choice was taken in (lets replay name the first step that differs)
+    end: EndState
+    created: dt.datetime
+    updated: dt.datetime
+    engine_version: str = __version__
+    name: str = ""
+    source: str = ""  # the story path as recorded, a hint for finding the story again
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def run_from_session(session: Session, name: str = "", created: dt.datetime | None = None,
+                     source: str = "") -> Run:
+    story, view = session.story, session.view()
+    scenes = tuple(s.scene_id for s in session.history if not s.auto)
+    now = _now()
+    return Run(
+        story_id=story.id, story_digest=story.digest, role=story.role.name, title=story.title, seed=session.seed,
+        choices=tuple(session.choices_taken), scenes=scenes,
+        end=EndState(view.scene_id, view.ending.id if view.ending else None, len(session.choices_taken),
+                      session.flags, session.visits),
+        created=created or now, updated=now, name=name, source=source,
+    )
+
+
+def to_toml(run: Run) -> dict:
+    end: dict[str, object] = {"scene": run.end.scene, "steps": run.end.steps,
+                              "flags": dict(sorted(run.end.flags.items())),
+                              "visits": dict(sorted(run.end.visits.items()))}
+    if run.end.ending:
+        end["ending"] = run.end.ending
+    doc: dict[str, object] = {
+        "format": {"kind": FORMAT, "version": VERSION, "engine": run.engine_version},
+        "story": {"id": run.story_id, "digest": run.story_digest, "role": run.role, "title": run.title},
+        "run": {"seed": run.seed, "created": run.created, "updated": run.updated,
+                "choices": list(run.choices), "scenes": list(run.scenes)},
+        "end": end,
+    }
+    if run.name:
+        doc["run"]["name"] = run.name  # type: ignore[index]
+    if run.source:
+        doc["story"]["source"] = run.source  # type: ignore[index]
+    return doc
+
+
+def dumps(run: Run) -> str:
+    return tomli_w.dumps(to_toml(run))
+
+
+def _need(table: object, key: str, kind: type | tuple[type, ...], where: str) -> object:
+    if not isinstance(table, dict) or key not in table:
+        raise ValueError(f"missing '{where}{key}'")
+    value = table[key]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ValueError(f"'{where}{key}' has the wrong type")
+    return value
+
+
+def parse_run(doc: dict) -> Run:
+    """Validate a decoded TOML document; raise ValueError naming the first problem."""
+    fmt = doc.get("format")
+    if not isinstance(fmt, dict) or fmt.get("kind") != FORMAT:
+        raise ValueError("not an ifengine run file (no [format] kind = \"ifengine-run\")")
+    version = _need(fmt, "version", int, "format.")
+    if version > VERSION:  # type: ignore[operator]
+        raise ValueError(f"made by a newer ifengine (run format {version}; this one reads up to {VERSION}); "
+                         f"upgrade ifengine to load it")
+    if version < 1:  # type: ignore[operator]
+        raise ValueError(f"unknown run format version {version}")
+    story, run, end = doc.get("story"), doc.get("run"), doc.get("end")
+    choices = _need(run, "choices", list, "run.")
+    scenes = run.get("scenes", []) if isinstance(run, dict) else []
+    if not all(isinstance(c, str) for c in choices) or not isinstance(scenes, list):  # type: ignore[union-attr]
+        raise ValueError("'run.choices' must be a list of choice ids")
+    flags = _need(end, "flags", dict, "end.")
+    visits = _need(end, "visits", dict, "end.")
+    ending = end.get("ending") if isinstance(end, dict) else None
+    return Run(
+        story_id=str(_need(story, "id", str, "story.")), story_digest=str(_need(story, "digest", str, "story.")),
+        role=str(story.get("role", "")), title=str(story.get("title", "")),  # type: ignore[union-attr]
+        seed=int(_need(run, "seed", int, "run.")),  # type: ignore[arg-type]
+        choices=tuple(choices), scenes=tuple(str(s) for s in scenes),  # type: ignore[arg-type]
+        end=EndState(str(_need(end, "scene", str, "end.")), str(ending) if ending else None,
+                     int(_need(end, "steps", int, "end.")), dict(flags), dict(visits)),  # type: ignore[arg-type]
+        created=_need(run, "created", dt.datetime, "run."),  # type: ignore[arg-type]
+        updated=_need(run, "updated", dt.datetime, "run."),  # type: ignore[arg-type]
+        engine_version=str(fmt.get("engine", "")), name=str(run.get("name", "")),  # type: ignore[union-attr]
+        source=str(story.get("source", "")),  # type: ignore[union-attr]
+    )
+
+
+def read_run(path: Path | str) -> Run:
+    """Load a run file, or raise RunFileError with one line: the file and what is wrong. Never changes the file."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise RunFileError(f"{path}: no such file") from None
+    except OSError as e:
+        raise RunFileError(f"{path}: cannot read: {e.strerror or e}") from None
+    if not data.strip():
+        raise RunFileError(f"{path}: the file is empty (a save that was never finished?)")
+    try:
+        doc = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise RunFileError(f"{path}: not a text file (invalid UTF-8 at byte {e.start})") from None
+    except tomllib.TOMLDecodeError as e:
+        raise RunFileError(f"{path}: corrupt or truncated TOML ({e})") from None
+    try:
+        return parse_run(doc)
+    except ValueError as e:
+        raise RunFileError(f"{path}: {e}") from None
+
+
+def write_run(path: Path | str, run: Run) -> Path:
+    """Write atomically: a temporary file in the same folder, flushed and read back, then `os.replace`.
+    A crash or a full disk leaves whatever was there before intact."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = dumps(run).encode("utf-8")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        parse_run(tomllib.loads(Path(tmp).read_text(encoding="utf-8")))  # what we wrote must read back
+        _keep_foreign(path)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path
+
+
+def _keep_foreign(path: Path) -> None:
+    """Before replacing a file that is not a readable run (a corrupt save, someone's notes), move it aside
+    to `<name>.bad` so nothing is lost."""
+    if not path.exists():
+        return
+    try:
+        read_run(path)
+    except RunFileError:
+        os.replace(path, path.with_name(path.name + ".bad"))
+
+
+@dataclass
+class Resumed:
+    """A session rebuilt from a run, and what did not fit (empty when the whole run replayed)."""
+
+    session: Session
+    messages: list[str] = field(default_factory=list)
+    failed_step: int | None = None  # 1-based index of the first choice that no longer fits
+
+
+def _short(choice_id: str, scene_id: str) -> str:
+    prefix = scene_id + "."
+    return choice_id[len(prefix):] if choice_id.startswith(prefix) else choice_id
+
+
+def resume(story: Story, run: Run, render: bool = True) -> Resumed:
+    """Replay a run's choice ids against the story as it is now. Stops at the first id that no longer fits."""
+    session = Session(story, run.seed, render=render)
+    messages: list[str] = []
+    if run.story_id != story.id:
+        messages.append(f"this run was made for story '{run.story_id}', not '{story.id}'")
+    for i, cid in enumerate(run.choices, 1):
+        if session.is_over:
+            messages.append(f"step {i}: the story already ended at '{session.scene_id}'; resumed there")
+            return Resumed(session, messages, i)
+        try:
+            session.choose(cid)
+        except ChoiceError:
+            messages.append(f"step {i}: choice '{_short(cid, session.scene_id)}' is no longer offered in scene "
+                            f"'{session.scene_id}'; resumed there")
+            return Resumed(session, messages, i)
+    return Resumed(session, messages)
+
+
+def compare(run: Run, session: Session) -> str | None:
+    """Why a replayed session does not reproduce the run's recorded end state, or None when it does."""
+    history = [s for s in session.history if not s.auto]
+    for i, (recorded, step) in enumerate(zip(run.scenes, history), 1):
+        if recorded != step.scene_id:
+            return f"step {i}: recorded in scene '{recorded}', now taken in scene '{step.scene_id}'"
+    view = session.view()
+    end = run.end
+    if view.scene_id != end.scene:
+        return f"the run ended in scene '{end.scene}', the replay ends in '{view.scene_id}'"
+    ending = view.ending.id if view.ending else None
+    if ending != end.ending:
+        return f"the run reached ending '{end.ending}', the replay reaches '{ending}'"
+    flags = session.flags
+    for name in sorted(set(end.flags) | set(flags)):
+        if end.flags.get(name) != flags.get(name):
+            return f"flag '{name}' was {end.flags.get(name)!r} at the end of the run, now {flags.get(name)!r}"
+    visits = session.visits
+    for name in sorted(set(end.visits) | set(visits)):
+        if end.visits.get(name, 0) != visits.get(name, 0):
+            return f"scene '{name}' was visited {end.visits.get(name, 0)} times in the run, now {visits.get(name, 0)}"
+    return None
+
+
+# ---- where saves live -------------------------------------------------------
+
+_SLOT = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def home() -> Path:
+    """The data folder: $IFENGINE_HOME when set (tests use it), else the platform's user data folder."""
+    override = os.environ.get("IFENGINE_HOME")
+    if override:
+        return Path(override)
+    from platformdirs import user_data_path
+
+    return user_data_path("ifengine", appauthor=False)
+
+
+def save_dir(story_id: str) -> Path:
+    return home() / "saves" / story_id
+
+
+def slot_path(story_id: str, slot: str) -> Path:
+    name = _SLOT.sub("-", slot.strip()).strip("-.") or "slot"
+    return save_dir(story_id) / f"{name}.toml"
+
+
+AUTOSAVE = "autosave"
+
+
+def autosave(session: Session, source: str = "") -> Path:
+    path = slot_path(session.story.id, AUTOSAVE)
+    created = None
+    if path.exists():
+        try:
+            created = read_run(path).created
+        except RunFileError:
+            pass
+    return write_run(path, run_from_session(session, name=AUTOSAVE, created=created, source=source))
+
+
+def list_saves(story_id: str) -> list[tuple[Path, Run | RunFileError]]:
+    """Every save of a story, newest first; unreadable ones are listed with their error, never dropped."""
+    folder = save_dir(story_id)
+    found: list[tuple[Path, Run | RunFileError]] = []
+    for p in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+        try:
+            found.append((p, read_run(p)))
+        except RunFileError as e:
+            found.append((p, e))
+    found.sort(key=lambda item: item[1].updated if isinstance(item[1], Run) else dt.datetime.min.replace(
+        tzinfo=dt.timezone.utc), reverse=True)
+    return found
