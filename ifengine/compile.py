@@ -5,6 +5,7 @@ Closures take the live `State`; nothing here is ever `eval`ed: scripts are data.
 from __future__ import annotations
 
 import operator
+import re
 from dataclasses import dataclass
 from typing import Callable, Protocol
 
@@ -162,6 +163,20 @@ def compile_effect(eff: Effect, decl: FlagDecl) -> Callable[[State], None]:
     return lambda s: s.flags.__setitem__(name, s.flags[name] + sign * value(s))  # type: ignore[operator]
 
 
+_SPACES = re.compile(r"[ \t]{2,}")
+_SPACE_BEFORE_PUNCT = re.compile(r" +([,.;:!?])")
+
+
+def _emit(out: list[str], text: str) -> None:
+    """Add a rendered paragraph, tidied: an inline `if` that showed nothing leaves no double space or
+    space before punctuation, and a paragraph that came out empty is not shown at all."""
+    if "  " in text or " ," in text or " ." in text:
+        text = _SPACE_BEFORE_PUNCT.sub(r"\1", _SPACES.sub(" ", text))
+    text = text.strip()
+    if text:
+        out.append(text)
+
+
 # A compiled body step: given the state and the list to render into (None when not rendering).
 Step = Callable[[State, "list[str] | None"], None]
 
@@ -175,11 +190,11 @@ def compile_body(body: Body, flags: dict[str, FlagDecl]) -> Step:
                 def para(s: State, out: list[str] | None, render=render) -> None:
                     text = render(s)  # draw even when not rendering, so the dice stay in step
                     if out is not None:
-                        out.append(text)
+                        _emit(out, text)
             else:
                 def para(s: State, out: list[str] | None, render=render) -> None:
                     if out is not None:
-                        out.append(render(s))
+                        _emit(out, render(s))
             steps.append(para)
         elif isinstance(item, Effect):
             eff = compile_effect(item, flags[item.flag])
