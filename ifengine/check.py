@@ -18,13 +18,24 @@ COMPARE = {"==", "!=", "<", "<=", ">", ">="}
 ARITH = {"+", "-", "*", "/"}
 
 
+def _a(t: Type) -> str:
+    """'an int', 'a bool', 'a str': type names with the right article, for messages."""
+    return f"an {t.value}" if t is Type.INT else f"a {t.value}"
+
+
+# Words of the language that a flag may not be named: `{seen}` or `~ toggle = 1` could not be read back.
+RESERVED = {"and", "or", "not", "true", "false", "if", "elif", "else", "end", "toggle", "visits", "seen", "roll",
+            "chance", "canon", "continue", "fallback", "extend", "interlude", "ending", "bool", "int", "str"}
+
+
 def _diag(span: Span, message: str, code: str, severity: Severity = Severity.ERROR) -> Diagnostic:
     return Diagnostic(span.file, span.line, span.col, message, code, severity)
 
 
 class _Checker:
-    def __init__(self, story: Story) -> None:
+    def __init__(self, story: Story, broken: frozenset[str] = frozenset()) -> None:
         self.story = story
+        self.broken = broken  # scenes that failed to parse: they exist, but not in the model
         self.diags: list[Diagnostic] = []
         self.read_flags: set[str] = set()
 
@@ -48,7 +59,7 @@ class _Checker:
                 return None
             return decl.type
         if isinstance(e, SceneCall):
-            if e.scene not in self.story.scenes:
+            if e.scene not in self.story.scenes and e.scene not in self.broken:
                 self.error(e.span, f"{e.func}() names scene '{e.scene}', which does not exist", "IFS124")
             return Type.INT if e.func == "visits" else Type.BOOL
         if isinstance(e, RandomCall):
@@ -74,23 +85,23 @@ class _Checker:
         if e.op in ARITH:
             self.expect(e.left, Type.INT, f"'{e.op}'")
             self.expect(e.right, Type.INT, f"'{e.op}'")
-            if e.op == "/" and isinstance(e.right, Literal) and e.right.value == 0:
+            if e.op == "/" and isinstance(e.right, Literal) and type(e.right.value) is int and e.right.value == 0:
                 self.error(e.right.span, "division by zero", "IFS135")
             return Type.INT
         left, right = self.type_of(e.left), self.type_of(e.right)
         if e.op in ("==", "!="):
             if left and right and left is not right:
-                self.error(e.span, f"'{e.op}' compares a {left.value} with a {right.value}", "IFS132")
+                self.error(e.span, f"'{e.op}' compares {_a(left)} with {_a(right)}", "IFS132")
         else:
             for side, t in ((e.left, left), (e.right, right)):
                 if t and t is not Type.INT:
-                    self.error(side.span, f"'{e.op}' compares numbers, but this is a {t.value}", "IFS132")
+                    self.error(side.span, f"'{e.op}' compares numbers, but this is {_a(t)}", "IFS132")
         return Type.BOOL
 
     def expect(self, e: Expr, want: Type, where: str) -> None:
         got = self.type_of(e)
         if got is not None and got is not want:
-            self.error(e.span, f"{where} needs a {want.value} here, but this is a {got.value}", "IFS132")
+            self.error(e.span, f"{where} needs {_a(want)} here, but this is {_a(got)}", "IFS132")
 
     # ---- text, bodies, effects --------------------------------------------
 
@@ -123,17 +134,17 @@ class _Checker:
             return
         if eff.op == "toggle":
             if decl.type is not Type.BOOL:
-                self.error(eff.span, f"toggle needs a bool flag, but '{eff.flag}' is a {decl.type.value}", "IFS132")
+                self.error(eff.span, f"toggle needs a bool flag, but '{eff.flag}' is {_a(decl.type)}", "IFS132")
             return
         if eff.op in ("add", "sub"):
             sign = "+=" if eff.op == "add" else "-="
             if decl.type is not Type.INT:
-                self.error(eff.span, f"'{sign}' needs an int flag, but '{eff.flag}' is a {decl.type.value}", "IFS132")
+                self.error(eff.span, f"'{sign}' needs an int flag, but '{eff.flag}' is {_a(decl.type)}", "IFS132")
             elif value_type is not None and value_type is not Type.INT:
-                self.error(eff.span, f"'{sign}' needs a number, but this is a {value_type.value}", "IFS132")
+                self.error(eff.span, f"'{sign}' needs a number, but this is {_a(value_type)}", "IFS132")
             return
         if value_type is not None and value_type is not decl.type:
-            self.error(eff.span, f"flag '{eff.flag}' is a {decl.type.value}; it cannot hold a {value_type.value}",
+            self.error(eff.span, f"flag '{eff.flag}' is {_a(decl.type)}; it cannot hold {_a(value_type)}",
                        "IFS132")
         elif isinstance(eff.value, Literal) and decl.type is Type.INT:
             v = eff.value.value
@@ -146,13 +157,15 @@ class _Checker:
 
     def flags(self) -> None:
         for decl in self.story.flags.values():
+            if decl.name in RESERVED:
+                self.error(decl.span, f"'{decl.name}' is a word of the language and cannot name a flag", "IFS136")
             if decl.low is not None and decl.type is not Type.INT:
-                self.error(decl.span, f"only int flags take a range; '{decl.name}' is a {decl.type.value}", "IFS133")
+                self.error(decl.span, f"only int flags take a range; '{decl.name}' is {_a(decl.type)}", "IFS133")
             if decl.low is not None and decl.high is not None and decl.low > decl.high:
                 self.error(decl.span, f"the range of '{decl.name}' is empty ({decl.low}..{decl.high})", "IFS133")
             t = type_of(decl.default)
             if t is not decl.type:
-                self.error(decl.span, f"the default of '{decl.name}' is a {t.value}, but the flag is a {decl.type.value}",
+                self.error(decl.span, f"the default of '{decl.name}' is {_a(t)}, but the flag is {_a(decl.type)}",
                            "IFS133")
             elif decl.type is Type.INT and decl.low is not None and decl.high is not None and decl.low <= decl.high:
                 assert isinstance(decl.default, int)
@@ -184,7 +197,7 @@ class _Checker:
             self.expect(cond.expr, Type.BOOL, "a choice condition")
         for eff in c.effects:
             self.effect(eff)
-        if c.target not in self.story.scenes:
+        if c.target not in self.story.scenes and c.target not in self.broken:
             self.error(c.target_span, f"choice goes to '{c.target}', which is not a scene or ending{self.suggest(c.target)}",
                        "IFS120")
 
@@ -219,7 +232,7 @@ class _Checker:
     def unread_flags(self) -> None:
         for decl in self.story.flags.values():
             if decl.name not in self.read_flags and decl.label is None:
-                self.warn(decl.span, f"flag '{decl.name}' is set but never read (no condition or text uses it)",
+                self.warn(decl.span, f"flag '{decl.name}' is declared but never read (no condition or text uses it)",
                           "IFS201")
 
     def automatic_cycles(self) -> None:
@@ -324,7 +337,9 @@ def _strong_components(nodes: set[str], edges) -> Iterator[set[str]]:
                 yield comp
 
 
-def check_story(story: Story, skip_semantic: bool = False) -> list[Diagnostic]:
+def check_story(story: Story, skip_semantic: bool = False,
+                broken: frozenset[str] = frozenset()) -> list[Diagnostic]:
     """Diagnostics for an assembled story. With syntax errors present, graph-wide rules (reachability,
-    unread flags, the canon path) are skipped: the missing scenes would make them cry wolf."""
-    return _Checker(story).run(semantic=not skip_semantic)
+    unread flags, the canon path) are skipped: the missing scenes would make them cry wolf. References
+    to `broken` scenes (declared, but failed to parse) are not reported as unknown."""
+    return _Checker(story, broken).run(semantic=not skip_semantic)

@@ -35,7 +35,7 @@ class Diagnostic:
         return d
 
 
-# Every code the checker can emit, with a one-line summary (documented in docs/language.md's table).
+# Every code the checker can emit, with a one-line summary (the table in docs/language.md lists them).
 CODES: dict[str, str] = {
     "IFS100": "syntax error",
     "IFS101": "file cannot be read (missing, binary, not UTF-8)",
@@ -54,13 +54,13 @@ CODES: dict[str, str] = {
     "IFS133": "value out of the flag's type or range",
     "IFS134": "unknown ending kind",
     "IFS135": "division by zero",
+    "IFS136": "a reserved word used as a flag name",
     "IFS140": "scene with no way out",
     "IFS141": "ending with choices",
     "IFS142": "cycle of automatic steps",
     "IFS150": "canon path broken",
     "IFS200": "unreachable scene",
     "IFS201": "flag never read",
-    "IFS202": "choice can never be taken",
 }
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,12 @@ from .parser import parse_source
 from .source import SourceFile, Span, normalise
 
 MAX_LINE = 100_000  # longer lines are not prose but accidents (a pasted binary, a minified file)
+
+# A scene header's id, read from the raw text. A scene whose section has a syntax error is missing from
+# the model, but it exists for the writer: references to it must not be reported as unknown as well.
+HEADER_ID = re.compile(r"^[ \t]*===[ \t]*(?:(?:interlude|ending)[ \t]+)?([a-z][a-z0-9_]*(?:-[a-z0-9_]+)*)", re.M)
+# Files that could not be read at all: what they hold (the header, scenes) is missing, not absent.
+UNREAD = {"IFS101", "IFS102", "IFS103"}
 
 
 class StoryError(Exception):
@@ -48,8 +55,10 @@ def _display(path: Path) -> str:
 
 
 def _line_col(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column of a byte offset; the column counts characters, as editors do, not bytes."""
     line = data.count(b"\n", 0, offset) + 1
-    col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    col = len(data[start:offset].decode("utf-8", "replace")) + 1
     return line, col
 
 
@@ -138,11 +147,18 @@ def load(path: Path | str) -> Loaded:
                                         f"@include \"{inc.path}\": no such file", "IFS101"))
             else:
                 queue.append(target)
-    files.sort(key=lambda f: str(f.source.path))
-    story, assembly = assemble(files, root)
+    if not files:  # nothing could be read: there is no story to assemble or judge
+        diags.sort(key=sort_key)
+        return Loaded(None, diags)
+    files.sort(key=lambda f: _relative(f.source.path, root))
+    built = {s.id for f in files for s in f.scenes}
+    broken = frozenset(m.group(1) for f in files for m in HEADER_ID.finditer(f.source.text)) - built
+    unread = has_errors(d for d in diags if d.code in UNREAD)
+    story, assembly = assemble(files, root, broken, partial=unread)
     diags += assembly
     if story is not None:
-        diags += check_story(story, skip_semantic=has_errors(d for d in diags if d.code == "IFS100"))
+        diags += check_story(story, skip_semantic=unread or has_errors(d for d in diags if d.code == "IFS100"),
+                             broken=broken)
     diags.sort(key=sort_key)
     return Loaded(story, diags)
 
@@ -160,8 +176,19 @@ def _diag(span: Span, message: str, code: str, severity: Severity = Severity.ERR
     return Diagnostic(span.file, span.line, span.col, message, code, severity)
 
 
-def assemble(files: list[ScriptFile], root: Path) -> tuple[Story | None, list[Diagnostic]]:
-    """Merge files into one story: one header, flags and scenes by id, extensions folded into scenes."""
+def _relative(path: Path, root: Path) -> Path:
+    """A file's path below the story folder, however it was reached (an absolute @include, `sub/../x.ifs`)."""
+    try:
+        return path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return path
+
+
+def assemble(files: list[ScriptFile], root: Path, broken: frozenset[str] = frozenset(),
+             partial: bool = False) -> tuple[Story | None, list[Diagnostic]]:
+    """Merge files into one story: one header, flags and scenes by id, extensions folded into scenes.
+    `broken` names scenes whose text failed to parse: they are not reported missing a second time.
+    `partial` says some file could not be read: a header field missing here may be in it."""
     diags: list[Diagnostic] = []
     header: dict[str, tuple[str, str, Span]] = {}
     flags: dict[str, FlagDecl] = {}
@@ -189,9 +216,9 @@ def assemble(files: list[ScriptFile], root: Path) -> tuple[Story | None, list[Di
         extends.extend(f.extends)
     for ext in extends:
         base = scenes.get(ext.scene_id)
-        if base is None:
+        if base is None and ext.scene_id not in broken:
             diags.append(_diag(ext.span, f"extend names scene '{ext.scene_id}', which does not exist", "IFS123"))
-        else:
+        elif base is not None:
             scenes[ext.scene_id] = _with_choices(base, base.choices + ext.choices)
     for scene in scenes.values():
         taken: dict[str, Choice] = {}
@@ -205,17 +232,17 @@ def assemble(files: list[ScriptFile], root: Path) -> tuple[Story | None, list[Di
     where = files[0].source.name if files else str(root)
     first_span = Span(where, 1, 1)
     missing = [f"@{key}" for key in ("story", "title", "role", "start") if key not in header]
-    if missing:
+    if missing and not partial:
         listed = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
         diags.append(_diag(first_span, f"the story header is incomplete: {listed} "
                                        f"{'is' if len(missing) == 1 else 'are'} missing (one file must give them)",
                            "IFS110"))
     start_id = header.get("start", ("", "", first_span))
-    if "start" in header and start_id[0] not in scenes:
+    if "start" in header and start_id[0] not in scenes and start_id[0] not in broken:
         diags.append(_diag(start_id[2], f"@start names scene '{start_id[0]}', which does not exist", "IFS111"))
     digest = hashlib.sha256()
     for f in files:
-        digest.update(str(f.source.path.relative_to(root) if _inside(f.source.path, root) else f.source.path).encode())
+        digest.update(_relative(f.source.path, root).as_posix().encode())
         digest.update(b"\0" + f.source.text.encode("utf-8") + b"\0")
     role = header.get("role", ("", "", first_span))
     story = Story(

@@ -23,6 +23,10 @@ SECTION_START = re.compile(r"^[ \t]*===", re.M)
 MARKERS = "*+~?=@{}|"
 TEXTUAL = {"TEXT_START", "TEXT_CONT", "TEXT_IN", "LABEL_TEXT", "REST", "ROLE_NAME", "VIEWPOINT"}
 
+# Deeper parse trees (an expression of 100 operators, 100 nested `~ if` blocks) are refused: the
+# builder, checker and engine walk the model recursively. No story comes near it.
+MAX_DEPTH = 100
+
 FRIENDLY = {
     "$END": "end of file",
     "_NL": "end of line",
@@ -98,7 +102,8 @@ def _found(token: Token) -> str:
     if len(value) > 30:
         value = value[:27] + "..."
     kind = describe_terminal(token.type)
-    return f"{kind} {value!r}" if not kind.startswith("'") else kind
+    # A fixed mark ('*', '===', '+=') names itself; "found '*' or '+'" would describe the terminal, not the text.
+    return f"{kind} {value!r}" if not kind.startswith("'") else f"'{' '.join(value.split())}'"
 
 
 def _after(e: UnexpectedInput) -> str:
@@ -112,8 +117,17 @@ def _after(e: UnexpectedInput) -> str:
     return f" after {what}" if what else ""
 
 
+# The terminals an expression can start with: when all of these are wanted, say "an expression".
+EXPR_START = {"FLAG", "INT", "STRING", "TRUE", "FALSE", "MINUS", "LPAR", "NOT", "VISITS", "SEEN", "ROLL", "CHANCE"}
+BLOCK_LINE = re.compile(r"~[ \t]*(if|elif|else|end)\b")
+
+
 def _wanted(names: object) -> str:
-    described = sorted({describe_terminal(n) for n in (names or ())})
+    names = set(names or ())  # type: ignore[call-overload]
+    expression = {"FLAG", "INT"} <= names
+    described = sorted({describe_terminal(n) for n in names if not (expression and n in EXPR_START)})
+    if expression:
+        described.insert(0, "an expression")
     if not described:
         return "something else"
     if len(described) > 6:
@@ -121,13 +135,17 @@ def _wanted(names: object) -> str:
     return " or ".join(described) if len(described) <= 2 else ", ".join(described[:-1]) + " or " + described[-1]
 
 
-def syntax_diagnostic(e: UnexpectedInput, src: SourceFile) -> Diagnostic:
-    """Turn a lark error into one sentence a writer understands, at the right line and column."""
+def syntax_diagnostic(e: UnexpectedInput, src: SourceFile, section_end: int | None = None) -> Diagnostic:
+    """Turn a lark error into one sentence a writer understands, at the right line and column.
+    `section_end` is where the parsed section stopped: the end of the parse is only the end of the
+    file when it equals the file's length; otherwise it is the next scene header."""
     text = src.text
+    end = len(text) if section_end is None else section_end
     if isinstance(e, UnexpectedEOF) or (isinstance(e, UnexpectedToken) and e.token.type == "$END"):
-        line = e.line if isinstance(e.line, int) and e.line > 0 else text.count("\n") + 1
+        line = e.line if isinstance(e.line, int) and e.line > 0 else text.count("\n", 0, end) + 1
         col = e.column if isinstance(e.column, int) and e.column > 0 else 1
-        found = "end of file"
+        next_header = text.count("\n", 0, end) + 1
+        found = "end of file" if end >= len(text) else f"the next scene header (line {next_header})"
         wanted = getattr(e, "accepts", None) or getattr(e, "expected", None)
     elif isinstance(e, UnexpectedToken):
         line, col, found = e.line, e.column, _found(e.token)
@@ -145,7 +163,34 @@ def syntax_diagnostic(e: UnexpectedInput, src: SourceFile) -> Diagnostic:
     ):
         message = (f"a line of prose may not begin with '{first}' (it marks structure lines); "
                    f"write '\\{first}' to start prose with it")
+    wanted_names = set(wanted or ())  # type: ignore[call-overload]
+    stripped = line_text.strip()
+    block = BLOCK_LINE.match(stripped)
+    if "ASSIGN_OP" in wanted_names and block:
+        col = len(line_text) - len(line_text.lstrip()) + 1
+        message = (f"'~ {block.group(1)}' lines belong in a scene's body, before its choices; to make a choice "
+                   f"depend on something, give it a '?' line")
+    elif "CHOICE_MARK" in wanted_names and col == len(line_text) - len(line_text.lstrip()) + 1 and (
+        isinstance(e, UnexpectedCharacters) or getattr(e, "token", Token("X", "")).type in TEXTUAL
+    ) and stripped[:1] not in MARKERS:
+        message = ("prose must come before a scene's choices: move this line above the first choice, "
+                   "or start a new scene with '==='")
     return Diagnostic(src.name, line, col, message, "IFS100")
+
+
+def too_deep(tree: Tree) -> tuple[int, int] | None:
+    """Where (line, column) the tree first nests deeper than MAX_DEPTH, counting a chain `a + b + c` as
+    the operators it builds; None when the tree is shallow enough. Iterative: the point is to spare the
+    recursive builder, checker and engine a RecursionError."""
+    stack: list[tuple[Tree, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        depth += max(1, (len(node.children) - 1) // 2) if node.data in ("sum", "product") else 1
+        if depth > MAX_DEPTH:
+            meta = node.meta
+            return (meta.line, meta.column) if not meta.empty else (1, 1)
+        stack.extend((kid, depth) for kid in reversed(node.children) if isinstance(kid, Tree))  # in source order
+    return None
 
 
 def parse_source(src: SourceFile) -> tuple[list[Tree | Token], list[Diagnostic]]:
@@ -161,9 +206,17 @@ def parse_source(src: SourceFile) -> tuple[list[Tree | Token], list[Diagnostic]]
     try:
         for a, b in zip(cuts, cuts[1:]):
             try:
-                items += parser.parse(TextSlice(text, a, b)).children
+                tree = parser.parse(TextSlice(text, a, b))
             except UnexpectedInput as e:
-                diags.append(syntax_diagnostic(e, src))
+                diags.append(syntax_diagnostic(e, src, b))
+                continue
+            deep = too_deep(tree)
+            if deep is not None:
+                diags.append(Diagnostic(src.name, deep[0], deep[1],
+                                        f"this is nested too deeply: more than {MAX_DEPTH} levels of expressions, "
+                                        f"'~ if' blocks or inline conditions", "IFS100"))
+                continue
+            items += tree.children
     finally:
         if was_enabled:
             gc.enable()

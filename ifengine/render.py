@@ -34,11 +34,15 @@ def format_diagnostic(d: Diagnostic, source: SourceFile | None, colour: bool = F
     prefix = line[: d.col - 1].expandtabs(4)
     caret = " " * min(len(prefix), 200) + "^"
     if colour:
+        from .highlight import highlight_ansi  # pygments loads only when colour is on
+
+        shown = highlight_ansi(shown)
         caret = f"\x1b[1;32m{caret}\x1b[0m"
     return f"{head}\n    {shown}\n    {caret}"
 
 
-def print_diagnostics(diags: Iterable[Diagnostic], story: Story | None, stream: IO[str] = sys.stdout) -> None:
+def print_diagnostics(diags: Iterable[Diagnostic], story: Story | None, stream: IO[str] | None = None) -> None:
+    stream = sys.stdout if stream is None else stream  # looked up now: sys.stdout may have been replaced
     sources = sources_by_name(story)
     colour = use_colour(stream)
     for d in diags:

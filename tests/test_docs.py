@@ -1,0 +1,85 @@
+"""Every ```ifs example in docs/language.md parses: the language reference cannot drift from the grammar."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ifengine.build import build_file
+from ifengine.parser import parse_source
+from ifengine.source import SourceFile, normalise
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "language.md"
+FENCE = re.compile(r"^```ifs[ \t]*\n(.*?)^```[ \t]*$", re.M | re.S)
+
+
+def doc_blocks() -> list[tuple[int, str]]:
+    """(line of the block's first script line in the doc, block text) for every ```ifs fence."""
+    text = DOC.read_text(encoding="utf-8")
+    return [(text.count("\n", 0, m.start(1)) + 1, m.group(1)) for m in FENCE.finditer(text)]
+
+
+BLOCKS = doc_blocks()
+
+
+def test_doc_has_enough_examples():
+    assert len(BLOCKS) >= 15, f"only {len(BLOCKS)} ```ifs blocks in {DOC}"
+
+
+def test_fence_pattern_finds_every_ifs_fence():
+    """The regex must not silently skip a block (e.g. one with trailing spaces after the fence)."""
+    text = DOC.read_text(encoding="utf-8")
+    assert len(BLOCKS) == len(re.findall(r"^```ifs\b", text, re.M))
+
+
+@pytest.mark.parametrize("start,block", BLOCKS, ids=[f"line{n}" for n, _ in BLOCKS])
+def test_doc_block_parses(start: int, block: str):
+    assert block.strip(), f"empty ```ifs block at {DOC.name}:{start}"
+    src = SourceFile(DOC, f"{DOC.name}+{start - 1}", normalise(block))
+    items, diags = parse_source(src)
+    assert diags == [], "\n".join(str(d) for d in diags)
+    assert items, f"the block at {DOC.name}:{start} parsed to nothing"
+    build_file(src, items)  # and the builder accepts what the parser produced
+
+
+def test_doc_blocks_build_what_they_show():
+    """A spot check that the examples mean what the prose around them says."""
+    by_first_line = {block.splitlines()[0]: block for _, block in BLOCKS}
+    block = next(b for first, b in by_first_line.items() if first.startswith("=== dragon"))
+    src = SourceFile(DOC, "dragon", normalise(block))
+    items, diags = parse_source(src)
+    (scene,) = build_file(src, items).scenes
+    assert [c.id for c in scene.choices] == ["dragon.accept", "dragon.ask-home"]
+    assert [c.canon for c in scene.choices] == [True, False]
+
+
+def test_every_diagnostic_code_is_in_the_reference_table():
+    from ifengine.diagnostics import CODES
+
+    table = re.findall(r"^\| `(IFS\d+)` \|", DOC.read_text(encoding="utf-8"), re.M)
+    assert sorted(table) == sorted(CODES)
+
+
+OTHER_DOCS = [DOC.parent.parent / "README.md", *sorted(p for p in DOC.parent.glob("*.md") if p != DOC)]
+
+
+@pytest.mark.parametrize("doc", OTHER_DOCS, ids=lambda p: p.name)
+def test_other_docs_examples_parse(doc: Path) -> None:
+    text = doc.read_text(encoding="utf-8")
+    for m in FENCE.finditer(text):
+        line = text.count("\n", 0, m.start(1)) + 1
+        _, diags = parse_source(SourceFile(doc, f"{doc.name}:{line}", normalise(m.group(1))))
+        assert diags == [], "\n".join(str(d) for d in diags)
+
+
+def test_readme_example_is_a_complete_clean_story(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from ifengine import load
+    from ifengine.cli import main
+
+    block = FENCE.search((DOC.parent.parent / "README.md").read_text(encoding="utf-8"))
+    assert block is not None
+    (tmp_path / "demo.ifs").write_text(block.group(1), encoding="utf-8")
+    assert load(tmp_path).diagnostics == []
+    assert main(["play", str(tmp_path), "--plain", "--canon"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("ENDING: canon: Daylight")

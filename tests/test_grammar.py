@@ -1,0 +1,57 @@
+"""The grammar itself: it builds as a strict LALR grammar (no conflicts, no colliding terminals), and the
+parser is built once per process."""
+from __future__ import annotations
+
+from lark import Lark
+
+from ifengine import parser as parser_module
+from ifengine.parser import grammar_source, story_parser
+
+
+def test_grammar_builds_strict_lalr():
+    strict = story_parser(strict=True)
+    assert isinstance(strict, Lark)
+    assert strict.options.parser == "lalr"
+    assert strict.options.strict is True
+
+
+def test_grammar_builds_strict_from_source_text():
+    """The same check without the cache: a fresh strict build of the grammar file must not raise."""
+    text, path = grammar_source()
+    assert path.endswith("story.lark")
+    Lark(text, parser="lalr", strict=True, propagate_positions=True)
+
+
+def test_parser_is_cached():
+    first = story_parser()
+    assert story_parser() is first
+    assert story_parser(strict=True) is story_parser(strict=True)
+
+
+def test_parse_source_uses_the_cached_parser(monkeypatch):
+    """Parsing many files never rebuilds the LALR tables."""
+    from pathlib import Path
+
+    from ifengine.source import SourceFile, normalise
+
+    calls = []
+    real = parser_module.Lark
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    story_parser()  # built before counting starts, as it is in any process that has parsed once
+    monkeypatch.setattr(parser_module, "Lark", counting)
+    for i in range(3):
+        src = SourceFile(Path(f"f{i}.ifs"), f"f{i}.ifs", normalise("=== a: A\nHello.\n* continue -> a\n"))
+        items, diags = parser_module.parse_source(src)
+        assert diags == [] and len(items) == 1
+    assert calls == []
+
+
+def test_parser_positions_are_propagated():
+    tree = story_parser().parse("=== a: A\nHello.\n* continue -> a\n")
+    scene = tree.children[0]
+    assert scene.data == "scene"
+    assert (scene.meta.line, scene.meta.column) == (1, 1)
