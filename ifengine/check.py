@@ -253,7 +253,8 @@ class _Checker:
         """Follow the canon choices from the start: each scene needs exactly one, and they must reach a canon ending."""
         scenes = self.story.scenes
         sid = self.story.start
-        visited: list[str] = []
+        visited: list[str] = []  # in order, for the message
+        on_path: set[str] = set()
         while sid in scenes:
             scene = scenes[sid]
             if scene.is_ending:
@@ -261,11 +262,12 @@ class _Checker:
                     self.error(scene.span, f"the canon path ends at ending '{sid}', which is not marked (canon)",
                                "IFS150")
                 return
-            if sid in visited:
+            if sid in on_path:
                 self.error(scene.span, f"the canon path comes back to scene '{sid}' and never reaches an ending "
                                        f"(path: {' -> '.join(visited + [sid])})", "IFS150")
                 return
             visited.append(sid)
+            on_path.add(sid)
             marked = [c for c in scene.choices if c.canon]
             if not marked and len(scene.choices) == 1:
                 marked = list(scene.choices)

@@ -88,10 +88,11 @@ def compile_expr(e: Expr) -> Fn:
         span = e.span
 
         def divide(s: State) -> Value:
+            n = left(s)  # left before right, like every other operator (the dice draw in reading order)
             d = right(s)
             if d == 0:
                 raise StoryRuntimeError("division by zero", span)
-            return left(s) // d  # type: ignore[operator]
+            return n // d  # type: ignore[operator]
         return divide
     op = _BIN[e.op]
     return lambda s: op(left(s), right(s))
@@ -114,6 +115,26 @@ def has_random(node: object) -> bool:
     return False
 
 
+def must_run(node: object) -> bool:
+    """Whether text must be evaluated even when it is not rendered: it draws from the dice, or it can fail
+    (a division by something that may be zero), so skipping it would change the path or hide the fault."""
+    if isinstance(node, RandomCall):
+        return True
+    if isinstance(node, Unary):
+        return must_run(node.operand)
+    if isinstance(node, Binary):
+        if node.op == "/" and not (isinstance(node.right, Literal) and node.right.value != 0):
+            return True
+        return must_run(node.left) or must_run(node.right)
+    if isinstance(node, Interp):
+        return must_run(node.expr)
+    if isinstance(node, InlineIf):
+        return must_run(node.cond) or must_run(node.then) or must_run(node.otherwise)
+    if isinstance(node, tuple):
+        return any(map(must_run, node))
+    return False
+
+
 def show(value: Value) -> str:
     if value is True:
         return "true"
@@ -125,7 +146,19 @@ def show(value: Value) -> str:
 TextFn = Callable[[State], str]
 
 
-def compile_text(text: Text) -> TextFn:
+# What an inline `if` that shows nothing leaves behind while its text is assembled. Tidying removes
+# it together with the space before it, so "help {if x: now} ." reads "help." and not "help  .".
+_GAP = "\x00"
+_GAP_RUN = re.compile(r" ?\x00")
+
+
+def tidy(text: str) -> str:
+    if _GAP in text:
+        text = _GAP_RUN.sub("", text)
+    return text.strip()
+
+
+def _compile_parts(text: Text) -> TextFn:
     parts: list[TextFn] = []
     for p in text:
         if isinstance(p, str):
@@ -134,14 +167,25 @@ def compile_text(text: Text) -> TextFn:
             f = compile_expr(p.expr)
             parts.append(lambda s, f=f: show(f(s)))
         else:
-            cond, then, other = compile_expr(p.cond), compile_text(p.then), compile_text(p.otherwise)
-            parts.append(lambda s, c=cond, t=then, o=other: t(s) if c(s) else o(s))
+            cond, then, other = compile_expr(p.cond), _compile_parts(p.then), _compile_parts(p.otherwise)
+            parts.append(lambda s, c=cond, t=then, o=other: (t(s) if c(s) else o(s)) or _GAP)
+    if not parts:
+        return lambda s: ""
     if len(parts) == 1:
         return parts[0]
     if all(isinstance(p, str) for p in text):
         whole = "".join(text)  # type: ignore[arg-type]
         return lambda s: whole
     return lambda s: "".join(f(s) for f in parts)
+
+
+def compile_text(text: Text) -> TextFn:
+    """A text (a paragraph or a label) as a function of the state, tidied of empty inline `if`s."""
+    if all(isinstance(p, str) for p in text):
+        whole = "".join(text).strip()  # type: ignore[arg-type]
+        return lambda s: whole
+    inner = _compile_parts(text)
+    return lambda s: tidy(inner(s))
 
 
 def compile_effect(eff: Effect, decl: FlagDecl) -> Callable[[State], None]:
@@ -163,16 +207,8 @@ def compile_effect(eff: Effect, decl: FlagDecl) -> Callable[[State], None]:
     return lambda s: s.flags.__setitem__(name, s.flags[name] + sign * value(s))  # type: ignore[operator]
 
 
-_SPACES = re.compile(r"[ \t]{2,}")
-_SPACE_BEFORE_PUNCT = re.compile(r" +([,.;:!?])")
-
-
 def _emit(out: list[str], text: str) -> None:
-    """Add a rendered paragraph, tidied: an inline `if` that showed nothing leaves no double space or
-    space before punctuation, and a paragraph that came out empty is not shown at all."""
-    if "  " in text or " ," in text or " ." in text:
-        text = _SPACE_BEFORE_PUNCT.sub(r"\1", _SPACES.sub(" ", text))
-    text = text.strip()
+    """Add a rendered paragraph; one that came out empty (all its text was conditional) is not shown."""
     if text:
         out.append(text)
 
@@ -186,9 +222,9 @@ def compile_body(body: Body, flags: dict[str, FlagDecl]) -> Step:
     for item in body:
         if isinstance(item, Paragraph):
             render = compile_text(item.text)
-            if has_random(item.text):
+            if must_run(item.text):
                 def para(s: State, out: list[str] | None, render=render) -> None:
-                    text = render(s)  # draw even when not rendering, so the dice stay in step
+                    text = render(s)  # run even when not rendering: the dice stay in step, faults still show
                     if out is not None:
                         _emit(out, text)
             else:
@@ -222,6 +258,7 @@ def compile_body(body: Body, flags: dict[str, FlagDecl]) -> Step:
 class CompiledChoice:
     choice: Choice
     label: TextFn
+    label_must_run: bool  # the label draws dice or can fail: evaluated even when not rendering
     conditions: tuple[tuple[Fn, str | None], ...]
     effects: tuple[Callable[[State], None], ...]
 
@@ -247,6 +284,7 @@ def compile_story(story: Story) -> dict[str, CompiledScene]:
                 CompiledChoice(
                     c,
                     compile_text(c.label),
+                    must_run(c.label),
                     tuple((compile_expr(cond.expr), cond.reason) for cond in c.conditions),
                     tuple(compile_effect(e, flags[e.flag]) for e in c.effects),
                 )

@@ -1,6 +1,7 @@
 """Finding, reading and assembling a story's files into one `Story`, with every problem as a Diagnostic."""
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import re
@@ -106,10 +107,22 @@ def story_files(path: Path) -> tuple[Path, list[Path]]:
 
 
 def load(path: Path | str) -> Loaded:
-    """Read, parse, build and check a story folder or file. Never raises for anything in the files."""
+    """Read, parse, build and check a story folder or file. Never raises for anything in the files.
+
+    The cyclic garbage collector is paused meanwhile: parse trees and the model are large, acyclic and
+    alive until the end, so its passes only cost time, and more the larger the story (GUIDE 1.3)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(Path(path))
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load(path: Path) -> Loaded:
     from .check import check_story  # check needs the assembled story; imported here to keep layers one-way
 
-    path = Path(path)
     if not path.exists():
         return Loaded(None, [Diagnostic(_display(path), 1, 1, "no such file or folder", "IFS101")])
     root, queue = story_files(path)

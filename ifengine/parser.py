@@ -3,7 +3,6 @@ and syntax errors phrased for writers."""
 from __future__ import annotations
 
 import functools
-import gc
 import re
 from importlib.resources import files
 from pathlib import Path
@@ -178,11 +177,11 @@ def syntax_diagnostic(e: UnexpectedInput, src: SourceFile, section_end: int | No
     return Diagnostic(src.name, line, col, message, "IFS100")
 
 
-def too_deep(tree: Tree) -> tuple[int, int] | None:
+def too_deep(tree: Tree, depth: int = 0) -> tuple[int, int] | None:
     """Where (line, column) the tree first nests deeper than MAX_DEPTH, counting a chain `a + b + c` as
     the operators it builds; None when the tree is shallow enough. Iterative: the point is to spare the
     recursive builder, checker and engine a RecursionError."""
-    stack: list[tuple[Tree, int]] = [(tree, 0)]
+    stack: list[tuple[Tree, int]] = [(tree, depth)]
     while stack:
         node, depth = stack.pop()
         depth += max(1, (len(node.children) - 1) // 2) if node.data in ("sum", "product") else 1
@@ -193,31 +192,45 @@ def too_deep(tree: Tree) -> tuple[int, int] | None:
     return None
 
 
+def _too_deep_diagnostic(src: SourceFile, where: tuple[int, int]) -> Diagnostic:
+    return Diagnostic(src.name, where[0], where[1],
+                      f"this is nested too deeply: more than {MAX_DEPTH} levels of expressions, "
+                      f"'~ if' blocks or inline conditions", "IFS100")
+
+
 def parse_source(src: SourceFile) -> tuple[list[Tree | Token], list[Diagnostic]]:
-    """Parse a file section by section; return the top-level items of every good section and one
-    diagnostic per bad one. Positions stay absolute in the file."""
+    """Parse a file; return its top-level items and the syntax diagnostics.
+
+    A clean file is parsed in one go. Only when that fails is it parsed again section by section
+    (cut at scene headers), so each bad scene gets its own diagnostic and the good ones still build.
+    Positions stay absolute in the file either way."""
+    text = src.text
+    parser = story_parser()
+    try:
+        sections = [parser.parse(text)]
+        diags: list[Diagnostic] = []
+    except UnexpectedInput:
+        sections, diags = _parse_sections(src)
+    items: list[Tree | Token] = []
+    for tree in sections:
+        for item in tree.children:
+            deep = too_deep(item, 1) if isinstance(item, Tree) else None  # 1: the file's root above it
+            if deep is not None:
+                diags.append(_too_deep_diagnostic(src, deep))
+            else:
+                items.append(item)
+    return items, diags
+
+
+def _parse_sections(src: SourceFile) -> tuple[list[Tree], list[Diagnostic]]:
     text = src.text
     parser = story_parser()
     cuts = sorted({0, *(m.start() for m in SECTION_START.finditer(text)), len(text)})
-    items: list[Tree | Token] = []
+    trees: list[Tree] = []
     diags: list[Diagnostic] = []
-    was_enabled = gc.isenabled()
-    gc.disable()  # the cyclic collector makes big parses superlinear (GUIDE 1.3)
-    try:
-        for a, b in zip(cuts, cuts[1:]):
-            try:
-                tree = parser.parse(TextSlice(text, a, b))
-            except UnexpectedInput as e:
-                diags.append(syntax_diagnostic(e, src, b))
-                continue
-            deep = too_deep(tree)
-            if deep is not None:
-                diags.append(Diagnostic(src.name, deep[0], deep[1],
-                                        f"this is nested too deeply: more than {MAX_DEPTH} levels of expressions, "
-                                        f"'~ if' blocks or inline conditions", "IFS100"))
-                continue
-            items += tree.children
-    finally:
-        if was_enabled:
-            gc.enable()
-    return items, diags
+    for a, b in zip(cuts, cuts[1:]):
+        try:
+            trees.append(parser.parse(TextSlice(text, a, b)))
+        except UnexpectedInput as e:
+            diags.append(syntax_diagnostic(e, src, b))
+    return trees, diags

@@ -61,7 +61,7 @@ class PlainPlayer:
                 self.say()
                 return None
             answer = line.strip()
-            if not answer.isdigit() or not 1 <= int(answer) <= len(view.choices):
+            if not answer.isdecimal() or not 1 <= int(answer) <= len(view.choices):
                 self.say(self.style(f"Please type a number from 1 to {len(view.choices)}.", "note"))
                 continue
             choice = view.choices[int(answer) - 1]

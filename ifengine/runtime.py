@@ -8,8 +8,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 
-from .compile import CompiledScene, Dice, State, StoryRuntimeError, compile_story
-from .model import ChoiceKind, Story, Value
+from .compile import Dice, State, StoryRuntimeError, TextFn, compile_story
+from .model import ChoiceKind, SceneKind, Story, Value
 
 MAX_AUTO_STEPS = 1_000
 
@@ -86,10 +86,59 @@ class CanonStatus:
     breaks: int  # how many times the player left it
 
 
-@dataclass
-class _Position:
-    view: SceneView
-    fallback: str | None = None  # the fallback the scene takes by itself, if any
+class _ChoicePlan:
+    """Everything about one choice that never changes during play, worked out once per story: the compiled
+    closures, the history steps, and the views of it that do not depend on the state (shared, immutable)."""
+
+    __slots__ = ("id", "conditions", "label", "label_must_run", "effects", "target", "sticky", "canon", "kind",
+                 "fallback", "step", "auto_step", "static_views", "plain_views")
+
+    def __init__(self, scene_id: str, cc) -> None:
+        c = cc.choice
+        self.id: str = c.id
+        self.conditions = cc.conditions
+        self.label: TextFn = cc.label
+        self.label_must_run: bool = cc.label_must_run
+        self.effects = cc.effects
+        self.target: str = c.target
+        self.sticky: bool = c.sticky
+        self.canon: bool = c.canon
+        self.kind: ChoiceKind = c.kind
+        self.fallback = c.kind is ChoiceKind.FALLBACK
+        self.step = Step(scene_id, c.id, False)
+        self.auto_step = Step(scene_id, c.id, True)
+        reasons = [None] + [why for _, why in cc.conditions if why is not None]
+
+        def views(label: str) -> dict[str | None, ChoiceView]:
+            return {why: ChoiceView(c.id, label, why is None, why, c.canon, c.sticky, c.kind) for why in reasons}
+        # render=False shows the id as the label; a label of plain words renders the same every time
+        self.plain_views = views(c.id)
+        static = all(isinstance(p, str) for p in c.label)
+        self.static_views = views("".join(c.label)) if static else None  # type: ignore[arg-type]
+
+
+class _ScenePlan:
+    __slots__ = ("id", "title", "interlude", "viewpoint", "ending", "body", "choices", "by_id")
+
+    def __init__(self, compiled) -> None:
+        sc = compiled.scene
+        self.id: str = sc.id
+        self.title: str = sc.title
+        self.interlude = sc.kind is SceneKind.INTERLUDE
+        self.viewpoint = sc.viewpoint if not sc.is_ending else None
+        self.ending = EndingView(sc.id, sc.viewpoint or "", sc.title) if sc.is_ending else None
+        self.body = compiled.body
+        self.choices = tuple(_ChoicePlan(sc.id, cc) for cc in compiled.choices)
+        self.by_id = {cp.id: cp for cp in self.choices}
+
+
+def _plans(story: Story) -> dict[str, _ScenePlan]:
+    """The play plan of every scene (cached on the story, like its compiled closures)."""
+    cached = story.__dict__.get("_plans")
+    if cached is None:
+        cached = {sid: _ScenePlan(cs) for sid, cs in compile_story(story).items()}
+        object.__setattr__(story, "_plans", cached)
+    return cached
 
 
 class Session:
@@ -103,9 +152,10 @@ class Session:
         self.story = story
         self.seed = seed
         self.render = render
-        self._scenes = compile_story(story)
+        self._plans = _plans(story)
         self._state = State({name: d.default for name, d in story.flags.items()}, {},
                             dice if dice is not None else SeededDice(seed))
+        self._own_dice = dice is None  # rewind() can only reproduce the session's own seeded dice
         self._used: set[str] = set()  # once-only choices already taken
         self.history: list[Step] = []
         self.choices_taken: list[str] = []  # the player's decisions: what runs and saves record
@@ -114,11 +164,11 @@ class Session:
     # ---- reading ----------------------------------------------------------
 
     def view(self) -> SceneView:
-        return self._position.view
+        return self._view
 
     @property
     def scene_id(self) -> str:
-        return self._position.view.scene_id
+        return self._view.scene_id
 
     @property
     def flags(self) -> dict[str, Value]:
@@ -130,12 +180,12 @@ class Session:
 
     @property
     def is_over(self) -> bool:
-        return self._position.view.ending is not None
+        return self._view.ending is not None
 
     @property
     def is_stuck(self) -> bool:
         """Not an ending, yet nothing can be chosen: a dead end the author should fix."""
-        v = self._position.view
+        v = self._view
         return v.ending is None and not v.enabled
 
     def visible_flags(self) -> list[tuple[str, Value]]:
@@ -156,26 +206,34 @@ class Session:
         on_path, first, breaks = True, None, 0
         path = canon_scenes(self.story)
         for step in self.history:
+            if on_path and step.choice_id == self.canon_choice(step.scene_id):
+                continue  # the canon choice of a canon scene leads on along the path
             if on_path and not step.auto:
-                canon = self.canon_choice(step.scene_id)
-                if canon is not None and step.choice_id != canon:
-                    on_path, breaks, first = False, breaks + 1, first or step.scene_id
-            if not on_path:
-                choice = self.story.choice(step.choice_id)
-                on_path = choice is not None and choice.target in path
+                breaks, first = breaks + 1, first or step.scene_id
+            # Any other step (the player's, or a fallback the story took by itself) leaves the path,
+            # unless it leads into a scene of the path.
+            choice = self.story.choice(step.choice_id)
+            on_path = choice is not None and choice.target in path
         return CanonStatus(on_path, first, breaks)
 
     # ---- moving -----------------------------------------------------------
 
     def choose(self, choice_id: str) -> SceneView:
-        view = self._position.view
+        view = self._view
         offered = next((c for c in view.choices if c.id == choice_id), None)
         if offered is None or not offered.enabled:
             why = "is not offered" if offered is None else f"is disabled ({offered.reason})"
             raise ChoiceError(f"choice '{choice_id}' {why} in scene '{view.scene_id}'")
         self.choices_taken.append(choice_id)
-        self._take(choice_id, auto=False)
-        return self._position.view
+        try:
+            self._take(choice_id, auto=False)
+        except StoryRuntimeError:
+            # A fault in the story (division by zero, a runaway loop): leave the session where it was.
+            # (With dice supplied by the caller it cannot be replayed; the caller discards it.)
+            if self._own_dice:
+                self.rewind(len(self.choices_taken) - 1)
+            raise
+        return self._view
 
     def undo(self, steps: int = 1) -> SceneView:
         """Go back `steps` player decisions (to the start at most)."""
@@ -183,12 +241,12 @@ class Session:
 
     def rewind(self, n_choices: int) -> SceneView:
         """Go back to the point after the first `n_choices` player decisions, by replaying them from the start."""
-        keep = self.choices_taken[:n_choices]
+        keep = self.choices_taken[:max(0, n_choices)]
         fresh = Session(self.story, self.seed, render=self.render)
         for cid in keep:
             fresh.choose(cid)
         self.__dict__.update(fresh.__dict__)
-        return self._position.view
+        return self._view
 
     def fork(self) -> "Session":
         """An independent copy at the same point (the explorer branches from it)."""
@@ -214,73 +272,88 @@ class Session:
     # ---- internals --------------------------------------------------------
 
     def _take(self, choice_id: str, auto: bool) -> None:
-        scene = self._scenes[self.scene_id]
-        compiled = next(c for c in scene.choices if c.choice.id == choice_id)
-        self.history.append(Step(scene.scene.id, choice_id, auto))
-        if not compiled.choice.sticky:
+        cp = self._plans[self._view.scene_id].by_id[choice_id]
+        self.history.append(cp.auto_step if auto else cp.step)
+        if not cp.sticky:
             self._used.add(choice_id)
-        for eff in compiled.effects:
-            eff(self._state)
-        self._enter(compiled.choice.target)
+        state = self._state
+        for eff in cp.effects:
+            eff(state)
+        self._enter(cp.target)
 
     def _enter(self, scene_id: str) -> None:
         passed: list[SceneView] = []
+        plans = self._plans
+        state = self._state
         for _ in range(MAX_AUTO_STEPS):
-            scene = self._scenes[scene_id]
-            self._position = self._arrive(scene)
-            if self._position.fallback is None:
+            plan = plans[scene_id]
+            view, fallback = self._arrive(plan)
+            self._view = view
+            if fallback is None:
                 if passed:
-                    self._position.view = replace(self._position.view, passed=tuple(passed))
+                    self._view = replace(view, passed=tuple(passed))
                 return
             if self.render:
-                passed.append(self._position.view)
-            choice_id = self._position.fallback
-            sc = scene.scene
-            compiled = next(c for c in scene.choices if c.choice.id == choice_id)
-            self.history.append(Step(sc.id, choice_id, True))
-            if not compiled.choice.sticky:
-                self._used.add(choice_id)
-            for eff in compiled.effects:
-                eff(self._state)
-            scene_id = compiled.choice.target
+                passed.append(view)
+            self.history.append(fallback.auto_step)
+            if not fallback.sticky:
+                self._used.add(fallback.id)
+            for eff in fallback.effects:
+                eff(state)
+            scene_id = fallback.target
         raise StoryRuntimeError(f"the story took {MAX_AUTO_STEPS} automatic steps without the player choosing "
                                 f"anything (a loop of fallbacks around scene '{scene_id}')",
                                 self.story.scenes[scene_id].span)
 
-    def _arrive(self, scene: CompiledScene) -> _Position:
+    def _arrive(self, plan: _ScenePlan) -> tuple[SceneView, _ChoicePlan | None]:
+        """Enter a scene: count the visit, run its body, work out its choices. Returns the view and the
+        fallback the story takes by itself (None when the player has something to choose, or at an ending)."""
         state = self._state
-        sc = scene.scene
-        state.visits[sc.id] = state.visits.get(sc.id, 0) + 1
-        out: list[str] | None = [] if self.render else None
-        scene.body(state, out)
+        visits = state.visits
+        sid = plan.id
+        visits[sid] = visits.get(sid, 0) + 1
+        render = self.render
+        out: list[str] | None = [] if render else None
+        plan.body(state, out)
         views: list[ChoiceView] = []
-        fallbacks: list[str] = []
+        fallback: _ChoicePlan | None = None
+        any_enabled = False
         used = self._used
-        for cc in scene.choices:
-            c = cc.choice
-            if c.id in used:
+        for cp in plan.choices:
+            if cp.id in used:
                 continue
-            enabled, reason, hidden = True, None, False
-            for cond, why in cc.conditions:
-                if not cond(state):
-                    if why is None:
-                        hidden = True
-                        break
-                    if enabled:
-                        enabled, reason = False, why
-            if hidden:
+            reason = None
+            if cp.conditions:
+                enabled, hidden = True, False
+                for cond, why in cp.conditions:
+                    if not cond(state):
+                        if why is None:
+                            hidden = True
+                            break
+                        if enabled:
+                            enabled, reason = False, why
+                if hidden:
+                    continue
+            if cp.fallback:
+                if reason is None and fallback is None:
+                    fallback = cp  # the first available fallback
                 continue
-            if c.kind is ChoiceKind.FALLBACK:
-                if enabled:
-                    fallbacks.append(c.id)
-                continue
-            label = cc.label(state) if self.render else c.id
-            views.append(ChoiceView(c.id, label, enabled, reason, c.canon, c.sticky, c.kind))
-        fallback = fallbacks[0] if fallbacks and not any(v.enabled for v in views) else None
-        ending = EndingView(sc.id, sc.viewpoint or "", sc.title) if sc.is_ending else None
-        view = SceneView(sc.id, sc.title, tuple(out) if out is not None else (), sc.kind.value == "interlude",
-                         sc.viewpoint if not sc.is_ending else None, tuple(views), ending, len(self.choices_taken))
-        return _Position(view, fallback)
+            if reason is None:
+                any_enabled = True
+            if render:
+                static = cp.static_views
+                if static is not None:
+                    views.append(static[reason])
+                else:
+                    views.append(ChoiceView(cp.id, cp.label(state), reason is None, reason, cp.canon, cp.sticky,
+                                            cp.kind))
+            else:
+                if cp.label_must_run:
+                    cp.label(state)  # the same draws (and the same faults) as when rendering
+                views.append(cp.plain_views[reason])
+        view = SceneView(sid, plan.title, tuple(out) if out is not None else (), plan.interlude, plan.viewpoint,
+                         tuple(views), plan.ending, len(self.choices_taken))
+        return view, (None if any_enabled else fallback)
 
 
 def canon_scenes(story: Story) -> frozenset[str]:

@@ -13,12 +13,15 @@ import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import tomli_w
 
 from . import __version__
-from .model import Story, Value
-from .runtime import ChoiceError, Session
+
+if TYPE_CHECKING:  # the engine is imported when a run is resumed: reading a save (the title screen) needs none of it
+    from .model import Story, Value
+    from .runtime import Session
 
 FORMAT = "ifengine-run"
 VERSION = 1  # bump on incompatible change; older versions are migrated in `_parse`, newer refused
@@ -155,6 +158,8 @@ def read_run(path: Path | str) -> Run:
         raise RunFileError(f"{path}: not a text file (invalid UTF-8 at byte {e.start})") from None
     except tomllib.TOMLDecodeError as e:
         raise RunFileError(f"{path}: corrupt or truncated TOML ({e})") from None
+    except RecursionError:
+        raise RunFileError(f"{path}: corrupt TOML (nested too deeply to read)") from None
     try:
         return parse_run(doc)
     except ValueError as e:
@@ -193,7 +198,12 @@ def _keep_foreign(path: Path) -> None:
     try:
         read_run(path)
     except RunFileError:
-        os.replace(path, path.with_name(path.name + ".bad"))
+        aside = path.with_name(path.name + ".bad")
+        n = 1
+        while aside.exists():  # never replace an earlier file moved aside
+            aside = path.with_name(f"{path.name}.bad{n}")
+            n += 1
+        os.replace(path, aside)
 
 
 @dataclass
@@ -212,6 +222,8 @@ def _short(choice_id: str, scene_id: str) -> str:
 
 def resume(story: Story, run: Run, render: bool = True) -> Resumed:
     """Replay a run's choice ids against the story as it is now. Stops at the first id that no longer fits."""
+    from .runtime import ChoiceError, Session
+
     session = Session(story, run.seed, render=render)
     messages: list[str] = []
     if run.story_id != story.id:
@@ -243,7 +255,8 @@ def compare(run: Run, session: Session) -> str | None:
     if ending != end.ending:
         return f"the run reached ending '{end.ending}', the replay reaches '{ending}'"
     flags = session.flags
-    for name in sorted(set(end.flags) | set(flags)):
+    # Only flags both know: a flag added to the story since (or removed from it) is no difference in play.
+    for name in sorted(set(end.flags) & set(flags)):
         if end.flags.get(name) != flags.get(name):
             return f"flag '{name}' was {end.flags.get(name)!r} at the end of the run, now {flags.get(name)!r}"
     visits = session.visits
