@@ -345,3 +345,36 @@ def check_story(story: Story, skip_semantic: bool = False,
     unread flags, the canon path) are skipped: the missing scenes would make them cry wolf. References
     to `broken` scenes (declared, but failed to parse) are not reported as unknown."""
     return _Checker(story, broken).run(semantic=not skip_semantic)
+
+
+def check_canon_play(story: Story) -> list[Diagnostic]:
+    """Play the canon path (seed 0). A canon choice that the path's own flags hide or disable, or a fault
+    on the way, breaks it as surely as a missing mark. For a story with no errors: it runs the engine."""
+    from .compile import StoryRuntimeError
+    from .runtime import Session
+
+    checker = _Checker(story)
+    try:
+        session = Session(story, 0, render=False)
+        for _ in range(10_000):
+            if session.is_over:
+                break
+            view = session.view()
+            canon_id = session.canon_choice()
+            if canon_id is None:
+                break  # reported by the static canon_path rule
+            offered = next((c for c in view.choices if c.id == canon_id), None)
+            if offered is None or not offered.enabled:
+                choice = story.choice(canon_id)
+                why = "hidden by its condition" if offered is None else f"disabled ({offered.reason})"
+                if canon_id in {s.choice_id for s in session.history}:
+                    why = "already taken (it is once-only; make it sticky with '+')"
+                span = choice.span if choice is not None else story.scenes[view.scene_id].span
+                checker.error(span, f"the canon path reaches scene '{view.scene_id}' but its canon choice is "
+                                    f"{why} there (played with seed 0)", "IFS150")
+                break
+            session.choose(canon_id)
+    except StoryRuntimeError as e:
+        span = e.span or story.header_span
+        checker.error(span, f"playing the canon path fails here: {e.args[0].split(': ', 1)[-1]}", "IFS150")
+    return checker.diags

@@ -121,7 +121,7 @@ def load(path: Path | str) -> Loaded:
 
 
 def _load(path: Path) -> Loaded:
-    from .check import check_story  # check needs the assembled story; imported here to keep layers one-way
+    from .check import check_canon_play, check_story  # check needs the assembled story; imported here to keep layers one-way
 
     if not path.exists():
         return Loaded(None, [Diagnostic(_display(path), 1, 1, "no such file or folder", "IFS101")])
@@ -172,6 +172,8 @@ def _load(path: Path) -> Loaded:
     if story is not None:
         diags += check_story(story, skip_semantic=unread or has_errors(d for d in diags if d.code == "IFS100"),
                              broken=broken)
+        if not has_errors(diags):
+            diags += check_canon_play(story)
     diags.sort(key=sort_key)
     return Loaded(story, diags)
 

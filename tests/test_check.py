@@ -468,7 +468,7 @@ def test_ifs132_well_typed_expressions_pass(tmp_path):
 ~ toggle b
 ~ b = n != 3
 * canon [Go] -> end
-  ? visits(start) > 1 or seen(end) else "Not yet."
+  ? visits(start) > 0 or seen(end) else "Not yet."
 """ + END)
     assert diags == []
 
@@ -709,3 +709,33 @@ def test_ifs136_reserved_word_as_flag_name(tmp_path):
     d = one(diags, "IFS136")
     assert at(d) == (5, 7) and d.severity is Severity.ERROR
     assert "'seen' is a word of the language" in d.message
+
+
+def test_ifs150_canon_choice_hidden_when_the_canon_path_reaches_it(tmp_path):
+    diags = check(tmp_path, """\
+@flag lit: bool = false
+=== start: Start
+Hi.
+* canon [Go] -> mid
+* [Light the lamp] -> mid
+  ~ lit = true
+=== mid: Mid
+* canon [On] -> end
+  ? lit
+* [Back] -> start
+""" + END)
+    d = one(diags, "IFS150")
+    assert at(d) == (12, 1)
+    assert "canon choice is hidden by its condition there" in d.message
+
+
+def test_ifs150_canon_path_runtime_fault(tmp_path):
+    diags = check(tmp_path, """\
+@flag n: int = 0
+=== start: Start
+Hi {10 / n}.
+* [Go] -> end
+""" + END)
+    d = one(diags, "IFS150")
+    assert at(d) == (7, 5)
+    assert "division by zero" in d.message
