@@ -148,6 +148,75 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+# ---- explore, graph, stats (authoring tools) -----------------------------------
+
+
+def cmd_explore(args: argparse.Namespace) -> int:
+    from .explore import explore_exhaustive, explore_random, format_report, progress_bar, save_runs
+
+    for name, value in (("--runs", args.runs), ("--jobs", args.jobs), ("--max-states", args.max_states),
+                        ("--max-steps", args.max_steps)):
+        if value < 1:
+            raise UsageError(f"{name} must be at least 1, not {value}")
+    story, path = open_story(args.story)
+    show_bar = hasattr(sys.stderr, "isatty") and sys.stderr.isatty()  # the bar draws on stderr
+    if args.exhaustive:
+        if args.jobs > 1:
+            print("ifengine explore: --jobs spreads random runs; the exhaustive search runs in one process",
+                  file=sys.stderr)
+        with progress_bar(show_bar, "exploring", None) as tick:
+            report = explore_exhaustive(story, max_states=args.max_states, seed=args.seed, progress=tick)
+    else:
+        with progress_bar(show_bar, "playing", args.runs) as tick:
+            report = explore_random(story, args.runs, args.seed, jobs=args.jobs, path=str(path),
+                                    max_steps=args.max_steps, progress=tick)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(format_report(report, str(path)))
+    if args.save_runs:
+        try:
+            written, skipped = save_runs(report, args.save_runs, source=str(path))
+        except OSError as e:
+            print(f"ifengine explore: cannot write run files to {args.save_runs}: {e.strerror or e}",
+                  file=sys.stderr)
+            return 1
+        print(f"wrote {len(written)} run file(s) to {args.save_runs}"
+              + (f"; kept {len(skipped)} that already existed: {', '.join(skipped)}" if skipped else ""),
+              file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from .graph import GraphvizFailed, GraphvizMissing, render_graph
+
+    story, _ = open_story(args.story)
+    try:
+        text = render_graph(story, args.format)
+    except (GraphvizMissing, GraphvizFailed) as e:
+        print(f"ifengine graph: {e}", file=sys.stderr)
+        return 1
+    if args.out:
+        try:
+            Path(args.out).write_text(text, encoding="utf-8")
+        except OSError as e:
+            print(f"ifengine graph: cannot write {args.out}: {e.strerror or e}", file=sys.stderr)
+            return 1
+        print(f"wrote {args.format} graph of {len(story.scenes)} scenes to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .stats import format_stats, story_stats
+
+    story, _ = open_story(args.story)
+    stats = story_stats(story)
+    print(json.dumps(stats, indent=2, ensure_ascii=False) if args.json else format_stats(stats))
+    return 0
+
+
 # ---- play.py ----------------------------------------------------------------
 
 
@@ -210,6 +279,33 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--story", metavar="PATH", help="the story to replay against (default: found from the run)")
     replay.add_argument("--transcript", metavar="OUT.md", help="also write the playthrough as Markdown")
     replay.set_defaults(func=cmd_replay)
+
+    explore = sub.add_parser("explore", help="play a story many ways: coverage, endings, dead ends, errors")
+    explore.add_argument("story", metavar="STORY", help="a story folder, file, id or role")
+    explore.add_argument("--runs", type=int, default=1000, help="random playthroughs (default 1000)")
+    explore.add_argument("--seed", type=int, default=0, help="first seed: run i uses seed S+i (default 0)")
+    explore.add_argument("--exhaustive", action="store_true",
+                         help="visit every distinct state instead (breadth-first, every random outcome)")
+    explore.add_argument("--max-states", type=int, default=250_000, metavar="N",
+                         help="bound of the exhaustive search (default 250,000)")
+    explore.add_argument("--max-steps", type=int, default=10_000, metavar="N",
+                         help="cap on one random playthrough's choices (default 10,000)")
+    explore.add_argument("--jobs", type=int, default=1, metavar="J", help="spread random runs over J processes")
+    explore.add_argument("--json", action="store_true", help="print one JSON object")
+    explore.add_argument("--save-runs", metavar="DIR", help="write a run file per ending, dead end and error")
+    explore.set_defaults(func=cmd_explore)
+
+    graph = sub.add_parser("graph", help="draw the scene graph (Mermaid, Graphviz DOT or SVG)")
+    graph.add_argument("story", metavar="STORY", help="a story folder, file, id or role")
+    graph.add_argument("--format", choices=("mermaid", "dot", "svg"), default="mermaid",
+                       help="mermaid (default), dot, or svg (needs Graphviz)")
+    graph.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    graph.set_defaults(func=cmd_graph)
+
+    stats = sub.add_parser("stats", help="sizes, endings, canon path, divergence points, flag uses")
+    stats.add_argument("story", metavar="STORY", help="a story folder, file, id or role")
+    stats.add_argument("--json", action="store_true", help="print one JSON object")
+    stats.set_defaults(func=cmd_stats)
     return parser
 
 

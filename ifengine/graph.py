@@ -1,0 +1,332 @@
+"""The story as a graph: scenes as nodes, choices as labelled edges, in Mermaid, Graphviz DOT or SVG (through
+Graphviz's `dot`). The canon path is drawn thick, endings are shaped apart by kind, unreachable scenes dashed.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+from .model import (
+    Binary, Choice, ChoiceKind, Expr, FlagRef, InlineIf, Interp, Literal, RandomCall, SceneCall, Story, Text,
+    Unary,
+)
+
+LABEL_MAX = 48  # longer edge labels are shortened with an ellipsis
+FORMATS = ("mermaid", "dot", "svg")
+GRAPHVIZ_HELP = ("Graphviz's `dot` program is needed for SVG output and was not found on PATH. Install it "
+                 "(Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz; others: "
+                 "https://graphviz.org/download/), or use --format dot or --format mermaid, which need nothing.")
+
+
+class GraphvizMissing(Exception):
+    """`--format svg` without Graphviz installed."""
+
+
+class GraphvizFailed(Exception):
+    """`dot` ran and failed."""
+
+
+# ---- text of expressions and labels -----------------------------------------------------------------
+
+_PREC = {"or": 1, "and": 2, "==": 4, "!=": 4, "<": 4, "<=": 4, ">": 4, ">=": 4, "+": 5, "-": 5, "*": 6, "/": 6}
+
+
+def expr_source(e: Expr, parent: int = 0) -> str:
+    """An expression written back as script text (parenthesised only where needed)."""
+    if isinstance(e, Literal):
+        v = e.value
+        if v is True:
+            return "true"
+        if v is False:
+            return "false"
+        if isinstance(v, str):
+            return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return str(v)
+    if isinstance(e, FlagRef):
+        return e.name
+    if isinstance(e, SceneCall):
+        return f"{e.func}({e.scene})"
+    if isinstance(e, RandomCall):
+        return f"{e.func}({expr_source(e.arg)})"
+    if isinstance(e, Unary):
+        if e.op == "not":
+            out, prec = f"not {expr_source(e.operand, 3)}", 3
+        else:
+            out, prec = f"-{expr_source(e.operand, 7)}", 7
+        return f"({out})" if prec < parent else out
+    assert isinstance(e, Binary)
+    prec = _PREC[e.op]
+    out = f"{expr_source(e.left, prec)} {e.op} {expr_source(e.right, prec + 1)}"
+    return f"({out})" if prec < parent else out
+
+
+def text_source(text: Text) -> str:
+    """A label or line of prose with its interpolations written back as `{...}`."""
+    out: list[str] = []
+    for part in text:
+        if isinstance(part, str):
+            out.append(part)
+        elif isinstance(part, Interp):
+            out.append("{" + expr_source(part.expr) + "}")
+        elif isinstance(part, InlineIf):
+            other = " | " + text_source(part.otherwise) if part.otherwise else ""
+            out.append("{if " + expr_source(part.cond) + ": " + text_source(part.then) + other + "}")
+    return " ".join("".join(out).split())
+
+
+def choice_label(c: Choice) -> str:
+    """What an edge says: the label (or continue/fallback), then `?` and the conditions, shortened."""
+    if c.kind is ChoiceKind.CONTINUE:
+        text = "continue"
+    elif c.kind is ChoiceKind.FALLBACK:
+        text = "fallback"
+    else:
+        text = text_source(c.label)
+    if c.conditions:
+        text += " ? " + " and ".join(expr_source(cond.expr) for cond in c.conditions)
+    return shorten(text)
+
+
+def shorten(text: str, limit: int = LABEL_MAX) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# ---- the shape of the story -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What every format draws: canon path, reachable scenes."""
+
+    canon_scenes: tuple[str, ...]  # in path order
+    canon_choices: frozenset[str]
+    reachable: frozenset[str]
+
+
+def canon_path(story: Story) -> tuple[list[str], list[Choice]]:
+    """The scenes and choices of the canon path, following each scene's canon choice (or its only choice)."""
+    scenes: list[str] = []
+    choices: list[Choice] = []
+    sid = story.start
+    while sid in story.scenes and sid not in scenes:
+        scenes.append(sid)
+        scene = story.scenes[sid]
+        marked = [c for c in scene.choices if c.canon] or (list(scene.choices) if len(scene.choices) == 1 else [])
+        if len(marked) != 1:
+            break
+        choices.append(marked[0])
+        sid = marked[0].target
+    return scenes, choices
+
+
+def reachable(story: Story) -> set[str]:
+    """Scenes some chain of choices leads to from the start (conditions aside: `explore` decides those)."""
+    if story.start not in story.scenes:
+        return set()
+    seen, todo = {story.start}, [story.start]
+    while todo:
+        for c in story.scenes[todo.pop()].choices:
+            if c.target in story.scenes and c.target not in seen:
+                seen.add(c.target)
+                todo.append(c.target)
+    return seen
+
+
+def scene_order(story: Story) -> list[str]:
+    """Scenes breadth-first from the start in choice order, then the unreachable ones in story order: the
+    order a reader of the graph source meets them."""
+    order: list[str] = []
+    seen: set[str] = set()
+    todo = [story.start] if story.start in story.scenes else []
+    seen.update(todo)
+    while todo:
+        nxt: list[str] = []
+        for sid in todo:
+            order.append(sid)
+            for c in story.scenes[sid].choices:
+                if c.target in story.scenes and c.target not in seen:
+                    seen.add(c.target)
+                    nxt.append(c.target)
+        todo = nxt
+    return order + [sid for sid in story.scenes if sid not in seen]
+
+
+def shape(story: Story) -> Shape:
+    scenes, choices = canon_path(story)
+    return Shape(tuple(scenes), frozenset(c.id for c in choices), frozenset(reachable(story)))
+
+
+# ---- Mermaid ----------------------------------------------------------------------------------------
+
+_MERMAID_ESCAPES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "|": "#124;",
+                    "`": "#96;", "\n": " ", "\r": " "}
+
+
+def mermaid_escape(text: str) -> str:
+    """Text safe inside a quoted Mermaid label: quotes, markup and pipes become entity codes."""
+    return "".join(_MERMAID_ESCAPES.get(ch, ch) for ch in text)
+
+
+def _mermaid_ids(story: Story) -> dict[str, str]:
+    ids: dict[str, str] = {}
+    used: set[str] = set()
+    for sid in story.scenes:
+        base = "s_" + re.sub(r"[^A-Za-z0-9_]", "_", sid)
+        name, n = base, 2
+        while name in used:
+            name, n = f"{base}_{n}", n + 1
+        used.add(name)
+        ids[sid] = name
+    return ids
+
+
+def to_mermaid(story: Story) -> str:
+    sh = shape(story)
+    ids = _mermaid_ids(story)
+    lines = ["flowchart TD", f"  %% {story.title} ({story.id}); generated by `ifengine graph`"]
+    lines.append('  start_(["start"]):::startmark')
+    for sid in scene_order(story):
+        scene = story.scenes[sid]
+        if scene.is_ending:
+            label = mermaid_escape(scene.title) + "<br/>" + mermaid_escape(f"{sid} ({scene.ending_kind})")
+            node = f'{ids[sid]}(["{label}"])'
+        elif scene.kind.value == "interlude":
+            label = mermaid_escape(scene.title) + "<br/>" + mermaid_escape(f"{sid}, {scene.viewpoint or 'interlude'}")
+            node = f'{ids[sid]}[/"{label}"/]'
+        else:
+            label = mermaid_escape(scene.title) + "<br/>" + mermaid_escape(sid)
+            node = f'{ids[sid]}["{label}"]'
+        classes = []
+        if scene.is_ending:
+            classes.append(f"ending_{scene.ending_kind}" if scene.ending_kind in ("canon", "alternate", "death")
+                           else "ending_other")
+        elif scene.kind.value == "interlude":
+            classes.append("interlude")
+        if sid not in sh.reachable:
+            classes.append("unreachable")
+        elif sid in sh.canon_scenes and not scene.is_ending:
+            classes.append("canon")
+        lines.append(f"  {node}" + (":::" + classes[0] if classes else ""))
+        for extra in classes[1:]:
+            lines.append(f"  class {ids[sid]} {extra}")
+    edges: list[str] = []
+    canon_links: list[int] = []
+    if story.start in ids:
+        edges.append(f"  start_ ==> {ids[story.start]}")
+        canon_links.append(0)
+    for sid in scene_order(story):
+        for c in story.scenes[sid].choices:
+            if c.target not in ids:
+                continue
+            label = f'|"{mermaid_escape(choice_label(c))}"|'
+            if c.id in sh.canon_choices:
+                arrow = "==>"
+                canon_links.append(len(edges))
+            elif c.kind is ChoiceKind.FALLBACK:
+                arrow = "-.->"
+            else:
+                arrow = "-->"
+            edges.append(f"  {ids[sid]} {arrow}{label} {ids[c.target]}")
+    lines += edges
+    lines += [
+        "  classDef startmark fill:#eeeeee,stroke:#555555",
+        "  classDef canon stroke:#b8860b,stroke-width:3px",
+        "  classDef interlude fill:#e8f4f8,stroke:#4a90a4,font-style:italic",
+        "  classDef ending_canon fill:#fff3c4,stroke:#b8860b,stroke-width:3px",
+        "  classDef ending_alternate fill:#dbe9ff,stroke:#3b6bb5",
+        "  classDef ending_death fill:#f9d6d5,stroke:#b03a2e",
+        "  classDef ending_other fill:#eeeeee,stroke:#555555",
+        "  classDef unreachable fill:#ffffff,stroke:#999999,stroke-dasharray:5 5,color:#999999",
+    ]
+    if canon_links:
+        lines.append(f"  linkStyle {','.join(map(str, canon_links))} stroke:#b8860b,stroke-width:3px")
+    return "\n".join(lines) + "\n"
+
+
+# ---- Graphviz DOT -----------------------------------------------------------------------------------
+
+
+def dot_escape(text: str) -> str:
+    """Text safe inside a double-quoted DOT string: backslashes (DOT reads `\\n`, `\\l`, `\\N` as escapes),
+    quotes and line breaks."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", " ").replace("\n", "\\n")
+
+
+_ENDING_STYLE = {
+    "canon": 'shape=doubleoctagon, style="filled", fillcolor="#fff3c4", color="#b8860b", penwidth=2',
+    "alternate": 'shape=octagon, style="filled", fillcolor="#dbe9ff", color="#3b6bb5"',
+    "death": 'shape=octagon, style="filled", fillcolor="#f9d6d5", color="#b03a2e"',
+}
+
+
+def to_dot(story: Story) -> str:
+    sh = shape(story)
+    q = lambda s: '"' + dot_escape(s) + '"'  # noqa: E731
+    lines = [
+        f"digraph {q(story.id)} {{",
+        f"  graph [rankdir=TB, labelloc=t, fontname=\"Helvetica\", label={q(story.title + ' (' + story.id + ')')}];",
+        '  node [shape=box, style="rounded", fontname="Helvetica", fontsize=11];',
+        '  edge [fontname="Helvetica", fontsize=9];',
+        '  "__start" [shape=point, width=0.15, label=""];',
+    ]
+    for sid in scene_order(story):
+        scene = story.scenes[sid]
+        attrs: list[str] = []
+        if scene.is_ending:
+            attrs.append(_ENDING_STYLE.get(scene.ending_kind or "", "shape=octagon"))
+            text = f"{scene.title}\n{sid} ({scene.ending_kind})"
+        elif scene.kind.value == "interlude":
+            attrs.append('shape=parallelogram, style="filled", fillcolor="#e8f4f8", color="#4a90a4"')
+            text = f"{scene.title}\n{sid}, {scene.viewpoint or 'interlude'}"
+        else:
+            text = f"{scene.title}\n{sid}"
+        if sid in sh.canon_scenes and not scene.is_ending:
+            attrs.append('color="#b8860b", penwidth=2.5')
+        if sid not in sh.reachable:
+            attrs.append('style="dashed", color="#999999", fontcolor="#999999"')
+            text += "\n(unreachable)"
+        attrs.insert(0, f"label={q(text)}")
+        lines.append(f"  {q(sid)} [{', '.join(attrs)}];")
+    if story.start in story.scenes:
+        lines.append(f'  "__start" -> {q(story.start)} [color="#b8860b", penwidth=2.5];')
+    for sid in scene_order(story):
+        for c in story.scenes[sid].choices:
+            if c.target not in story.scenes:
+                continue
+            attrs = [f"label={q(choice_label(c))}", f"tooltip={q(c.id)}"]
+            if c.id in sh.canon_choices:
+                attrs.append('color="#b8860b", penwidth=2.5, fontcolor="#8a6508"')
+            elif c.kind is ChoiceKind.FALLBACK:
+                attrs.append("style=dotted")
+            elif c.conditions:
+                attrs.append("style=dashed")
+            lines.append(f"  {q(sid)} -> {q(c.target)} [{', '.join(attrs)}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def to_svg(story: Story) -> str:
+    """The DOT graph laid out by Graphviz. Raises GraphvizMissing without `dot`, GraphvizFailed if it fails."""
+    dot = shutil.which("dot")
+    if dot is None:
+        raise GraphvizMissing(GRAPHVIZ_HELP)
+    try:
+        proc = subprocess.run([dot, "-Tsvg"], input=to_dot(story), capture_output=True, text=True,
+                              encoding="utf-8", timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise GraphvizFailed(f"running {dot} failed: {e}") from None
+    if proc.returncode != 0:
+        raise GraphvizFailed(f"{dot} -Tsvg failed: {proc.stderr.strip() or f'exit status {proc.returncode}'}")
+    return proc.stdout
+
+
+def render_graph(story: Story, fmt: str) -> str:
+    if fmt == "mermaid":
+        return to_mermaid(story)
+    if fmt == "dot":
+        return to_dot(story)
+    if fmt == "svg":
+        return to_svg(story)
+    raise ValueError(f"unknown graph format {fmt!r}")

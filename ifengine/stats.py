@@ -1,0 +1,239 @@
+"""Story statistics: how big a story is, how it branches off its canon path, and where each flag is set and read.
+Everything here is read from the model; nothing is played."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from .graph import canon_path
+from .model import (
+    ENDING_KINDS, Binary, Body, ChoiceKind, Conditional, Effect, Expr, FlagRef, InlineIf, Interp, Paragraph,
+    RandomCall, SceneKind, Story, Text, Unary,
+)
+from .source import Span
+
+_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+
+
+def count_words(text: str) -> int:
+    """Words as a writer counts them: runs of letters or digits, with inner apostrophes and hyphens."""
+    return len(_WORD.findall(text))
+
+
+def _text_words(text: Text) -> int:
+    n = 0
+    for part in text:
+        if isinstance(part, str):
+            n += count_words(part)
+        elif isinstance(part, InlineIf):
+            n += _text_words(part.then) + _text_words(part.otherwise)
+    return n
+
+
+def _body_words(body: Body) -> int:
+    n = 0
+    for item in body:
+        if isinstance(item, Paragraph):
+            n += _text_words(item.text)
+        elif isinstance(item, Conditional):
+            n += sum(_body_words(b.body) for b in item.branches)
+    return n
+
+
+def _refs(e: Expr) -> Iterator[FlagRef]:
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, FlagRef):
+            yield node
+        elif isinstance(node, Unary):
+            stack.append(node.operand)
+        elif isinstance(node, Binary):
+            stack += (node.right, node.left)
+        elif isinstance(node, RandomCall):
+            stack.append(node.arg)
+
+
+def _text_exprs(text: Text) -> Iterator[Expr]:
+    for part in text:
+        if isinstance(part, Interp):
+            yield part.expr
+        elif isinstance(part, InlineIf):
+            yield part.cond
+            yield from _text_exprs(part.then)
+            yield from _text_exprs(part.otherwise)
+
+
+@dataclass
+class FlagUse:
+    name: str
+    type: str
+    default: object
+    label: str | None
+    declared_at: str
+    set_at: list[str] = field(default_factory=list)
+    read_at: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"name": self.name, "type": self.type, "default": self.default, "label": self.label,
+                "declared_at": self.declared_at, "set_at": self.set_at, "read_at": self.read_at}
+
+
+def _where(span: Span) -> str:
+    return f"{span.file}:{span.line}"
+
+
+def flag_uses(story: Story) -> dict[str, FlagUse]:
+    """Per flag, in declaration order: where effects set it and where expressions read it (file:line, in
+    source order, each line once)."""
+    uses = {name: FlagUse(name, d.type.value, d.default, d.label, _where(d.span)) for name, d in story.flags.items()}
+    sets: dict[str, list[Span]] = {name: [] for name in uses}
+    reads: dict[str, list[Span]] = {name: [] for name in uses}
+
+    def expr(e: Expr | None) -> None:
+        if e is not None:
+            for ref in _refs(e):
+                if ref.name in reads:
+                    reads[ref.name].append(ref.span)
+
+    def text(t: Text) -> None:
+        for e in _text_exprs(t):
+            expr(e)
+
+    def effect(eff: Effect) -> None:
+        if eff.flag in sets:
+            sets[eff.flag].append(eff.span)
+        expr(eff.value)
+
+    def body(items: Body) -> None:
+        for item in items:
+            if isinstance(item, Paragraph):
+                text(item.text)
+            elif isinstance(item, Effect):
+                effect(item)
+            elif isinstance(item, Conditional):
+                for b in item.branches:
+                    expr(b.cond)
+                    body(b.body)
+
+    for scene in story.scenes.values():
+        body(scene.body)
+        for c in scene.choices:
+            text(c.label)
+            for cond in c.conditions:
+                expr(cond.expr)
+            for eff in c.effects:
+                effect(eff)
+    order = {f.source.name: i for i, f in enumerate(story.files)}
+
+    def places(spans: list[Span]) -> list[str]:
+        out: list[str] = []
+        for s in sorted(spans, key=lambda s: (order.get(s.file, len(order)), s.file, s.line)):
+            w = _where(s)
+            if w not in out:
+                out.append(w)
+        return out
+
+    for name, use in uses.items():
+        use.set_at = places(sets[name])
+        use.read_at = places(reads[name])
+    return uses
+
+
+def story_stats(story: Story) -> dict[str, object]:
+    """Every figure `ifengine stats` prints, as one JSON-ready dict."""
+    scenes = [s for s in story.scenes.values() if not s.is_ending]
+    endings = story.endings
+    choices = [c for s in story.scenes.values() for c in s.choices]
+    by_kind = {kind: sum(1 for e in endings if e.ending_kind == kind) for kind in ENDING_KINDS}
+    words_prose = sum(_body_words(s.body) for s in story.scenes.values())
+    words_labels = sum(_text_words(c.label) for c in choices)
+    path, canon_choices = canon_path(story)
+    divergence = [sid for sid, chosen in zip(path, canon_choices)
+                  if any(c.id != chosen.id and c.kind is not ChoiceKind.FALLBACK for c in story.scenes[sid].choices)]
+    reaches_ending = bool(path) and story.scenes[path[-1]].is_ending
+    return {
+        "id": story.id,
+        "title": story.title,
+        "role": story.role.name,
+        "files": [f.source.name for f in story.files],
+        "scenes": len(scenes),
+        "interludes": sum(1 for s in scenes if s.kind is SceneKind.INTERLUDE),
+        "choices": len(choices),
+        "choices_by_kind": {
+            "once_only": sum(1 for c in choices if not c.sticky and c.kind is not ChoiceKind.FALLBACK),
+            "sticky": sum(1 for c in choices if c.sticky),
+            "continue": sum(1 for c in choices if c.kind is ChoiceKind.CONTINUE),
+            "fallback": sum(1 for c in choices if c.kind is ChoiceKind.FALLBACK),
+            "conditional": sum(1 for c in choices if c.conditions),
+        },
+        "endings": by_kind,
+        "endings_total": len(endings),
+        "words": words_prose + words_labels,
+        "words_prose": words_prose,
+        "words_labels": words_labels,
+        "flags": [u.to_dict() for u in flag_uses(story).values()],
+        "canon_path_length": len(canon_choices),
+        "canon_path": path,
+        "canon_path_complete": reaches_ending,
+        "divergence_points": len(divergence),
+        "divergence_scenes": divergence,
+    }
+
+
+def format_stats(stats: dict[str, object]) -> str:
+    """The text `ifengine stats` prints."""
+    s = stats
+    by_kind = s["endings"]
+    assert isinstance(by_kind, dict)
+    ck = s["choices_by_kind"]
+    assert isinstance(ck, dict)
+    flags = s["flags"]
+    assert isinstance(flags, list)
+    path = s["canon_path"]
+    assert isinstance(path, list)
+    lines = [
+        f"{s['title']} ({s['id']}), played as {s['role']}",
+        f"  files        {len(s['files'])}: {', '.join(s['files'])}",  # type: ignore[arg-type]
+        f"  scenes       {s['scenes']} ({s['interludes']} interlude{'' if s['interludes'] == 1 else 's'})",
+        f"  choices      {s['choices']} ({ck['sticky']} sticky, {ck['continue']} continue, {ck['fallback']} fallback, "
+        f"{ck['conditional']} with conditions)",
+        f"  endings      {s['endings_total']}: " + ", ".join(f"{n} {k}" for k, n in by_kind.items()),
+        f"  words        {s['words']:,} ({s['words_prose']:,} of prose, {s['words_labels']:,} in choice labels)",
+        f"  flags        {len(flags)}",
+        f"  canon path   {s['canon_path_length']} choices"
+        + ("" if s["canon_path_complete"] else " (does not reach an ending)")
+        + (": " + " -> ".join(path) if path else ""),
+        f"  divergence   {s['divergence_points']} point{'' if s['divergence_points'] == 1 else 's'} on the canon path"
+        + (": " + ", ".join(s["divergence_scenes"]) if s["divergence_scenes"] else ""),  # type: ignore[arg-type]
+    ]
+    if flags:
+        lines += ["", "flags (where set, where read):"]
+        for f in flags:
+            shown = f" \"{f['label']}\"" if f["label"] else ""
+            lines.append(f"  {f['name']}: {f['type']} = {_show(f['default'])}{shown}  (declared {f['declared_at']})")
+            lines.append("    set   " + _places(f["set_at"]))
+            lines.append("    read  " + _places(f["read_at"]))
+    return "\n".join(lines)
+
+
+def _places(where: list[str]) -> str:
+    """`a.ifs:3, a.ifs:9, b.ifs:2` printed as `a.ifs:3,9  b.ifs:2`."""
+    if not where:
+        return "never"
+    by_file: dict[str, list[str]] = {}
+    for w in where:
+        file, _, line = w.rpartition(":")
+        by_file.setdefault(file, []).append(line)
+    return "  ".join(f"{file}:{','.join(lines)}" for file, lines in by_file.items())
+
+
+def _show(v: object) -> str:
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, str):
+        return '"' + v + '"'
+    return str(v)

@@ -1,0 +1,70 @@
+"""`ifengine stats`: counts, endings by kind, words, canon path, divergence points, where flags are set and read."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ifengine.cli import main
+from ifengine.load import load_story
+from ifengine.stats import count_words, story_stats
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOWCASE = ROOT / "examples" / "showcase"
+FIX = ROOT / "tests" / "fixtures" / "tools"
+
+
+def test_stats_json_on_the_showcase(capsys):
+    assert main(["stats", str(SHOWCASE), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    for key in ("id", "title", "role", "scenes", "choices", "endings", "words", "flags", "canon_path_length",
+                "divergence_points"):
+        assert key in data
+    assert data["id"] == "showcase" and data["title"] == "The Skerry Light" and data["role"] == "Ines Varga"
+    assert data["scenes"] == 9 and data["interludes"] == 1
+    assert data["endings"] == {"canon": 1, "alternate": 2, "death": 1} and data["endings_total"] == 4
+    assert data["choices"] == 20 and data["choices_by_kind"]["fallback"] == 2 and data["choices_by_kind"]["sticky"] == 2
+    assert data["canon_path"] == ["cottage", "tower-stair", "lamp-room", "lit", "bridge", "the-light-holds"]
+    assert data["canon_path_length"] == 5
+    # cottage (the shed), tower-stair (listen), lamp-room (horn, wireless); lit has one choice and the
+    # bridge only a fallback, which nobody chooses
+    assert data["divergence_scenes"] == ["cottage", "tower-stair", "lamp-room"] and data["divergence_points"] == 3
+    assert 800 < data["words"] < 1200
+    flags = {f["name"]: f for f in data["flags"]}
+    assert len(flags) == 8
+    assert [w.rsplit("/", 1)[-1] for w in flags["has_rope"]["set_at"]] == ["main.ifs:48"]
+    assert flags["ship_name"]["set_at"] == []
+    assert any(w.endswith("branch.ifs:24") for w in flags["ship_name"]["read_at"])  # in a choice label
+    assert flags["oil"]["label"] == "Lamp oil" and flags["oil"]["type"] == "int" and flags["oil"]["default"] == 4
+
+
+def test_stats_flag_places_are_exact(capsys):
+    stats = story_stats(load_story(FIX / "trouble"))
+    flags = {f["name"]: f for f in stats["flags"]}
+    where = lambda items: [w.rsplit(":", 1)[1] for w in items]  # noqa: E731
+    assert where(flags["water"]["set_at"]) == ["19"]          # `~ water += 1` in the weir
+    assert where(flags["water"]["read_at"]) == ["13", "27"]    # `{water}` in prose, `? water > 5`
+    assert where(flags["key"]["set_at"]) == ["24"] and where(flags["key"]["read_at"]) == ["37"]
+    assert where(flags["stones"]["set_at"]) == ["30"] and where(flags["stones"]["read_at"]) == ["30", "31"]
+    assert stats["canon_path_length"] == 2 and stats["divergence_points"] == 2  # mill, weir
+
+
+def test_stats_text(capsys):
+    assert main(["stats", str(SHOWCASE)]) == 0
+    out = capsys.readouterr().out
+    assert "The Skerry Light (showcase), played as Ines Varga" in out
+    assert "endings      4: 1 canon, 2 alternate, 1 death" in out
+    assert "canon path   5 choices: cottage -> tower-stair -> lamp-room -> lit -> bridge -> the-light-holds" in out
+    assert "divergence   3 points on the canon path: cottage, tower-stair, lamp-room" in out
+    assert "has_rope: bool = false  (declared " in out
+    assert "    set   never" in out  # ship_name is only read
+    assert "main.ifs:45,52,68,116,125,155" in out  # has_rope's reads, grouped by file
+
+
+def test_stats_on_broken_story_prints_diagnostics(capsys):
+    assert main(["stats", str(FIX / "broken")]) == 1
+    assert "nowhere" in capsys.readouterr().err
+
+
+def test_word_count():
+    assert count_words("You pay a tab of seventy-five eshts. Kuim’s arm, 790 P.D.") == 12  # P, D
+    assert count_words("  // --- ") == 0
