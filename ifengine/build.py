@@ -37,16 +37,42 @@ def slug(label: Text) -> str:
     return s or "choice"
 
 
+def first_token(node: Tree | Token) -> Token | None:
+    """The first token under a node: where its span starts (the parser keeps no positions on trees)."""
+    while type(node) is Tree:
+        for kid in node.children:
+            if kid is not None:
+                node = kid
+                break
+        else:
+            return None
+    return node  # type: ignore[return-value]
+
+
+def last_token(node: Tree | Token) -> Token | None:
+    while type(node) is Tree:
+        for kid in reversed(node.children):
+            if kid is not None:
+                node = kid
+                break
+        else:
+            return None
+    return node  # type: ignore[return-value]
+
+
 def _start(node: Tree | Token) -> int:
-    if isinstance(node, Token):
-        return node.start_pos or 0
-    return node.meta.start_pos if not node.meta.empty else 0
+    tok = first_token(node)
+    return (tok.start_pos or 0) if tok is not None else 0
 
 
 def _end(node: Tree | Token) -> int:
-    if isinstance(node, Token):
-        return node.end_pos or 0
-    return node.meta.end_pos if not node.meta.empty else 0
+    tok = last_token(node)
+    return (tok.end_pos or 0) if tok is not None else 0
+
+
+# Binding strength of the binary operators; `not` sits between the comparisons and `and`.
+PRECEDENCE = {"or": 1, "and": 2, "==": 4, "!=": 4, "<": 4, "<=": 4, ">": 4, ">=": 4, "+": 5, "-": 5, "*": 6, "/": 6}
+NOT_PRECEDENCE = 3
 
 
 class Builder:
@@ -58,7 +84,10 @@ class Builder:
     # ---- helpers ----------------------------------------------------------
 
     def span(self, node: Tree | Token) -> Span:
-        return self.src.span(node if isinstance(node, Token) else node.meta)
+        tok = first_token(node)
+        if tok is None:
+            return Span(self.src.name, 1, 1)
+        return Span(self.src.name, tok.line, tok.column, tok.end_line or 0, tok.end_column or 0)
 
     # ---- expressions ------------------------------------------------------
 
@@ -78,62 +107,78 @@ class Builder:
         if kind == "flag_ref":
             return FlagRef(str(kids[0]), sp)
         if kind in ("visits", "seen"):
-            return SceneCall(str(kind), str(kids[0]), sp)
+            return SceneCall(str(kind), str(kids[1]), sp)
         if kind in ("roll", "chance"):
-            return RandomCall(str(kind), self.expr(kids[0]), sp)
+            return RandomCall(str(kind), self.expr(kids[1]), sp)
         if kind == "not_":
-            return Unary("not", self.expr(kids[0]), sp)
+            return Unary("not", self.expr(kids[1]), sp)
         if kind == "neg":
             operand = self.expr(kids[1])
             if isinstance(operand, Literal) and type(operand.value) is int:
                 return Literal(-operand.value, sp)
             return Unary("-", operand, sp)
-        if kind in ("or_", "and_"):
-            return Binary(kind[:-1], self.expr(kids[0]), self.expr(kids[1]), sp)
-        if kind == "comparison":
-            return Binary(str(kids[1]), self.expr(kids[0]), self.expr(kids[2]), sp)
-        if kind in ("sum", "product"):  # left-associative chain: a op b op c
-            result = self.expr(kids[0])
-            for op, right in zip(kids[1::2], kids[2::2]):
-                result = Binary(str(op), result, self.expr(right), sp)
+        if kind == "chain":
+            result, _ = self._climb(kids, 0, 0)
             return result
         raise ValueError(f"unknown expression node {kind}")  # a grammar change without a builder change
+
+    def _climb(self, seq: list, i: int, min_prec: int) -> tuple[Expr, int]:
+        """Precedence climbing over a flat chain `operand op operand op ...`, from index i.
+        Returns the expression and the index after it. Binary operators associate to the left."""
+        left, i = self._prefix(seq, i)
+        while i < len(seq):
+            op = str(seq[i])
+            prec = PRECEDENCE[op]
+            if prec < min_prec:
+                break
+            right, i = self._climb(seq, i + 1, prec + 1)
+            left = Binary(op, left, right, left.span)
+        return left, i
+
+    def _prefix(self, seq: list, i: int) -> tuple[Expr, int]:
+        node = seq[i]
+        if isinstance(node, Tree) and node.data == "not_":
+            # `not` takes everything that binds tighter than it: `not a == b and c` is `(not (a == b)) and c`.
+            operand, j = self._climb([node.children[1], *seq[i + 1:]], 0, NOT_PRECEDENCE + 1)
+            return Unary("not", operand, self.span(node)), i + j
+        return self.expr(node), i + 1
 
     # ---- text -------------------------------------------------------------
 
     def text(self, pieces: Iterable[Tree | Token], strip: bool = True) -> Text:
         """Inline pieces -> Text, restoring the spaces the lexer ignored between them."""
-        parts: list[TextPart] = []
-        prev_end: int | None = None
+        merged: list[TextPart] = []  # neighbouring strings are joined as they come
+        source = self.src.text
+        prev_end = -1
         for piece in pieces:
-            gap = ""
-            if prev_end is not None and _start(piece) > prev_end:
-                gap = self.src.text[prev_end:_start(piece)]
-            if isinstance(piece, Token):
-                parts.append(gap + unescape(str(piece)))
+            is_token = type(piece) is Token
+            start = piece.start_pos if is_token else _start(piece)  # type: ignore[union-attr]
+            gap = source[prev_end:start] if 0 <= prev_end < start else ""
+            if is_token:
+                value = str(piece)
+                chunk = gap + (unescape(value) if "\\" in value else value)
             else:
-                if gap:
-                    parts.append(gap)
-                parts.append(self.inline(piece))
-            prev_end = _end(piece)
-        merged: list[TextPart] = []
-        for p in parts:  # join neighbouring strings
-            if isinstance(p, str) and merged and isinstance(merged[-1], str):
-                merged[-1] = merged[-1] + p
-            else:
-                merged.append(p)
+                chunk = gap
+            if chunk:
+                if merged and type(merged[-1]) is str:
+                    merged[-1] += chunk  # type: ignore[operator]
+                else:
+                    merged.append(chunk)
+            if not is_token:
+                merged.append(self.inline(piece))  # type: ignore[arg-type]
+            prev_end = piece.end_pos if is_token else _end(piece)  # type: ignore[union-attr]
         if strip and merged:
-            if isinstance(merged[0], str):
-                merged[0] = merged[0].lstrip()
-            if isinstance(merged[-1], str):
-                merged[-1] = merged[-1].rstrip()
+            if type(merged[0]) is str:
+                merged[0] = merged[0].lstrip()  # type: ignore[union-attr]
+            if type(merged[-1]) is str:
+                merged[-1] = merged[-1].rstrip()  # type: ignore[union-attr]
             merged = [p for p in merged if p != ""]
         return tuple(merged)
 
     def inline(self, node: Tree) -> TextPart:
         if node.data == "interp":
-            return Interp(self.expr(node.children[0]), self.span(node))
-        cond, then, otherwise = node.children  # inline_if
+            return Interp(self.expr(node.children[1]), self.span(node))
+        _, cond, then, otherwise, _ = node.children  # inline_if: { cond : then | otherwise }
         return InlineIf(
             self.expr(cond),
             self.text(then.children) if then is not None else (),
@@ -179,8 +224,8 @@ class Builder:
 
     def effect(self, node: Tree) -> Effect:
         if node.data == "toggle":
-            return Effect("toggle", str(node.children[0]), None, self.span(node))
-        flag, op, value = node.children
+            return Effect("toggle", str(node.children[1]), None, self.span(node))
+        _, flag, op, value = node.children
         return Effect(ASSIGN[str(op)], str(flag), self.expr(value), self.span(node))
 
     def conditional(self, node: Tree) -> Conditional:
@@ -212,7 +257,7 @@ class Builder:
         else:
             local, explicit = (slug(label) if kind is ChoiceKind.LABELLED else kind.value), False
         conditions = tuple(
-            Condition(self.expr(c.children[0]), unquote(c.children[1]) if c.children[1] is not None else None,
+            Condition(self.expr(c.children[1]), unquote(c.children[2]) if c.children[2] is not None else None,
                       self.span(c))
             for c in clauses if c.data == "condition"
         )

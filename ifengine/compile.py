@@ -11,7 +11,7 @@ from typing import Callable, Protocol
 
 from .model import (
     Binary, Body, Choice, Conditional, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp, Literal, Paragraph,
-    RandomCall, Scene, SceneCall, Story, Text, Type, Unary, Value,
+    RandomCall, Scene, SceneCall, Text, Type, Unary, Value,
 )
 from .source import Span
 
@@ -270,28 +270,19 @@ class CompiledScene:
     choices: tuple[CompiledChoice, ...]
 
 
-def compile_story(story: Story) -> dict[str, CompiledScene]:
-    """Compile every scene once; cached on the story object, which is immutable."""
-    cached = story.__dict__.get("_compiled")
-    if cached is not None:
-        return cached
-    flags = story.flags
-    compiled = {
-        sid: CompiledScene(
-            scene,
-            compile_body(scene.body, flags),
-            tuple(
-                CompiledChoice(
-                    c,
-                    compile_text(c.label),
-                    must_run(c.label),
-                    tuple((compile_expr(cond.expr), cond.reason) for cond in c.conditions),
-                    tuple(compile_effect(e, flags[e.flag]) for e in c.effects),
-                )
-                for c in scene.choices
-            ),
-        )
-        for sid, scene in story.scenes.items()
-    }
-    object.__setattr__(story, "_compiled", compiled)
-    return compiled
+def compile_scene(scene: Scene, flags: dict[str, FlagDecl]) -> CompiledScene:
+    return CompiledScene(
+        scene,
+        compile_body(scene.body, flags),
+        tuple(
+            CompiledChoice(
+                c,
+                compile_text(c.label),
+                must_run(c.label),
+                tuple((compile_expr(cond.expr), cond.reason) for cond in c.conditions),
+                tuple(compile_effect(e, flags[e.flag]) for e in c.effects),
+            )
+            for c in scene.choices
+        ),
+    )
+

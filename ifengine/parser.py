@@ -77,7 +77,9 @@ def grammar_source() -> tuple[str, str]:
 def story_parser(strict: bool = False) -> Lark:
     """The one parser of this process (building the LALR tables costs milliseconds; do it once)."""
     text, path = grammar_source()
-    return Lark(text, parser="lalr", propagate_positions=True, source_path=path, strict=strict)
+    # No propagate_positions: it costs about 40% of a parse. Tokens carry positions; the builder takes a
+    # node's span from its first token (the grammar keeps the tokens spans start at).
+    return Lark(text, parser="lalr", source_path=path, strict=strict)
 
 
 def describe_terminal(name: str) -> str:
@@ -182,13 +184,19 @@ def too_deep(tree: Tree, depth: int = 0) -> tuple[int, int] | None:
     the operators it builds; None when the tree is shallow enough. Iterative: the point is to spare the
     recursive builder, checker and engine a RecursionError."""
     stack: list[tuple[Tree, int]] = [(tree, depth)]
+    pop, push = stack.pop, stack.append
     while stack:
-        node, depth = stack.pop()
-        depth += max(1, (len(node.children) - 1) // 2) if node.data in ("sum", "product") else 1
+        node, depth = pop()
+        kids = node.children
+        depth += max(1, (len(kids) - 1) // 2) if node.data == "chain" else 1
         if depth > MAX_DEPTH:
-            meta = node.meta
-            return (meta.line, meta.column) if not meta.empty else (1, 1)
-        stack.extend((kid, depth) for kid in reversed(node.children) if isinstance(kid, Tree))  # in source order
+            from .build import first_token
+
+            tok = first_token(node)
+            return (tok.line, tok.column) if tok is not None else (1, 1)
+        for kid in reversed(kids):  # in source order, so the first problem is the one reported
+            if type(kid) is Tree:
+                push((kid, depth))
     return None
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 
-from .compile import Dice, State, StoryRuntimeError, TextFn, compile_story
+from .compile import Dice, State, StoryRuntimeError, TextFn, compile_scene
 from .model import ChoiceKind, SceneKind, Story, Value
 
 MAX_AUTO_STEPS = 1_000
@@ -132,11 +132,24 @@ class _ScenePlan:
         self.by_id = {cp.id: cp for cp in self.choices}
 
 
-def _plans(story: Story) -> dict[str, _ScenePlan]:
-    """The play plan of every scene (cached on the story, like its compiled closures)."""
+class _Plans(dict):
+    """Scene plans, compiled the first time play reaches each scene: checking the canon path or starting
+    a story costs only the scenes it enters, not the whole story."""
+
+    def __init__(self, story: Story) -> None:
+        super().__init__()
+        self.story = story
+
+    def __missing__(self, scene_id: str) -> _ScenePlan:
+        plan = self[scene_id] = _ScenePlan(compile_scene(self.story.scenes[scene_id], self.story.flags))
+        return plan
+
+
+def _plans(story: Story) -> _Plans:
+    """The play plans of a story's scenes (cached on the story, which is immutable)."""
     cached = story.__dict__.get("_plans")
     if cached is None:
-        cached = {sid: _ScenePlan(cs) for sid, cs in compile_story(story).items()}
+        cached = _Plans(story)
         object.__setattr__(story, "_plans", cached)
     return cached
 

@@ -50,8 +50,19 @@ def test_parse_source_uses_the_cached_parser(monkeypatch):
     assert calls == []
 
 
-def test_parser_positions_are_propagated():
-    tree = story_parser().parse("=== a: A\nHello.\n* continue -> a\n")
+def test_spans_come_from_the_tokens_the_tree_keeps():
+    """The parser propagates no positions (it is much faster without); every node's span is its first
+    token's, so the tokens a span starts at ('{', '~', '?', 'not', ...) must stay in the tree."""
+    from ifengine.build import first_token, last_token
+
+    tree = story_parser().parse("=== a: A\nSay {x}.\n~ n = not x\n* continue -> a\n  ? y\n")
     scene = tree.children[0]
     assert scene.data == "scene"
-    assert (scene.meta.line, scene.meta.column) == (1, 1)
+    prose, effect, choice = scene.children[4:]
+    interp = prose.children[1]
+    assert (first_token(interp).line, first_token(interp).column) == (2, 5)
+    assert str(last_token(interp)) == "}"
+    assert (first_token(effect).type, first_token(effect).column) == ("TILDE", 1)
+    assert first_token(effect.children[3]).type == "NOT"
+    condition = choice.children[-1]
+    assert (first_token(condition).type, first_token(condition).line, first_token(condition).column) == ("QMARK", 5, 3)

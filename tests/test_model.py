@@ -522,3 +522,47 @@ def test_line_endings_and_bom_parse_the_same(tmp_path, monkeypatch, variant):
     assert lf.story.flags == other.story.flags
     assert lf.story.digest == other.story.digest
     assert other.story.files[0].source.text == SCRIPT
+
+
+# ---- operator precedence (resolved by the builder from a flat chain) -------------------
+
+
+@pytest.mark.parametrize("source, value", [
+    ("1 + 2 * 3", 7),
+    ("(1 + 2) * 3", 9),
+    ("10 - 3 - 2", 5),          # left-associative
+    ("100 / 10 / 5", 2),
+    ("-2 * 3 + 10", 4),
+    ("7 / 2 * 2", 6),           # / rounds down before *
+    ("2 + 3 == 5", True),
+    ("not 1 == 2", True),       # not binds looser than ==
+    ("not 1 == 1 or 2 > 1", True),
+    ("not (1 == 1 or 2 > 1)", False),
+    ("1 < 2 and 3 < 2 or true", True),
+    ("true or false and false", True),  # and binds tighter than or
+    ("not not true", True),
+])
+def test_operator_precedence(tmp_path, source, value):
+    from ifengine.runtime import Session
+
+    typ = "bool" if isinstance(value, bool) else "int"
+    default = "false" if typ == "bool" else "0"
+    story = story_of(tmp_path, f"""
+@flag v: {typ} = {default} "V"
+=== start: Start
+~ v = {source}
+* [Go] -> end
+""" + END)
+    assert Session(story).flags["v"] == value
+
+
+def test_chain_tree_shape(tmp_path):
+    scene = scene_of(tmp_path, "=== start: Start\n{x + 2 * x > 3 and not lit}\n* [Go] -> end\n" + END)
+    (para,) = scene.body
+    expr = para.text[0].expr
+    assert isinstance(expr, Binary) and expr.op == "and"
+    assert isinstance(expr.left, Binary) and expr.left.op == ">"
+    assert isinstance(expr.left.left, Binary) and expr.left.left.op == "+"
+    assert isinstance(expr.left.left.right, Binary) and expr.left.left.right.op == "*"
+    assert isinstance(expr.right, Unary) and expr.right.op == "not"
+    assert (expr.span.line, expr.span.col) == (9, 2)
