@@ -21,7 +21,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from ifengine.explore import explore_exhaustive, explore_random  # noqa: E402
-from ifengine.load import load_story  # noqa: E402
+from ifengine.loader import load_story  # noqa: E402
 
 REPEATS = 5
 # Published figure, NOT measured here: ChoiceScript's randomtest under Node on a comparable generated game of

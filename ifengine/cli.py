@@ -6,13 +6,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from . import __version__
-from .compile import StoryRuntimeError
-from .load import load
-from .model import Story
-from .render import print_diagnostics, summary, use_colour
+
+if TYPE_CHECKING:  # the loader (and lark) load when a command needs them: play.py's title screen does not
+    from .model import Story
 
 
 class UsageError(Exception):
@@ -26,6 +25,8 @@ class Failure(Exception):
 def open_story(name: str) -> tuple[Story, Path]:
     """Load a story by path, id or role, printing its diagnostics if it cannot be played."""
     from .library import find_story
+    from .loader import load
+    from .render import print_diagnostics, summary
 
     path = find_story(name)
     if path is None:
@@ -43,6 +44,9 @@ def open_story(name: str) -> tuple[Story, Path]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .loader import load
+    from .render import print_diagnostics, summary
+
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         raise UsageError(f"no such file or folder: {missing[0]}")
@@ -88,6 +92,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         return play_main(["--story", args.story] + (["--seed", str(args.seed)] if args.seed is not None else [])
                          + (["--at", args.at] if args.at else []))
     from .plain import PlainPlayer
+    from .render import use_colour
     from .saves import run_from_session, write_run
 
     story, path = open_story(args.story)
@@ -310,6 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from .compile import StoryRuntimeError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

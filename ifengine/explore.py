@@ -607,7 +607,7 @@ _WORKER_STORY: Story | None = None
 
 def _worker_init(path: str) -> None:
     global _WORKER_STORY
-    from .load import load_story
+    from .loader import load_story
 
     _WORKER_STORY = load_story(path)
 

@@ -36,7 +36,7 @@ def find_story(name: str) -> Path | None:
         if (root / name).is_dir():
             return root / name
     wanted = name.strip().lower()
-    from .load import load
+    from .loader import load
 
     for folder in story_folders():
         loaded = load(folder)

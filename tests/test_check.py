@@ -659,12 +659,12 @@ def test_ifs201_flag_never_read(tmp_path):
 # ---- the codes table -------------------------------------------------------------------------
 
 # Codes in CODES that no code path emits yet (reported to the lead rather than tested).
-NOT_EMITTED = {"IFS202"}
+NOT_EMITTED: set[str] = set()
 
 
 def test_every_emitted_code_is_in_the_table_and_every_other_code_is_emitted():
     emitted = set()
-    for module in ("parser", "build", "load", "check", "source", "diagnostics"):
+    for module in ("parser", "build", "loader", "check", "source", "diagnostics"):
         text = (ROOT / "ifengine" / f"{module}.py").read_text(encoding="utf-8")
         if module == "diagnostics":
             text = text[: text.index("CODES")]

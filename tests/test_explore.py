@@ -11,7 +11,7 @@ import pytest
 
 from ifengine.cli import main
 from ifengine.explore import explore_exhaustive, relevance, shortest_path
-from ifengine.load import load, load_story
+from ifengine.loader import load, load_story
 from ifengine.runtime import Session
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ import pytest
 
 from ifengine.cli import main
 from ifengine.graph import dot_escape, expr_source, mermaid_escape, to_dot, to_mermaid
-from ifengine.load import load_story
+from ifengine.loader import load_story
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOWCASE = ROOT / "examples" / "showcase"

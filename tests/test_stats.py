@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 from ifengine.cli import main
-from ifengine.load import load_story
+from ifengine.loader import load_story
 from ifengine.stats import count_words, story_stats
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,0 +1,382 @@
+"""The Textual App: the composition root. It owns the game being played (`self.game`), loads stories and
+runs in worker threads, writes the autosave after every choice and the record of endings found, and pushes
+the screens. Screens read `self.app.game` and call back here; none of them parses a file.
+
+`run_app(args)` is what `python play.py` calls with its parsed flags.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import threading
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from .clock import SYSTEM_CLOCK, Clock
+
+if TYPE_CHECKING:  # the engine modules are imported when a story is opened, not to show the title screen
+    from ..model import Story
+    from ..runtime import Session
+    from ..saves import Run
+    from .autoplay import RunReplay
+    from .game import Game
+    from .screens.title import Entry
+
+DEFAULT_PACE = 1.5  # seconds between two steps of canon autoplay or a replay: time to read a short scene
+
+
+@dataclass
+class Start:
+    """What the app opens on instead of the title screen: a story to play, or a run to replay."""
+
+    story: Story
+    path: Path
+    session: Session
+    replay: Run | None = None
+    replay_path: Path | None = None
+    notes: list[str] = field(default_factory=list)  # shown once the story is on screen
+
+
+StartMode = Literal["new", "continue"] | Path  # a Path: load that save file
+
+
+class IFApp(App[int]):
+    """The ifengine player."""
+
+    CSS_PATH = "ifengine.tcss"
+    TITLE = "ifengine"
+    ENABLE_COMMAND_PALETTE = False  # every action has a key, listed by `?`
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
+    BINDINGS = [
+        Binding("question_mark", "keys", "Keys", tooltip="Show every key"),
+        Binding("q", "quit_app", "Quit", tooltip="Quit (your run is autosaved after every choice)"),
+    ]
+
+    def __init__(self, *, folders: list[Path] | None = None, seed: int | None = None, pace: float = DEFAULT_PACE,
+                 clock: Clock = SYSTEM_CLOCK, start: Start | None = None, watch: bool = False) -> None:
+        super().__init__()
+        self.folders = folders  # None: the library's story folders, found when the title screen shows
+        self.seed = seed
+        self.pace = pace
+        self.clock = clock
+        self.start = start
+        self.watch = watch  # live reload: the story is swapped in by `replace_story`
+        self.game: Game | None = None
+        self.library: list[Entry] | None = None  # the title screen's entries, when scanned before the start
+        self._stories: dict[Path, Story] = {}
+        self._save_lock = threading.Lock()
+        self._changes = 0  # moves made; compared with `_saved` to know whether the autosave is behind
+        self._saved = 0
+
+    # ---- screens ----------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        from .screens.title import TitleScreen
+
+        entries, self.library = self.library, None
+        return TitleScreen(entries)
+
+    def on_mount(self) -> None:
+        if self.start is not None:
+            from ..saves import resume
+            from .game import Game
+            from .progress import read_progress
+
+            s = self.start
+            self._stories[s.path.resolve()] = s.story
+            replay = None
+            if s.replay is not None and s.replay_path is not None:
+                from .autoplay import RunReplay
+
+                checked = resume(s.story, s.replay)
+                limit = checked.failed_step - 1 if checked.failed_step is not None else len(s.replay.choices)
+                replay = RunReplay(s.replay, s.replay_path, limit, "; ".join(checked.messages))
+            self.open_game(Game(s.story, s.path, s.session, set(read_progress(s.story.id).found)),
+                           replay=replay, notes=s.notes)
+
+    def open_game(self, game: Game, messages: list[str] | tuple[str, ...] = (), replay: "RunReplay | None" = None,
+                  notes: list[str] | tuple[str, ...] = ()) -> None:
+        """Play `game`: on the play screen, replacing any game being played."""
+        from .screens.play import PlayScreen
+
+        self.game = game
+        self._changes = self._saved = 0
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(PlayScreen(replay=replay))
+        for m in messages:
+            self.notify(m, title="The story has changed", severity="warning", markup=False, timeout=10)
+        for m in notes:
+            self.notify(m, markup=False)
+
+    def swap_game(self, game: Game, messages: list[str] | tuple[str, ...] = (), note: str = "") -> None:
+        """Replace the game under the play screen (a load, a new run) and show it from the start of its road."""
+        from .screens.play import PlayScreen
+
+        self.game = game
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, PlayScreen):
+            self.pop_screen()
+        if isinstance(self.screen, PlayScreen):
+            self.screen.stop_pilot()
+            self.screen.after_move(autosave=True)
+        for m in messages:
+            self.notify(m, title="The story has changed", severity="warning", markup=False, timeout=10)
+        if note and not messages:
+            self.notify(note, markup=False)
+
+    def replace_story(self, story: Story, messages: list[str] | tuple[str, ...] = ()) -> None:
+        """Swap in a new version of the story being played (live reload): the run so far is replayed
+        against it by choice id, and where it no longer fits the engine says so."""
+        game = self.game
+        if game is None:
+            return
+        from ..saves import resume, run_from_session
+        from .game import Game
+
+        if game.path is not None:
+            self._stories[game.path.resolve()] = story
+        resumed = resume(story, run_from_session(game.session))
+        new = Game(story, game.path, resumed.session, game.found)
+        self.swap_game(new, list(messages) + resumed.messages)
+
+    def show_error(self, title: str, lines: list[str]) -> None:
+        from .dialogs.error import ErrorDialog
+
+        self.push_screen(ErrorDialog(title, lines))
+
+    # ---- stories and runs (worker threads) --------------------------------
+
+    def story_folders(self) -> list[Path]:
+        if self.folders is not None:
+            return list(self.folders)
+        from ..library import story_folders
+
+        return story_folders()
+
+    def _story(self, path: Path) -> Story | list[str]:
+        """The story at `path`, loaded once per sitting; or the lines describing why it cannot be played.
+        Runs in a worker thread."""
+        key = path.resolve()
+        if key in self._stories:
+            return self._stories[key]
+        from ..loader import load
+        from ..render import format_diagnostic, sources_by_name
+
+        loaded = load(path)
+        if not loaded.ok or loaded.story is None:
+            sources = sources_by_name(loaded.story)
+            return [format_diagnostic(d, sources.get(d.file)) for d in loaded.diagnostics if d.is_error]
+        self._stories[key] = loaded.story
+        return loaded.story
+
+    def new_seed(self) -> int:
+        return self.seed if self.seed is not None else random.randrange(2**31)
+
+    @work(thread=True, exclusive=True, group="open-story")
+    def start_story(self, path: Path, mode: StartMode = "new", into_current: bool = False) -> None:
+        """Load a story and start it: a new run, the run in its autosave, or a save file. With
+        `into_current`, the play screen stays and its game is swapped."""
+        from ..runtime import Session
+        from ..saves import AUTOSAVE, RunFileError, read_run, resume, slot_path
+        from .game import Game
+        from .progress import read_progress
+
+        story = self._story(path)
+        if isinstance(story, list):
+            self.call_from_thread(self.show_error, f"{path.name}: the story has errors and cannot be played", story)
+            return
+        messages: list[str] = []
+        note = ""
+        if mode == "new":
+            session = Session(story, self.new_seed())
+            note = "A new run begins."
+        else:
+            run_path = slot_path(story.id, AUTOSAVE) if mode == "continue" else Path(mode)
+            try:
+                run = read_run(run_path)
+            except RunFileError as e:
+                self.call_from_thread(self.notify, str(e), title="Cannot load", severity="error", markup=False)
+                return
+            resumed = resume(story, run)
+            session, messages = resumed.session, resumed.messages
+            note = f"Loaded '{run.name or run_path.stem}'."
+        game = Game(story, path, session, set(read_progress(story.id).found))
+        if into_current:
+            self.call_from_thread(self.swap_game, game, messages, note)
+        else:
+            self.call_from_thread(self.open_game, game, messages)
+
+    # ---- persistence ------------------------------------------------------
+
+    @property
+    def autosave_behind(self) -> bool:
+        """Whether quitting now would lose a move (the autosave is still being written, or failed)."""
+        return self._saved < self._changes
+
+    def autosave(self) -> None:
+        """Record the run after a move. The run is captured here, on the UI thread, so the thread that
+        writes it never reads the session while the player moves on."""
+        game = self.game
+        if game is None:
+            return
+        from ..saves import AUTOSAVE, run_from_session
+
+        self._changes += 1
+        run = run_from_session(game.session, name=AUTOSAVE, source=str(game.path or ""))
+        self._write_autosave(run, self._changes)
+
+    @work(thread=True, group="autosave")
+    def _write_autosave(self, run: Run, change: int) -> None:
+        from ..saves import AUTOSAVE, RunFileError, read_run, slot_path, write_run
+
+        path = slot_path(run.story_id, AUTOSAVE)
+        with self._save_lock:  # one writer at a time, and a stale run never replaces a newer one
+            if change < self._saved:
+                return
+            try:
+                try:
+                    old = read_run(path)
+                    if old.end.ending is None and old.choices == run.choices[:len(old.choices)]:
+                        run = replace(run, created=old.created)  # the same run, further on
+                except RunFileError:
+                    pass
+                write_run(path, run)
+            except (OSError, ValueError) as e:  # a full disk, a read-only folder; the run still plays on
+                message = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+                self.call_from_thread(self.notify, f"Autosave failed: {message}", severity="error",
+                                      markup=False)
+                return
+            self._saved = max(self._saved, change)
+
+    def save_to_slot(self, name: str) -> None:
+        game = self.game
+        if game is None:
+            return
+        from ..saves import run_from_session, slot_path
+
+        run = run_from_session(game.session, name=name, source=str(game.path or ""))
+        self._write_save(slot_path(game.story.id, name), run)
+
+    @work(thread=True, group="save")
+    def _write_save(self, path: Path, run: Run) -> None:
+        from ..saves import write_run
+
+        try:
+            write_run(path, run)
+        except OSError as e:
+            self.call_from_thread(self.notify, f"Could not save: {e.strerror or e}", severity="error",
+                                  markup=False)
+            return
+        self.call_from_thread(self.notify, f"Saved as '{run.name}' ({path.name}).", markup=False)
+
+    def record_ending(self) -> None:
+        game = self.game
+        if game is None or game.view.ending is None:
+            return
+        game.found.add(game.view.ending.id)
+        self._write_progress(game.story.id, game.view.ending.id)
+
+    @work(thread=True, group="progress")
+    def _write_progress(self, story_id: str, ending_id: str) -> None:
+        from .progress import record_ending
+
+        try:
+            record_ending(story_id, ending_id, self.clock.now())
+        except OSError as e:
+            self.call_from_thread(self.notify, f"Could not record the ending: {e.strerror or e}",
+                                  severity="error", markup=False)
+
+    # ---- app-wide actions -------------------------------------------------
+
+    def action_keys(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    async def action_quit_app(self) -> None:
+        """Quit, after the autosave in flight (if any) is on disk. Asks only if it failed: then the last
+        moves really would be lost."""
+        pending = [w for w in self.workers if w.group in ("autosave", "save", "progress") and w.is_running]
+        if pending:
+            await self.workers.wait_for_complete(pending)
+        if not self.autosave_behind:
+            self.exit(0)
+            return
+        from .dialogs.confirm import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit(0)
+
+        self.push_screen(ConfirmDialog("The autosave could not be written, so your last moves would be lost. "
+                                       "Quit anyway?", yes="Quit", no="Stay"), answered)
+
+
+def _card_for(name: str, folders: list[Path]) -> Path | None:
+    """A story folder named by `--role`/`--story`, from the quick header scan (no full load)."""
+    from .catalog import scan_story
+
+    for folder in folders:
+        if scan_story(folder).matches(name):
+            return folder
+    return None
+
+
+def make_app(args: argparse.Namespace, **options) -> IFApp:
+    """Build the app for play.py's flags. Bad flags raise `cli.UsageError`; a story with errors prints its
+    diagnostics and raises `cli.Failure` (both before the screen is taken over, so the messages stay)."""
+    from .. import cli
+
+    start: Start | None = None
+    name = args.story or args.role
+    if args.replay:
+        from ..library import story_for_run
+        from ..runtime import Session
+        from ..saves import RunFileError, read_run
+
+        try:
+            run = read_run(args.replay)
+        except RunFileError as e:
+            raise cli.UsageError(str(e)) from None
+        where = Path(args.story) if args.story else story_for_run(Path(args.replay), run.story_id, run.source)
+        if where is None:
+            raise cli.UsageError(f"{args.replay}: cannot find story '{run.story_id}' (pass --story PATH)")
+        story, path = cli.open_story(str(where))
+        start = Start(story, path, Session(story, run.seed), replay=run, replay_path=Path(args.replay))
+    elif name:
+        from ..library import story_folders
+
+        folder = Path(name) if Path(name).exists() else _card_for(name, story_folders())
+        story, path = cli.open_story(str(folder) if folder else name)
+        seed = args.seed if args.seed is not None else random.randrange(2**31)
+        try:
+            session, at_path = cli.start_session(story, seed, args.at)
+        except ModuleNotFoundError:
+            raise cli.UsageError("--at needs the story explorer (ifengine.explore), which is not available") from None
+        notes = [f"Started at '{args.at}' by the shortest road ({len(at_path or [])} choices)."] if args.at else []
+        start = Start(story, path, session, notes=notes)
+    elif args.at:
+        raise cli.UsageError("--at needs --story PATH or --role NAME")
+    options.setdefault("seed", args.seed)
+    app = IFApp(start=start, watch=args.watch, **options)
+    if start is None:
+        # Scan the library now, before the event loop and the terminal are taken over: it takes a few
+        # milliseconds and the title screen's first frame then has its cards. Rescans run in a worker.
+        from .screens.title import read_entries
+
+        app.library = read_entries(app.story_folders())
+    return app
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Run the player; the exit status for play.py."""
+    app = make_app(args)
+    result = app.run()
+    return result if isinstance(result, int) else 0

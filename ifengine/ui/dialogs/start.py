@@ -1,0 +1,50 @@
+"""Picking a story that has a run in progress: continue it, or start again."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..text import literal
+
+
+class StartDialog(ModalScreen[str | None]):
+    """Dismissed with "continue", "new" or None."""
+
+    BINDINGS = [Binding("escape", "close", "Cancel"), Binding("c", "pick('continue')", show=False),
+                Binding("n", "pick('new')", show=False)]
+
+    def __init__(self, story_title: str, scene_title: str, steps: int) -> None:
+        super().__init__()
+        self.story_title, self.scene_title, self.steps = story_title, scene_title, steps
+
+    def compose(self) -> ComposeResult:
+        cont = Text.assemble(("c  Continue", "bold"), " at ")
+        cont.append_text(literal(self.scene_title, "italic"))
+        cont.append(f" ({self.steps} decision{'' if self.steps == 1 else 's'} in)")
+        new = Text.assemble(("n  Start again", "bold"), " from the beginning\n   (this replaces the run in progress "
+                            "at your first choice; to keep that run, continue it and save it with s)")
+        with Vertical(classes="dialog", id="start"):
+            yield Static(literal(self.story_title), classes="dialog-title", markup=False)
+            yield OptionList(Option(cont, id="continue"), None, Option(new, id="new"), id="start-options")
+            yield Static("Enter pick · Esc cancel", classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = 0
+        options.focus()
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_pick(self, mode: str) -> None:
+        self.dismiss(mode)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,69 @@
+"""The history: every decision of the current road, in order. Picking one goes back to just before it, so
+the player can take the other road from there (the engine's `rewind`)."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..game import Decision, Game
+from ..text import literal
+from ..widgets.choices import CANON_MARK
+
+
+def decision_prompt(d: Decision) -> Text:
+    text = Text()
+    text.append(f"{d.index + 1:>3}. ", style="bold")
+    text.append_text(literal(d.scene_title, "italic"))
+    text.append("  ›  ")
+    text.append_text(literal(d.label))
+    if d.canon is True:
+        text.append(f"  {CANON_MARK}", style="bold")
+    elif d.canon is False:
+        text.append("  (off canon)", style="italic")
+    for title in d.passed:
+        text.append("\n       then, by itself: ")
+        text.append_text(literal(title, "italic"))
+    return text
+
+
+class HistoryScreen(ModalScreen[int | None]):
+    """Dismissed with the index of the decision to go back to, or None."""
+
+    BINDINGS = [Binding("escape,h", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        game: Game = self.app.game  # type: ignore[attr-defined]
+        decisions = game.decisions()
+        with Vertical(classes="dialog", id="history"):
+            yield Static("History", classes="dialog-title")
+            if decisions:
+                yield Static("Pick a decision to go back to it and choose again.", classes="dialog-note")
+            else:
+                yield Static("No decisions yet: the story has only begun.", classes="dialog-note")
+            options = [Option(decision_prompt(d), id=str(d.index)) for d in decisions]
+            now = Text("     Now: ", style="bold")
+            now.append_text(literal(game.view.title, "italic"))
+            options.append(Option(now, id="now", disabled=True))
+            yield OptionList(*options, id="decisions")
+            yield Static("Enter go back there · Esc close", classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        decisions = self.query_one("#decisions", OptionList)
+        decisions.focus()
+        if decisions.option_count > 1:
+            decisions.highlighted = decisions.option_count - 2  # the latest decision
+        decisions.scroll_to_highlight()
+
+    @on(OptionList.OptionSelected, "#decisions")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id and event.option.id.isdigit():
+            self.dismiss(int(event.option.id))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,357 @@
+"""The play screen: the transcript, the choices, the side panel, and the branching tools (undo, history,
+map, canon autoplay, replay, save and load). Every move goes through `after_move`, which brings the
+widgets in step with the game, writes the autosave, and opens the ending screen when the story is over."""
+from __future__ import annotations
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Static
+
+from ..autoplay import Autopilot, CanonAutoplay, RunReplay
+from ..game import Game
+from ..messages import ChoicePicked
+from ..widgets.choices import ChoiceList
+from ..widgets.side_panel import SidePanel
+from ..widgets.transcript import Transcript
+
+REPLAY_KEYS = ("space", "n", "right")
+WORDS_PER_PACE = 40  # autoplay and replays stay one pace per this many words of the scene shown
+
+
+class PlayScreen(Screen):
+    BINDINGS = [
+        Binding("space", "pause", "Pause", tooltip="Replay: pause or go on"),
+        Binding("n,right", "step", "Step", tooltip="Replay: one step"),
+        Binding("1", "choose(1)", "Choose", key_display="1-9", tooltip="Take choice 1 to 9"),
+        *[Binding(str(n), f"choose({n})", show=False) for n in range(2, 10)],
+        Binding("u", "undo", "Undo", tooltip="Undo the last decision"),
+        Binding("h", "history", "History", tooltip="Every decision so far; pick one to go back to it"),
+        Binding("c", "autoplay", "Canon", tooltip="Canon autoplay: the story follows its canon choices "
+                                                  "until you press a key"),
+        Binding("m", "map", "Map", tooltip="The story map: the roads you have tried"),
+        Binding("s", "save", "Save", tooltip="Save to a named slot"),
+        Binding("l", "load", "Load", tooltip="Load a saved run"),
+        Binding("e", "ending", "Ending", tooltip="Show the ending screen again"),
+        Binding("escape,t", "title", "Title", show=False, tooltip="Back to the title screen (the run is autosaved)"),
+        Binding("pageup", "scroll(-1)", show=False, priority=True, tooltip="Scroll the transcript up"),
+        Binding("pagedown", "scroll(1)", show=False, priority=True, tooltip="Scroll the transcript down"),
+    ]
+
+    def __init__(self, replay: RunReplay | None = None) -> None:
+        super().__init__()
+        self.pilot: Autopilot | None = None
+        self._timer: Timer | None = None
+        self._replay = replay
+
+    @property
+    def game(self) -> Game:
+        game = self.app.game  # type: ignore[attr-defined]
+        assert game is not None
+        return game
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="play"):
+            with Vertical(id="main"):
+                yield Transcript(id="transcript")
+                yield Static(id="pilot-status", markup=False)
+                yield ChoiceList(id="choices")
+            yield SidePanel(id="side")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#pilot-status").display = False
+        self.show_game()
+        self.focus_choices()
+        if self._replay is not None:
+            self.start_pilot(self._replay)
+            self._replay = None
+        elif self.game.view.ending is not None:  # started at an ending (--at, a loaded run that ended)
+            self.app.record_ending()  # type: ignore[attr-defined]
+            self.call_after_refresh(self.open_ending)
+
+    def on_screen_resume(self) -> None:
+        """Back from a dialog or the ending screen: the choices have the keyboard again."""
+        self.focus_choices()
+
+    def focus_choices(self) -> None:
+        choices = self.query_one(ChoiceList)
+        if choices.display:
+            choices.focus()
+        else:
+            self.query_one(Transcript).focus()
+
+    # ---- showing ----------------------------------------------------------
+
+    def show_game(self) -> None:
+        game = self.game
+        self.query_one(Transcript).sync(game)
+        self.query_one(ChoiceList).show(game.view, game.canon_id())
+        self.query_one(SidePanel).show(game)
+        self.show_pilot()
+        self.refresh_bindings()
+        self.repaint_soon()
+
+    def repaint_soon(self) -> None:
+        """Repaint the whole screen once the new layout is in place. When the choice list or the status
+        line changes height, the transcript takes over their rows; without a full repaint some terminals
+        (tmux, checked) kept stray characters of the old rows in the transcript's margin."""
+        self.call_after_refresh(self.refresh, repaint=True, layout=True)
+
+    def show_pilot(self) -> None:
+        status = self.query_one("#pilot-status", Static)
+        shown = self.pilot is not None
+        if status.display != shown:
+            status.display = shown
+            self.repaint_soon()
+        if self.pilot is not None:
+            status.update(self.pilot.status(self.game))
+
+    def after_move(self, autosave: bool = True) -> None:
+        """Bring the screen in step with the game after any move."""
+        self.show_game()
+        self.focus_choices()
+        if autosave:
+            self.app.autosave()  # type: ignore[attr-defined]
+        game = self.game
+        if game.view.ending is not None:
+            self.stop_pilot()
+            self.app.record_ending()  # type: ignore[attr-defined]
+            self.call_after_refresh(self.open_ending)
+        elif game.session.is_stuck:
+            self.notify("No choice is open here: the story has reached a dead end. Undo (u) or go back "
+                        "in the history (h).", severity="warning", timeout=8)
+
+    def open_ending(self) -> None:
+        from .ending import EndingScreen
+
+        if self.app.screen is self and self.game.view.ending is not None:
+            self.app.push_screen(EndingScreen())
+
+    # ---- moving -----------------------------------------------------------
+
+    def take(self, choice_id: str, by_pilot: bool = False) -> None:
+        if not by_pilot:
+            self.take_over()
+        autosave = self.pilot is None or self.pilot.autosaves
+        self.game.choose(choice_id)
+        self.after_move(autosave=autosave)
+        self.show_pilot()
+
+    @on(ChoicePicked)
+    def _picked(self, event: ChoicePicked) -> None:
+        self.take(event.choice_id)
+
+    def action_choose(self, number: int) -> None:
+        choices = self.game.view.choices
+        if not 1 <= number <= len(choices):
+            return
+        choice = choices[number - 1]
+        if not choice.enabled:
+            self.notify(f"{choice.label}: {choice.reason}", title="Not available", severity="warning",
+                        markup=False)
+            return
+        self.take(choice.id)
+
+    def action_undo(self) -> None:
+        self.take_over()
+        if self.game.steps:
+            self.game.undo()
+            self.after_move()
+
+    def rewind(self, index: int) -> None:
+        self.take_over()
+        self.game.rewind(index)
+        self.after_move()
+
+    def go_to(self, path: tuple[str, ...]) -> None:
+        self.take_over()
+        self.game.goto(path)
+        self.after_move()
+
+    def action_history(self) -> None:
+        from .history import HistoryScreen
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.rewind(index)
+
+        self.app.push_screen(HistoryScreen(), chosen)
+
+    def action_map(self) -> None:
+        from .map import MapScreen
+
+        def chosen(path: tuple[str, ...] | None) -> None:
+            if path is not None:
+                self.go_to(path)
+
+        self.app.push_screen(MapScreen(), chosen)
+
+    def action_ending(self) -> None:
+        self.open_ending()
+
+    def action_title(self) -> None:
+        self.stop_pilot()
+        self.app.pop_screen()
+
+    def action_scroll(self, direction: int) -> None:
+        transcript = self.query_one(Transcript)
+        if direction < 0:
+            transcript.scroll_page_up()
+        else:
+            transcript.scroll_page_down()
+
+    # ---- autoplay and replay ----------------------------------------------
+
+    def start_pilot(self, pilot: Autopilot) -> None:
+        self.stop_pilot()
+        self.pilot = pilot
+        self._schedule()
+        self.show_pilot()
+        self.refresh_bindings()
+
+    def _schedule(self) -> None:
+        """Time the next step by how much there is to read: the base pace for up to 40 words, longer for
+        more (a 120-word scene stays three times as long)."""
+        if self._timer is not None:
+            self._timer.stop()
+        view = self.game.view
+        words = sum(len(p.split()) for v in (*view.passed, view) for p in v.paragraphs)
+        delay = self.app.pace * max(1.0, words / WORDS_PER_PACE)  # type: ignore[attr-defined]
+        self._timer = self.set_timer(delay, self._tick)
+
+    def stop_pilot(self, message: str = "", severity: str = "information") -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if self.pilot is not None:
+            self.pilot = None
+            if self.is_mounted:
+                self.show_pilot()
+                self.refresh_bindings()
+        if message:
+            self.notify(message, severity=severity, markup=False)  # type: ignore[arg-type]
+
+    def take_over(self) -> None:
+        """The player acts while the story plays itself: they have the story from here."""
+        if self.pilot is not None:
+            what = "the replay" if isinstance(self.pilot, RunReplay) else "canon autoplay"
+            self.stop_pilot(f"You have taken over from {what}.")
+
+    def _tick(self) -> None:
+        self._timer = None
+        if self.pilot is None or self.pilot.paused:
+            return
+        if self.app.screen is self:  # not while a dialog is open over the story
+            self.pilot_step()
+        if self.pilot is not None and not self.pilot.paused:
+            self._schedule()
+
+    def pilot_step(self) -> None:
+        pilot = self.pilot
+        if pilot is None:
+            return
+        nxt = pilot.next(self.game)
+        if nxt.choice_id is None:
+            self.stop_pilot(nxt.stop_message, nxt.severity)
+            return
+        try:
+            self.take(nxt.choice_id, by_pilot=True)
+        except Exception as e:  # a recorded choice the story does not offer: stop, say why
+            from ...runtime import ChoiceError
+
+            if not isinstance(e, ChoiceError):
+                raise
+            self.stop_pilot(str(e), "warning")
+
+    def action_autoplay(self) -> None:
+        if self.game.view.ending is None:
+            self.start_pilot(CanonAutoplay())
+            self.pilot_step()  # the first step at once: the key press should visibly do something
+            if self.pilot is not None:
+                self._schedule()  # timed by the scene just reached
+
+    def action_pause(self) -> None:
+        if self.pilot is not None:
+            self.pilot.paused = not self.pilot.paused
+            if self.pilot.paused and self._timer is not None:
+                self._timer.stop()
+                self._timer = None
+            elif not self.pilot.paused:
+                self._schedule()
+            self.show_pilot()
+
+    def action_step(self) -> None:
+        if self.pilot is not None:
+            self.pilot.paused = True
+            if self._timer is not None:
+                self._timer.stop()
+                self._timer = None
+            self.pilot_step()
+            if self.pilot is not None:
+                self.show_pilot()
+
+    def on_key(self, event: events.Key) -> None:
+        """Any key but the replay's own takes the story back from autoplay or a replay. A choice key
+        then also makes its choice; `c` (or space in autoplay) only stops."""
+        if self.pilot is None:
+            return
+        if isinstance(self.pilot, RunReplay) and event.key in REPLAY_KEYS:
+            return
+        self.take_over()
+        if event.key in ("c", "space", "escape"):
+            event.stop()
+            event.prevent_default()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("pause", "step"):
+            return isinstance(self.pilot, RunReplay)
+        game = self.app.game  # type: ignore[attr-defined]
+        if game is None:
+            return True
+        over = game.view.ending is not None
+        if action == "ending":
+            return over
+        if action == "choose":
+            return not over
+        if action == "undo":
+            return True if game.steps else None
+        if action == "autoplay":
+            return None if over else True
+        return True
+
+    # ---- saves ------------------------------------------------------------
+
+    @work(exclusive=True, group="save-dialog")
+    async def action_save(self) -> None:
+        self.take_over()
+        from ...saves import slot_path
+        from ..dialogs.confirm import ConfirmDialog
+        from ..dialogs.save import SaveDialog
+
+        game = self.game
+        titles = {sid: s.title for sid, s in game.story.scenes.items()}
+        name = await self.app.push_screen_wait(SaveDialog(game.story.id, self.app.clock, titles))  # type: ignore[attr-defined]
+        if not name:
+            return
+        path = slot_path(game.story.id, name)
+        if path.exists():
+            replace = await self.app.push_screen_wait(
+                ConfirmDialog(f"Replace the save '{name}'?", yes="Replace", no="Keep it"))
+            if not replace:
+                return
+        self.app.save_to_slot(name)  # type: ignore[attr-defined]
+
+    @work(exclusive=True, group="load-dialog")
+    async def action_load(self) -> None:
+        self.take_over()
+        from ..dialogs.load import LoadDialog
+
+        game = self.game
+        titles = {sid: s.title for sid, s in game.story.scenes.items()}
+        path = await self.app.push_screen_wait(LoadDialog(game.story.id, titles, self.app.clock))  # type: ignore[attr-defined]
+        if path is not None and game.path is not None:
+            self.app.start_story(game.path, path, into_current=True)  # type: ignore[attr-defined]

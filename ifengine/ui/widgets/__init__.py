@@ -1,0 +1,1 @@
+"""The play screen's widgets: the transcript, the choice list and the side panel."""
