@@ -5,13 +5,13 @@ types, the shape of the scene graph and the canon path.
 """
 from __future__ import annotations
 
-from typing import Iterator
 
 from .diagnostics import Diagnostic, Severity
 from .model import (
     ENDING_KINDS, Binary, Body, Choice, ChoiceKind, Conditional, Effect, Expr, FlagRef, InlineIf, Interp,
     Literal, Paragraph, RandomCall, Scene, SceneCall, Story, Text, Type, Unary, type_of,
 )
+from .analysis import canon_marked, strong_components
 from .source import Span
 
 COMPARE = {"==", "!=", "<", "<=", ">", ">="}
@@ -240,7 +240,7 @@ class _Checker:
         scenes = self.story.scenes
         auto = {sid for sid, s in scenes.items()
                 if s.choices and not s.is_ending and all(c.kind is not ChoiceKind.LABELLED for c in s.choices)}
-        for comp in _strong_components(auto, lambda sid: [c.target for c in scenes[sid].choices if c.target in auto]):
+        for comp in strong_components(sorted(auto), lambda sid: [c.target for c in scenes[sid].choices if c.target in auto]):
             closed = all(c.target in comp for sid in comp for c in scenes[sid].choices)
             cyclic = len(comp) > 1 or any(c.target in comp for c in scenes[next(iter(comp))].choices)
             if closed and cyclic:
@@ -268,9 +268,7 @@ class _Checker:
                 return
             visited.append(sid)
             on_path.add(sid)
-            marked = [c for c in scene.choices if c.canon]
-            if not marked and len(scene.choices) == 1:
-                marked = list(scene.choices)
+            marked = canon_marked(scene)
             if not marked:
                 if scene.choices:
                     self.error(scene.span, f"scene '{sid}' is on the canon path, but none of its {len(scene.choices)} "
@@ -292,51 +290,6 @@ class _Checker:
             self.automatic_cycles()
             self.canon_path()
         return self.diags
-
-
-def _strong_components(nodes: set[str], edges) -> Iterator[set[str]]:
-    """Tarjan's algorithm, iterative (stories can be long chains)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    counter = 0
-    for root in sorted(nodes):
-        if root in index:
-            continue
-        work = [(root, iter(edges(root)))]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, it = work[-1]
-            advanced = False
-            for nxt in it:
-                if nxt not in index:
-                    index[nxt] = low[nxt] = counter
-                    counter += 1
-                    stack.append(nxt)
-                    on_stack.add(nxt)
-                    work.append((nxt, iter(edges(nxt))))
-                    advanced = True
-                    break
-                if nxt in on_stack:
-                    low[node] = min(low[node], index[nxt])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                comp = set()
-                while True:
-                    w = stack.pop()
-                    on_stack.discard(w)
-                    comp.add(w)
-                    if w == node:
-                        break
-                yield comp
 
 
 def check_story(story: Story, skip_semantic: bool = False,

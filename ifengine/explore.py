@@ -11,10 +11,11 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator
 
+from .analysis import cyclic, strong_components, text_exprs
 from .compile import State, StoryRuntimeError
 from .model import (
-    Binary, Body, Choice, Conditional, Effect, Expr, FlagRef, InlineIf, Interp, Literal, Paragraph, RandomCall,
-    SceneCall, Story, Text, Unary,
+    Binary, Body, Choice, Conditional, Effect, Expr, FlagRef, Literal, Paragraph, RandomCall, SceneCall, Story,
+    Unary,
 )
 from .runtime import Session
 
@@ -74,16 +75,6 @@ def _risky(e: Expr) -> bool:
     return False
 
 
-def _text_exprs(text: Text) -> Iterator[Expr]:
-    for part in text:
-        if isinstance(part, Interp):
-            yield part.expr
-        elif isinstance(part, InlineIf):
-            yield part.cond
-            yield from _text_exprs(part.then)
-            yield from _text_exprs(part.otherwise)
-
-
 def _effect_targets(body: Body) -> set[str]:
     out: set[str] = set()
     for item in body:
@@ -111,7 +102,7 @@ def _collect(story: Story) -> _Uses:
     def body(items: Body) -> None:
         for item in items:
             if isinstance(item, Paragraph):
-                uses.text += _text_exprs(item.text)
+                uses.text += text_exprs(item.text)
             elif isinstance(item, Effect):
                 if item.value is not None:
                     uses.effects.append((item.value, item.flag))
@@ -125,7 +116,7 @@ def _collect(story: Story) -> _Uses:
     for scene in story.scenes.values():
         body(scene.body)
         for c in scene.choices:
-            uses.text += _text_exprs(c.label)
+            uses.text += text_exprs(c.label)
             uses.always += [cond.expr for cond in c.conditions]
             uses.effects += [(e.value, e.flag) for e in c.effects if e.value is not None]
     return uses
@@ -163,47 +154,8 @@ def _flags_read(e: Expr) -> set[str]:
 def _cyclic_scenes(story: Story) -> frozenset[str]:
     """Scenes that lie on a cycle of the scene graph (every choice counted, whatever its conditions)."""
     succ = {sid: [c.target for c in s.choices if c.target in story.scenes] for sid, s in story.scenes.items()}
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on: set[str] = set()
-    out: set[str] = set()
-    n = 0
-    for root in story.scenes:
-        if root in index:
-            continue
-        work = [(root, iter(succ[root]))]
-        index[root] = low[root] = n
-        n += 1
-        stack.append(root)
-        on.add(root)
-        while work:
-            node, it = work[-1]
-            for nxt in it:
-                if nxt not in index:
-                    index[nxt] = low[nxt] = n
-                    n += 1
-                    stack.append(nxt)
-                    on.add(nxt)
-                    work.append((nxt, iter(succ[nxt])))
-                    break
-                if nxt in on:
-                    low[node] = min(low[node], index[nxt])
-            else:
-                work.pop()
-                if work:
-                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
-                if low[node] == index[node]:
-                    comp = []
-                    while True:
-                        w = stack.pop()
-                        on.discard(w)
-                        comp.append(w)
-                        if w == node:
-                            break
-                    if len(comp) > 1 or node in succ[node]:
-                        out.update(comp)
-    return frozenset(out)
+    edges = succ.__getitem__
+    return frozenset(sid for comp in strong_components(story.scenes, edges) if cyclic(comp, edges) for sid in comp)
 
 
 def relevance(story: Story, full: bool = False) -> Relevance:

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
+from .analysis import canon_path
 from .model import (
     Binary, Choice, ChoiceKind, Expr, FlagRef, InlineIf, Interp, Literal, RandomCall, SceneCall, Story, Text,
     Unary,
@@ -103,22 +104,6 @@ class Shape:
     canon_scenes: tuple[str, ...]  # in path order
     canon_choices: frozenset[str]
     reachable: frozenset[str]
-
-
-def canon_path(story: Story) -> tuple[list[str], list[Choice]]:
-    """The scenes and choices of the canon path, following each scene's canon choice (or its only choice)."""
-    scenes: list[str] = []
-    choices: list[Choice] = []
-    sid = story.start
-    while sid in story.scenes and sid not in scenes:
-        scenes.append(sid)
-        scene = story.scenes[sid]
-        marked = [c for c in scene.choices if c.canon] or (list(scene.choices) if len(scene.choices) == 1 else [])
-        if len(marked) != 1:
-            break
-        choices.append(marked[0])
-        sid = marked[0].target
-    return scenes, choices
 
 
 def reachable(story: Story) -> set[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 
+from .analysis import canon_choice, canon_path
 from .compile import Dice, State, StoryRuntimeError, TextFn, compile_scene
 from .model import ChoiceKind, SceneKind, Story, Value
 
@@ -207,17 +208,14 @@ class Session:
 
     def canon_choice(self, scene_id: str | None = None) -> str | None:
         """The id of the canon choice of a scene (the current one by default), if it has one."""
-        scene = self.story.scenes[scene_id or self.scene_id]
-        marked = [c for c in scene.choices if c.canon]
-        if not marked and len(scene.choices) == 1:
-            marked = list(scene.choices)
-        return marked[0].id if len(marked) == 1 else None
+        choice = canon_choice(self.story.scenes[scene_id or self.scene_id])
+        return choice.id if choice is not None else None
 
     def canon_status(self) -> CanonStatus:
         """Where the player stands against the original story. Leaving it counts as a break; arriving back
         in a scene of the canon path puts the player on it again."""
         on_path, first, breaks = True, None, 0
-        path = canon_scenes(self.story)
+        path = set(canon_path(self.story)[0])
         for step in self.history:
             if on_path and step.choice_id == self.canon_choice(step.scene_id):
                 continue  # the canon choice of a canon scene leads on along the path
@@ -367,22 +365,3 @@ class Session:
         view = SceneView(sid, plan.title, tuple(out) if out is not None else (), plan.interlude, plan.viewpoint,
                          tuple(views), plan.ending, len(self.choices_taken))
         return view, (None if any_enabled else fallback)
-
-
-def canon_scenes(story: Story) -> frozenset[str]:
-    """The scenes on the canon path from the start (cached on the story)."""
-    cached = story.__dict__.get("_canon_scenes")
-    if cached is not None:
-        return cached
-    path: list[str] = []
-    sid = story.start
-    while sid in story.scenes and sid not in path:
-        path.append(sid)
-        scene = story.scenes[sid]
-        marked = [c for c in scene.choices if c.canon] or (list(scene.choices) if len(scene.choices) == 1 else [])
-        if len(marked) != 1:
-            break
-        sid = marked[0].target
-    result = frozenset(path)
-    object.__setattr__(story, "_canon_scenes", result)
-    return result

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING
 import tomli_w
 
 from . import __version__
+from .files import write_atomically
 
 if TYPE_CHECKING:  # the engine is imported when a run is resumed: reading a save (the title screen) needs none of it
     from .model import Story, Value
@@ -167,43 +167,9 @@ def read_run(path: Path | str) -> Run:
 
 
 def write_run(path: Path | str, run: Run) -> Path:
-    """Write atomically: a temporary file in the same folder, flushed and read back, then `os.replace`.
-    A crash or a full disk leaves whatever was there before intact."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = dumps(run).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-        parse_run(tomllib.loads(Path(tmp).read_text(encoding="utf-8")))  # what we wrote must read back
-        _keep_foreign(path)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return path
-
-
-def _keep_foreign(path: Path) -> None:
-    """Before replacing a file that is not a readable run (a corrupt save, someone's notes), move it aside
-    to `<name>.bad` so nothing is lost."""
-    if not path.exists():
-        return
-    try:
-        read_run(path)
-    except RunFileError:
-        aside = path.with_name(path.name + ".bad")
-        n = 1
-        while aside.exists():  # never replace an earlier file moved aside
-            aside = path.with_name(f"{path.name}.bad{n}")
-            n += 1
-        os.replace(path, aside)
+    """Write a run atomically (see `files.write_atomically`): a crash or a full disk leaves whatever was
+    there before intact, and a file there that is not a readable run is moved aside, not overwritten."""
+    return write_atomically(Path(path), dumps(run), lambda text: parse_run(tomllib.loads(text)))
 
 
 @dataclass

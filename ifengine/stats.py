@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from .graph import canon_path
+from .analysis import canon_path, text_exprs
 from .model import (
-    ENDING_KINDS, Binary, Body, ChoiceKind, Conditional, Effect, Expr, FlagRef, InlineIf, Interp, Paragraph,
+    ENDING_KINDS, Binary, Body, ChoiceKind, Conditional, Effect, Expr, FlagRef, InlineIf, Paragraph,
     RandomCall, SceneKind, Story, Text, Unary,
 )
 from .source import Span
@@ -55,16 +55,6 @@ def _refs(e: Expr) -> Iterator[FlagRef]:
             stack.append(node.arg)
 
 
-def _text_exprs(text: Text) -> Iterator[Expr]:
-    for part in text:
-        if isinstance(part, Interp):
-            yield part.expr
-        elif isinstance(part, InlineIf):
-            yield part.cond
-            yield from _text_exprs(part.then)
-            yield from _text_exprs(part.otherwise)
-
-
 @dataclass
 class FlagUse:
     name: str
@@ -98,7 +88,7 @@ def flag_uses(story: Story) -> dict[str, FlagUse]:
                     reads[ref.name].append(ref.span)
 
     def text(t: Text) -> None:
-        for e in _text_exprs(t):
+        for e in text_exprs(t):
             expr(e)
 
     def effect(eff: Effect) -> None:

@@ -8,11 +8,11 @@ aside to `<name>.bad` on the next write rather than destroyed.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ..files import write_atomically
 
 KIND = "ifengine-progress"
 VERSION = 1
@@ -67,40 +67,9 @@ def _dump(progress: Progress) -> str:
     return tomli_w.dumps(doc)
 
 
-def _move_aside(path: Path) -> None:
-    """Keep an unreadable record as `<name>.bad` (or `.bad1`, ...), never replacing one kept earlier."""
-    aside = path.with_name(path.name + ".bad")
-    n = 1
-    while aside.exists():
-        aside = path.with_name(f"{path.name}.bad{n}")
-        n += 1
-    os.replace(path, aside)
-
-
 def write_progress(progress: Progress) -> Path:
-    path = progress_path(progress.story_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = _dump(progress).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-        _parse(tomllib.loads(Path(tmp).read_text(encoding="utf-8")), progress.story_id)
-        if path.exists():
-            try:
-                _parse(tomllib.loads(path.read_text(encoding="utf-8")), progress.story_id)
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError, RecursionError):
-                _move_aside(path)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return path
+    return write_atomically(progress_path(progress.story_id), _dump(progress),
+                            lambda text: _parse(tomllib.loads(text), progress.story_id))
 
 
 def record_ending(story_id: str, ending_id: str, when: dt.datetime) -> Progress:

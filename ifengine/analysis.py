@@ -1,0 +1,107 @@
+"""Facts about a story's structure that several tools need: the canon path, the expressions inside
+text, and the scenes that lie on cycles. One definition each, so the checker, the engine, the explorer,
+the statistics and the graph can never disagree about them."""
+from __future__ import annotations
+
+from typing import Callable, Iterable, Iterator
+
+from .model import Choice, Expr, InlineIf, Interp, Scene, Story, Text
+
+
+def canon_choice(scene: Scene) -> Choice | None:
+    """The choice the original story takes here: the one marked `canon`, or the only choice of a scene
+    that has just one. None when there is none, or more than one is marked (the checker reports that)."""
+    marked = canon_marked(scene)
+    return marked[0] if len(marked) == 1 else None
+
+
+def canon_marked(scene: Scene) -> list[Choice]:
+    """The choices that count as canon: those marked, else a lone choice."""
+    marked = [c for c in scene.choices if c.canon]
+    return marked or (list(scene.choices) if len(scene.choices) == 1 else [])
+
+
+def canon_path(story: Story) -> tuple[list[str], list[Choice]]:
+    """The scenes and choices of the canon path from the start, as far as it goes (cached on the story)."""
+    cached = story.__dict__.get("_canon_path")
+    if cached is not None:
+        return cached
+    scenes: list[str] = []
+    choices: list[Choice] = []
+    seen: set[str] = set()
+    sid = story.start
+    while sid in story.scenes and sid not in seen:
+        scenes.append(sid)
+        seen.add(sid)
+        choice = canon_choice(story.scenes[sid])
+        if choice is None:
+            break
+        choices.append(choice)
+        sid = choice.target
+    result = (scenes, choices)
+    object.__setattr__(story, "_canon_path", result)
+    return result
+
+
+def text_exprs(text: Text) -> Iterator[Expr]:
+    """Every expression in a text: interpolations and inline conditions, nested ones included."""
+    for part in text:
+        if isinstance(part, Interp):
+            yield part.expr
+        elif isinstance(part, InlineIf):
+            yield part.cond
+            yield from text_exprs(part.then)
+            yield from text_exprs(part.otherwise)
+
+
+def strong_components(nodes: Iterable[str], edges: Callable[[str], Iterable[str]]) -> Iterator[set[str]]:
+    """Tarjan's algorithm, iterative (a story can be one long chain of scenes)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    counter = 0
+    for root in nodes:
+        if root in index:
+            continue
+        work = [(root, iter(edges(root)))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, it = work[-1]
+            advanced = False
+            for nxt in it:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = counter
+                    counter += 1
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(edges(nxt))))
+                    advanced = True
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                comp: set[str] = set()
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    comp.add(w)
+                    if w == node:
+                        break
+                yield comp
+
+
+def cyclic(comp: set[str], edges: Callable[[str], Iterable[str]]) -> bool:
+    """Whether a strongly connected component holds a cycle (several scenes, or one that leads to itself)."""
+    if len(comp) > 1:
+        return True
+    (only,) = comp
+    return only in edges(only)

@@ -1,0 +1,52 @@
+"""Writing the player's files so that nothing is ever lost: saves, runs and the record of endings found."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+
+def write_atomically(path: Path, text: str, check: Callable[[str], object]) -> Path:
+    """Write `text` to `path` or leave what was there: a temporary file in the same folder, flushed to
+    disk and read back through `check` (which raises if the text is not a good file of its kind), then
+    `os.replace`. A crash or a full disk leaves the previous file intact and no temporary file behind.
+    A file already at `path` that `check` rejects (a corrupt save, someone's notes) is moved aside to
+    `<name>.bad` rather than overwritten."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(text.encode("utf-8"))
+            f.flush()
+            os.fsync(f.fileno())
+        check(Path(tmp).read_text(encoding="utf-8"))
+        if path.exists() and not _readable(path, check):
+            move_aside(path)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path
+
+
+def _readable(path: Path, check: Callable[[str], object]) -> bool:
+    try:
+        check(path.read_text(encoding="utf-8"))
+        return True
+    except (OSError, ValueError, RecursionError):  # UnicodeDecodeError and TOMLDecodeError are ValueErrors
+        return False
+
+
+def move_aside(path: Path) -> Path:
+    """Keep a file as `<name>.bad` (or `.bad1`, `.bad2`, ...), never replacing one kept earlier."""
+    aside = path.with_name(path.name + ".bad")
+    n = 1
+    while aside.exists():
+        aside = path.with_name(f"{path.name}.bad{n}")
+        n += 1
+    os.replace(path, aside)
+    return aside
