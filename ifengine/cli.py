@@ -90,7 +90,9 @@ def start_session(story: Story, seed: int, at: str | None, render: bool = True):
 def cmd_play(args: argparse.Namespace) -> int:
     if not args.plain:
         return play_main(["--story", args.story] + (["--seed", str(args.seed)] if args.seed is not None else [])
-                         + (["--at", args.at] if args.at else []))
+                         + (["--at", args.at] if args.at else []) + (["--watch"] if args.watch else []))
+    if args.watch:
+        raise UsageError("--watch needs the full-screen player (leave out --plain)")
     from .plain import PlainPlayer
     from .render import use_colour
     from .saves import run_from_session, write_run
@@ -231,7 +233,9 @@ def play_parser() -> argparse.ArgumentParser:
     p.add_argument("--story", help="go straight into the story at this path")
     p.add_argument("--replay", metavar="RUN", help="play a recorded run back, at a readable pace")
     p.add_argument("--at", metavar="SCENE", help="start at this scene, reached by the shortest path")
-    p.add_argument("--watch", action="store_true", help="reload the story whenever one of its files changes")
+    p.add_argument("--watch", action="store_true",
+                   help="live editing: reload the story being played (--story, or the one picked on the title "
+                        "screen) whenever one of its .ifs files changes")
     p.add_argument("--seed", type=int, default=None, help="the random seed of a new playthrough")
     p.add_argument("--plain", action="store_true", help="play in plain text instead of the full-screen player")
     return p
@@ -245,6 +249,8 @@ def play_main(argv: Sequence[str] | None = None) -> int:
             name = args.story or args.role
             if not name:
                 raise UsageError("--plain needs --story PATH or --role NAME")
+            if args.watch:
+                raise UsageError("--watch needs the full-screen player (leave out --plain)")
             return main(["play", name, "--plain"] + (["--seed", str(args.seed)] if args.seed is not None else [])
                         + (["--at", args.at] if args.at else []))
         from .ui.app import run_app
@@ -277,6 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--record", metavar="RUN.toml", help="write the run file at the end or at end of input")
     play.add_argument("--canon", action="store_true", help="follow the canon choices without input")
     play.add_argument("--at", metavar="SCENE", help="start at this scene, reached by the shortest path")
+    play.add_argument("--watch", action="store_true", help="full screen only: reload the story when its files change")
     play.set_defaults(func=cmd_play)
 
     replay = sub.add_parser("replay", help="replay run files and check each reproduces its recorded end")

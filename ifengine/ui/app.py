@@ -1,6 +1,7 @@
 """The Textual App: the composition root. It owns the game being played (`self.game`), loads stories and
 runs in worker threads, writes the autosave after every choice and the record of endings found, and pushes
-the screens. Screens read `self.app.game` and call back here; none of them parses a file.
+the screens. Screens read `self.app.game` and call back here; none of them parses a file. With `watch` it
+also reloads the story being played when its files change (live editing; the polling is in `watch.py`).
 
 `run_app(args)` is what `python play.py` calls with its parsed flags.
 """
@@ -16,9 +17,11 @@ from typing import TYPE_CHECKING, Literal
 from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
+from textual.worker import Worker, WorkerState
 
 from .clock import SYSTEM_CLOCK, Clock
+from .watch import WATCH_INTERVAL, WatchState
 
 if TYPE_CHECKING:  # the engine modules are imported when a story is opened, not to show the title screen
     from ..model import Story
@@ -27,6 +30,7 @@ if TYPE_CHECKING:  # the engine modules are imported when a story is opened, not
     from .autoplay import RunReplay
     from .game import Game
     from .screens.title import Entry
+    from .watch import Problems, Reload, Snapshot
 
 DEFAULT_PACE = 1.5  # seconds between two steps of canon autoplay or a replay: time to read a short scene
 
@@ -59,14 +63,17 @@ class IFApp(App[int]):
     ]
 
     def __init__(self, *, folders: list[Path] | None = None, seed: int | None = None, pace: float = DEFAULT_PACE,
-                 clock: Clock = SYSTEM_CLOCK, start: Start | None = None, watch: bool = False) -> None:
+                 clock: Clock = SYSTEM_CLOCK, start: Start | None = None, watch: bool = False,
+                 watch_interval: float = WATCH_INTERVAL) -> None:
         super().__init__()
         self.folders = folders  # None: the library's story folders, found when the title screen shows
         self.seed = seed
         self.pace = pace
         self.clock = clock
         self.start = start
-        self.watch = watch  # live reload: the story is swapped in by `replace_story`
+        self.watch = watch  # live editing: reload the story being played when its files change
+        self.watch_interval = watch_interval  # seconds between two looks at the files (tests poll faster)
+        self._watch = WatchState()
         self.game: Game | None = None
         self.library: list[Entry] | None = None  # the title screen's entries, when scanned before the start
         self._stories: dict[Path, Story] = {}
@@ -83,6 +90,8 @@ class IFApp(App[int]):
         return TitleScreen(entries)
 
     def on_mount(self) -> None:
+        if self.watch:
+            self.set_interval(self.watch_interval, self.check_story_files, name="watch")
         if self.start is not None:
             from ..saves import resume
             from .game import Game
@@ -130,9 +139,10 @@ class IFApp(App[int]):
         if note and not messages:
             self.notify(note, markup=False)
 
-    def replace_story(self, story: Story, messages: list[str] | tuple[str, ...] = ()) -> None:
+    def replace_story(self, story: Story, messages: list[str] | tuple[str, ...] = (), note: str = "") -> None:
         """Swap in a new version of the story being played (live reload): the run so far is replayed
-        against it by choice id, and where it no longer fits the engine says so."""
+        against it by choice id, and where it no longer fits the engine says so (a warning each). `note`
+        is shown instead when the whole run fits."""
         game = self.game
         if game is None:
             return
@@ -143,7 +153,108 @@ class IFApp(App[int]):
             self._stories[game.path.resolve()] = story
         resumed = resume(story, run_from_session(game.session))
         new = Game(story, game.path, resumed.session, game.found)
-        self.swap_game(new, list(messages) + resumed.messages)
+        self.swap_game(new, list(messages) + resumed.messages, note)
+
+    # ---- live editing (--watch) -------------------------------------------
+
+    @property
+    def watch_problems(self) -> Problems | None:
+        """The errors of the edited story on disk, when it is the story being played and has any. (The
+        state may still be about the story played before: it follows the game at the next tick.)"""
+        problems = self._watch.problems
+        return problems if problems is not None and problems.key == self._game_key() else None
+
+    def _game_key(self) -> Path | None:
+        """Which story is being played, as the watch names it: its resolved path."""
+        game = self.game
+        return game.path.resolve() if game is not None and game.path is not None else None
+
+    def check_story_files(self) -> None:
+        """The watch timer: follow the story being played (whichever the title screen or `--story` opened),
+        apply a new version that waited for a dialog to close, and start the next poll if none is running."""
+        game = self.game
+        key = self._game_key()
+        state = self._watch
+        if key != state.key:  # another story (or none): start afresh; its first poll compares digests
+            self._watch = state = WatchState(key)
+            self._show_problems()
+        if game is None or game.path is None or key is None:
+            return
+        if state.pending is not None and not isinstance(self.screen, ModalScreen):
+            found, state.pending = state.pending, None
+            self._apply_reload(found)
+        if state.worker is None:
+            known = state.files or tuple(f.source.path for f in game.story.files)
+            state.worker = self._poll_story(game.path, key, state.snapshot, known)
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def _poll_story(self, path: Path, key: Path, previous: Snapshot | None,
+                    known: tuple[Path, ...]) -> Reload | None:
+        """Stat the story's files and, if they changed, load it again. The result is the worker's return
+        value, which reaches the UI thread in `Worker.StateChanged` (`on_worker_state_changed`): nothing is
+        left blocked in `call_from_thread` when the app quits in the middle of a poll."""
+        from .watch import poll
+
+        return poll(path, key, previous, known)
+
+    def _story_reloaded(self, found: Reload) -> None:
+        """A poll found the files changed. Errors: list them and keep playing the version in play. Clean:
+        play the new version from where the player is, now or once the dialog on top is closed."""
+        from .screens.play import PlayScreen
+        from .watch import Problems
+
+        state = self._watch
+        game = self.game
+        if found.key != state.key or game is None:  # the player has moved to another story since
+            return
+        state.snapshot = found.snapshot
+        state.files = found.files or state.files
+        loaded = found.loaded
+        if loaded is None:
+            self.notify(f"Could not reload the story: {found.failure}", severity="error", markup=False)
+            return
+        if not loaded.ok or loaded.story is None:
+            state.pending = None
+            state.problems = Problems.of(found)
+            self._show_problems()
+            if not isinstance(self.screen, PlayScreen):  # the panel is under another screen: say it here
+                n = len(state.problems.errors)
+                self.notify(f"The edited story has {n} error{'' if n == 1 else 's'}; you are still playing the "
+                            "last version without errors.", severity="error", markup=False)
+            return
+        if state.problems is not None:
+            state.problems = None
+            self._show_problems()
+        if loaded.story.digest == game.story.digest:  # saved unchanged, or an edit undone: nothing to replay
+            state.pending = None
+        elif isinstance(self.screen, ModalScreen):  # a dialog is open (a save, the history): its answer is
+            state.pending = found                   # about the version it opened on; swap once it closes
+        else:
+            self._apply_reload(found)
+
+    def _apply_reload(self, found: Reload) -> None:
+        assert found.loaded is not None and found.loaded.story is not None
+        what = ", ".join(found.changed[:3]) + (" ..." if len(found.changed) > 3 else "")
+        self.replace_story(found.loaded.story, note=f"Reloaded: {what or 'the story'} changed.")
+
+    def _show_problems(self) -> None:
+        from .screens.play import PlayScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, PlayScreen):
+                screen.show_problems(self.watch_problems)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A poll has finished: the next may start, and what it found is handled here, on the UI thread."""
+        worker = event.worker
+        if worker.group != "watch" or not worker.is_finished:
+            return
+        if self._watch.worker is worker:
+            self._watch.worker = None
+        if event.state == WorkerState.SUCCESS and worker.result is not None:
+            self._story_reloaded(worker.result)
+        elif event.state == WorkerState.ERROR:  # `watch.poll` guards the load; this would be a bug there
+            self.notify(f"Could not look at the story's files: {worker.error}", severity="error", markup=False)
 
     def show_error(self, title: str, lines: list[str]) -> None:
         from .dialogs.error import ErrorDialog

@@ -14,7 +14,9 @@ from textual.widgets import Footer, Static
 from ..autoplay import Autopilot, CanonAutoplay, RunReplay
 from ..game import Game
 from ..messages import ChoicePicked
+from ..watch import Problems
 from ..widgets.choices import ChoiceList
+from ..widgets.problems import ProblemsPanel
 from ..widgets.side_panel import SidePanel
 from ..widgets.transcript import Transcript
 
@@ -54,6 +56,7 @@ class PlayScreen(Screen):
         return game
 
     def compose(self) -> ComposeResult:
+        yield ProblemsPanel(id="problems")
         with Horizontal(id="play"):
             with Vertical(id="main"):
                 yield Transcript(id="transcript")
@@ -64,6 +67,7 @@ class PlayScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#pilot-status").display = False
+        self.show_problems(self.app.watch_problems)  # type: ignore[attr-defined]
         self.show_game()
         self.focus_choices()
         if self._replay is not None:
@@ -94,6 +98,14 @@ class PlayScreen(Screen):
         self.show_pilot()
         self.refresh_bindings()
         self.repaint_soon()
+
+    def show_problems(self, problems: Problems | None) -> None:
+        """Live editing: the errors of the edited story on disk, or None once an edit has fixed them."""
+        panel = self.query_one(ProblemsPanel)
+        shown = panel.display
+        panel.show(problems)
+        if panel.display != shown:  # the transcript changes height (it keeps the player's scene in view)
+            self.repaint_soon()
 
     def repaint_soon(self) -> None:
         """Repaint the whole screen once the new layout is in place. When the choice list or the status

@@ -58,6 +58,7 @@ class Transcript(VerticalScroll, can_focus=True):
         super().__init__(**kwargs)
         self._keys: list[tuple[str | None, str]] = []
         self._game: Game | None = None
+        self._latest: StepBlock | None = None  # the block of the step the player is at
 
     def sync(self, game: Game) -> None:
         """Show the game's road: keep the blocks that still match, replace the rest."""
@@ -79,6 +80,15 @@ class Transcript(VerticalScroll, can_focus=True):
         shown = blocks[:keep] + new
         for i, block in enumerate(shown):
             block.set_class(i < len(shown) - 1, "past")
-        if shown:
-            last = shown[-1]
-            self.call_after_refresh(self.scroll_to_widget, last, top=True, animate=False)
+        self._latest = shown[-1] if shown else None
+        self.show_latest()
+
+    def show_latest(self) -> None:
+        """Scroll the step the player is at to the top, once the layout is done."""
+        if self._latest is not None:
+            self.call_after_refresh(self.scroll_to_widget, self._latest, top=True, animate=False)
+
+    def on_resize(self) -> None:
+        """The transcript changed size under the player (the problems panel of live editing came or went,
+        the terminal was resized): keep their scene in view, not whatever the old scroll offset shows."""
+        self.show_latest()

@@ -1,0 +1,133 @@
+"""Live editing (`play.py --watch`): noticing that the story's files changed, and reloading it.
+
+The app polls instead of using an OS file-watching library: a story is a handful of `.ifs` files, so a `stat`
+of each every half second costs nothing, works the same on every platform and filesystem, and needs no new
+dependency. `poll` runs in the app's worker thread and touches no widget; the app (ifengine/ui/app.py) owns
+the timer, the worker and what a reload does to the game on screen, with the state kept in `WatchState`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    from textual.worker import Worker
+
+    from ..diagnostics import Diagnostic
+    from ..loader import Loaded
+    from ..source import SourceFile
+
+WATCH_INTERVAL = 0.5  # seconds between two looks at the files: quick enough to feel live, nothing to the CPU
+
+# (file, mtime in ns, size) for each watched file, sorted. Comparing two of them finds edits, new files and
+# deleted files; an editor that saves by writing a new file and renaming it changes the mtime too.
+Snapshot = tuple[tuple[str, int, int], ...]
+
+
+def watched_files(path: Path, known: Iterable[Path] = ()) -> list[Path]:
+    """The files whose change means a reload. For a story folder, every `.ifs` below it, found afresh each
+    time so that a new or deleted file counts; for a one-file story, the file and the files it includes
+    (`known`: those the last load read), since scanning the folder around a lone file could mean scanning
+    a home directory twice a second."""
+    from ..loader import story_files
+
+    if path.is_dir():
+        try:
+            return story_files(path)[1]
+        except OSError:  # the folder went away mid-scan (a checkout, a move): no files, which is a change
+            return []
+    return sorted({path, *known})
+
+
+def snapshot(files: Iterable[Path]) -> Snapshot:
+    """What the files look like now. A file deleted between listing and `stat` is left out, which is a
+    change like any other."""
+    found: list[tuple[str, int, int]] = []
+    for f in files:
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        found.append((str(f), st.st_mtime_ns, st.st_size))
+    return tuple(sorted(found))
+
+
+def changed_files(before: Snapshot | None, after: Snapshot, root: Path) -> tuple[str, ...]:
+    """The files added, removed or changed between two snapshots, named relative to the story folder."""
+    if before is None:
+        return ()
+    old, new = {f: rest for f, *rest in before}, {f: rest for f, *rest in after}
+    names = sorted(f for f in old.keys() | new.keys() if old.get(f) != new.get(f))
+    return tuple(_relative(Path(f), root) for f in names)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name
+
+
+@dataclass(frozen=True)
+class Reload:
+    """One poll that found the files changed: what they looked like and what loading them gave."""
+
+    key: Path  # the watched story, resolved: which story this reload is for
+    snapshot: Snapshot
+    changed: tuple[str, ...]  # files that changed since the previous poll (empty on the first poll)
+    loaded: Loaded | None  # None when loading failed unexpectedly (then `failure` says why)
+    failure: str = ""
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """The files this load read (a one-file story's includes), to watch from now on."""
+        story = self.loaded.story if self.loaded is not None else None
+        return tuple(f.source.path for f in story.files) if story is not None else ()
+
+
+def poll(path: Path, key: Path, previous: Snapshot | None, known: Iterable[Path] = ()) -> Reload | None:
+    """Look at the story's files; when they changed since `previous` (or on the first look, `previous`
+    None), load the story again. Runs in a worker thread. The snapshot is taken before the load, so an edit
+    made while loading shows up as a change at the next poll and is loaded then."""
+    now = snapshot(watched_files(path, known))
+    if now == previous:
+        return None
+    root = path if path.is_dir() else path.parent
+    changed = changed_files(previous, now, root)
+    from ..loader import load
+
+    try:
+        return Reload(key, now, changed, load(path))
+    except Exception as e:  # load reports every problem in the files as a diagnostic; this is a bug, not a crash
+        return Reload(key, now, changed, None, f"{type(e).__name__}: {e}")
+
+
+@dataclass(frozen=True)
+class Problems:
+    """The errors of the version on disk, which is not the version being played."""
+
+    key: Path
+    errors: tuple[Diagnostic, ...]
+    sources: dict[str, SourceFile] = field(default_factory=dict)  # by diagnostic file name, for the lines
+
+    @classmethod
+    def of(cls, reload: Reload) -> Problems:
+        from ..render import sources_by_name
+
+        loaded = reload.loaded
+        assert loaded is not None
+        return cls(reload.key, tuple(d for d in loaded.diagnostics if d.is_error), sources_by_name(loaded.story))
+
+
+@dataclass
+class WatchState:
+    """What the app knows about the story it watches. Owned by the UI thread; the worker gets copies."""
+
+    key: Path | None = None  # the story being played, resolved; None when nothing is being played
+    snapshot: Snapshot | None = None  # None until the first poll, which loads and compares story digests
+    files: tuple[Path, ...] = ()  # what the last load read
+    problems: Problems | None = None  # the errors of the version on disk, if it has any
+    pending: Reload | None = None  # a clean new version, waiting for the dialog on top to close
+    worker: Worker | None = None  # the poll in flight until its result is handled: one at a time, in order
+
