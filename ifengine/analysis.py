@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator
 
-from .model import Choice, Expr, InlineIf, Interp, Scene, Story, Text
+from .model import Binary, Choice, Expr, InlineIf, Interp, Literal, RandomCall, Scene, Story, Text, Unary
 
 
 def canon_choice(scene: Scene) -> Choice | None:
@@ -52,6 +52,38 @@ def text_exprs(text: Text) -> Iterator[Expr]:
             yield part.cond
             yield from text_exprs(part.then)
             yield from text_exprs(part.otherwise)
+
+
+def expr_nodes(e: Expr) -> Iterator[Expr]:
+    """Every node of an expression, in source order. Iterative: operator chains can be long."""
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, Unary):
+            stack.append(node.operand)
+        elif isinstance(node, Binary):
+            stack += (node.right, node.left)
+        elif isinstance(node, RandomCall):
+            stack.append(node.arg)
+
+
+def can_fail(e: Expr) -> bool:
+    """Whether evaluating the expression can raise: a division by anything but a non-zero constant, or a
+    `roll()` whose number of sides is not a constant."""
+    for node in expr_nodes(e):
+        if isinstance(node, Binary) and node.op == "/":
+            if not (isinstance(node.right, Literal) and node.right.value != 0):
+                return True
+        if isinstance(node, RandomCall) and node.func == "roll" and not isinstance(node.arg, Literal):
+            return True
+    return False
+
+
+def must_run(text: Text) -> bool:
+    """Whether a text must be evaluated even when prose is not rendered: it draws from the dice, or it can
+    fail, so skipping it would change the path or hide the fault."""
+    return any(can_fail(e) or any(isinstance(n, RandomCall) for n in expr_nodes(e)) for e in text_exprs(text))
 
 
 def strong_components(nodes: Iterable[str], edges: Callable[[str], Iterable[str]]) -> Iterator[set[str]]:

@@ -50,9 +50,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         raise UsageError(f"no such file or folder: {missing[0]}")
+    from .library import expand_collections
+
     all_diags = []
     failed = False
-    for p in args.paths:
+    for p in (str(s) for given in args.paths for s in expand_collections(Path(given))):
         loaded = load(p)
         all_diags += loaded.diagnostics
         failed |= not loaded.ok
@@ -103,13 +105,18 @@ def cmd_play(args: argparse.Namespace) -> int:
     player = PlainPlayer(session, sys.stdout, colour=use_colour(sys.stdout))
     if at_path is not None:
         player.say(f"(started at '{args.at}' by the shortest path: {' -> '.join(at_path) or 'the start'})")
+    recorded = True
     try:
         player.play(sys.stdin.readline, canon=args.canon)
-    finally:
+    finally:  # record what was played even when the story faulted or input stopped
         if args.record:
-            write_run(args.record, run_from_session(session, source=str(path)))
-            print(f"recorded {len(session.choices_taken)} choices to {args.record}", file=sys.stderr)
-    return 0
+            try:
+                write_run(args.record, run_from_session(session, source=str(path)))
+                print(f"recorded {len(session.choices_taken)} choices to {args.record}", file=sys.stderr)
+            except OSError as e:
+                print(f"ifengine play: cannot write {args.record}: {e.strerror or e}", file=sys.stderr)
+                recorded = False
+    return 0 if recorded else 1
 
 
 # ---- replay -----------------------------------------------------------------
@@ -144,7 +151,11 @@ def cmd_replay(args: argparse.Namespace) -> int:
             out = Path(args.transcript)
             if len(args.runs) > 1:
                 out = out.with_name(f"{out.stem}-{Path(name).stem}{out.suffix or '.md'}")
-            out.write_text(transcript(story, run.seed, run.choices), encoding="utf-8")
+            try:
+                out.write_text(transcript(story, run.seed, run.choices), encoding="utf-8")
+            except OSError as e:
+                print(f"error: cannot write the transcript {out}: {e.strerror or e}", file=sys.stderr)
+                failures += 1
         if problem:
             print(f"FAIL {name}: {problem}")
             failures += 1

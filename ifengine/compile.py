@@ -9,9 +9,10 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Protocol
 
+from .analysis import must_run
 from .model import (
-    Binary, Body, Choice, Conditional, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp, Literal, Paragraph,
-    RandomCall, Scene, SceneCall, Text, Type, Unary, Value,
+    Binary, Body, Choice, Conditional, Effect, Expr, FlagDecl, FlagRef, Interp, Literal, Paragraph, RandomCall,
+    Scene, SceneCall, Text, Type, Unary, Value,
 )
 from .source import Span
 
@@ -96,43 +97,6 @@ def compile_expr(e: Expr) -> Fn:
         return divide
     op = _BIN[e.op]
     return lambda s: op(left(s), right(s))
-
-
-def has_random(node: object) -> bool:
-    """Whether evaluating this node draws from the dice (then it must run even when prose is not rendered)."""
-    if isinstance(node, RandomCall):
-        return True
-    if isinstance(node, (Unary,)):
-        return has_random(node.operand)
-    if isinstance(node, Binary):
-        return has_random(node.left) or has_random(node.right)
-    if isinstance(node, Interp):
-        return has_random(node.expr)
-    if isinstance(node, InlineIf):
-        return has_random(node.cond) or any(map(has_random, node.then)) or any(map(has_random, node.otherwise))
-    if isinstance(node, tuple):
-        return any(map(has_random, node))
-    return False
-
-
-def must_run(node: object) -> bool:
-    """Whether text must be evaluated even when it is not rendered: it draws from the dice, or it can fail
-    (a division by something that may be zero), so skipping it would change the path or hide the fault."""
-    if isinstance(node, RandomCall):
-        return True
-    if isinstance(node, Unary):
-        return must_run(node.operand)
-    if isinstance(node, Binary):
-        if node.op == "/" and not (isinstance(node.right, Literal) and node.right.value != 0):
-            return True
-        return must_run(node.left) or must_run(node.right)
-    if isinstance(node, Interp):
-        return must_run(node.expr)
-    if isinstance(node, InlineIf):
-        return must_run(node.cond) or must_run(node.then) or must_run(node.otherwise)
-    if isinstance(node, tuple):
-        return any(map(must_run, node))
-    return False
 
 
 def show(value: Value) -> str:

@@ -11,11 +11,10 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator
 
-from .analysis import cyclic, strong_components, text_exprs
+from .analysis import can_fail, cyclic, expr_nodes, strong_components, text_exprs
 from .compile import State, StoryRuntimeError
 from .model import (
     Binary, Body, Choice, Conditional, Effect, Expr, FlagRef, Literal, Paragraph, RandomCall, SceneCall, Story,
-    Unary,
 )
 from .runtime import Session
 
@@ -48,31 +47,6 @@ class Relevance:
     full: bool
     random: bool  # the story draws random numbers somewhere
     random_offers: bool  # a choice condition draws: the choices offered are then part of the state
-
-
-def _walk(e: Expr) -> Iterator[Expr]:
-    stack = [e]
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, Unary):
-            stack.append(node.operand)
-        elif isinstance(node, Binary):
-            stack += (node.left, node.right)
-        elif isinstance(node, RandomCall):
-            stack.append(node.arg)
-
-
-def _risky(e: Expr) -> bool:
-    """Whether evaluating the expression can raise: a division by something other than a non-zero constant,
-    or a `roll()` whose number of sides is not a constant."""
-    for node in _walk(e):
-        if isinstance(node, Binary) and node.op == "/":
-            if not (isinstance(node.right, Literal) and node.right.value != 0):
-                return True
-        if isinstance(node, RandomCall) and node.func == "roll" and not isinstance(node.arg, Literal):
-            return True
-    return False
 
 
 def _effect_targets(body: Body) -> set[str]:
@@ -132,7 +106,7 @@ def _visit_caps(exprs: Iterable[Expr]) -> dict[str, int | None]:
 
     for e in exprs:
         compared: set[int] = set()  # ids of SceneCalls compared with a constant: those may saturate
-        for node in _walk(e):
+        for node in expr_nodes(e):
             if isinstance(node, Binary) and node.op in COMPARE:
                 for call, other in ((node.left, node.right), (node.right, node.left)):
                     if (isinstance(call, SceneCall) and call.func == "visits" and isinstance(other, Literal)
@@ -148,7 +122,7 @@ def _visit_caps(exprs: Iterable[Expr]) -> dict[str, int | None]:
 
 
 def _flags_read(e: Expr) -> set[str]:
-    return {n.name for n in _walk(e) if isinstance(n, FlagRef)}
+    return {n.name for n in expr_nodes(e) if isinstance(n, FlagRef)}
 
 
 def _cyclic_scenes(story: Story) -> frozenset[str]:
@@ -166,8 +140,8 @@ def relevance(story: Story, full: bool = False) -> Relevance:
         return cached
     uses = _collect(story)
     everything = (uses.always + [e for e, _ in uses.effects] + [e for e, _ in uses.guards] + uses.text)
-    randomness = any(isinstance(n, RandomCall) for e in everything for n in _walk(e))
-    offers = any(isinstance(n, RandomCall) for e in uses.always for n in _walk(e))
+    randomness = any(isinstance(n, RandomCall) for e in everything for n in expr_nodes(e))
+    offers = any(isinstance(n, RandomCall) for e in uses.always for n in expr_nodes(e))
     cyclic = _cyclic_scenes(story)
     if not full:
         flags: set[str] = set()
@@ -183,7 +157,7 @@ def relevance(story: Story, full: bool = False) -> Relevance:
                 rest = []
                 for e, target in group:
                     hit = target in flags if isinstance(target, str) else bool(target & flags)
-                    if hit or _risky(e):
+                    if hit or can_fail(e):
                         kept.append(e)
                         new = _flags_read(e) - flags
                         if new:
@@ -193,7 +167,7 @@ def relevance(story: Story, full: bool = False) -> Relevance:
                         rest.append((e, target))
                 group[:] = rest
         dropped = uses.text + [e for e, _ in pending_effects] + [e for e, _ in pending_guards]
-        if any(_risky(e) for e in dropped):
+        if any(can_fail(e) for e in dropped):
             full = True
         else:
             caps = _visit_caps(kept)

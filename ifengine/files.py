@@ -11,8 +11,11 @@ def write_atomically(path: Path, text: str, check: Callable[[str], object]) -> P
     """Write `text` to `path` or leave what was there: a temporary file in the same folder, flushed to
     disk and read back through `check` (which raises if the text is not a good file of its kind), then
     `os.replace`. A crash or a full disk leaves the previous file intact and no temporary file behind.
-    A file already at `path` that `check` rejects (a corrupt save, someone's notes) is moved aside to
-    `<name>.bad` rather than overwritten."""
+    A `.toml` file already at `path` that `check` rejects (a corrupt save) is moved aside to `<name>.bad`
+    rather than overwritten; any other file that is not of this kind (a story, notes) is left alone and
+    the write refused."""
+    if path.is_dir():
+        raise IsADirectoryError(21, "is a folder, not a file", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -22,6 +25,8 @@ def write_atomically(path: Path, text: str, check: Callable[[str], object]) -> P
             os.fsync(f.fileno())
         check(Path(tmp).read_text(encoding="utf-8"))
         if path.exists() and not _readable(path, check):
+            if path.suffix != ".toml":  # not a damaged file of ours but someone's (a story, notes): leave it
+                raise FileExistsError(17, "exists and is not a file of this kind; not replacing it", str(path))
             move_aside(path)
         os.replace(tmp, path)
     except BaseException:

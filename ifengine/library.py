@@ -54,3 +54,12 @@ def story_for_run(run_path: Path, story_id: str, source: str) -> Path | None:
     if source and Path(source).exists():
         return Path(source)
     return find_story(story_id)
+
+
+def expand_collections(path: Path) -> list[Path]:
+    """A folder with no script of its own but story folders inside (`stories/`, `examples/`) stands for
+    each of them; anything else stands for itself."""
+    if not path.is_dir() or any(p.is_file() for p in path.glob("*.ifs")):
+        return [path]
+    inner = [p for p in sorted(path.iterdir()) if p.is_dir() and any(p.rglob("*.ifs"))]
+    return inner or [path]

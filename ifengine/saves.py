@@ -10,7 +10,7 @@ import datetime as dt
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -108,6 +108,11 @@ def _need(table: object, key: str, kind: type | tuple[type, ...], where: str) ->
     return value
 
 
+def _aware(when: dt.datetime) -> dt.datetime:
+    """A TOML local date-time (no offset: a hand-edited file) is taken as UTC, so saves always compare."""
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.timezone.utc)
+
+
 def parse_run(doc: dict) -> Run:
     """Validate a decoded TOML document; raise ValueError naming the first problem."""
     fmt = doc.get("format")
@@ -134,8 +139,8 @@ def parse_run(doc: dict) -> Run:
         choices=tuple(choices), scenes=tuple(str(s) for s in scenes),  # type: ignore[arg-type]
         end=EndState(str(_need(end, "scene", str, "end.")), str(ending) if ending else None,
                      int(_need(end, "steps", int, "end.")), dict(flags), dict(visits)),  # type: ignore[arg-type]
-        created=_need(run, "created", dt.datetime, "run."),  # type: ignore[arg-type]
-        updated=_need(run, "updated", dt.datetime, "run."),  # type: ignore[arg-type]
+        created=_aware(_need(run, "created", dt.datetime, "run.")),  # type: ignore[arg-type]
+        updated=_aware(_need(run, "updated", dt.datetime, "run.")),  # type: ignore[arg-type]
         engine_version=str(fmt.get("engine", "")), name=str(run.get("name", "")),  # type: ignore[union-attr]
         source=str(story.get("source", "")),  # type: ignore[union-attr]
     )
@@ -188,6 +193,7 @@ def _short(choice_id: str, scene_id: str) -> str:
 
 def resume(story: Story, run: Run, render: bool = True) -> Resumed:
     """Replay a run's choice ids against the story as it is now. Stops at the first id that no longer fits."""
+    from .compile import StoryRuntimeError
     from .runtime import ChoiceError, Session
 
     session = Session(story, run.seed, render=render)
@@ -203,6 +209,10 @@ def resume(story: Story, run: Run, render: bool = True) -> Resumed:
         except ChoiceError:
             messages.append(f"step {i}: choice '{_short(cid, session.scene_id)}' is no longer offered in scene "
                             f"'{session.scene_id}'; resumed there")
+            return Resumed(session, messages, i)
+        except StoryRuntimeError as e:  # the session stays where it was before this choice
+            messages.append(f"step {i}: choice '{_short(cid, session.scene_id)}' fails in scene "
+                            f"'{session.scene_id}' ({e}); resumed there")
             return Resumed(session, messages, i)
     return Resumed(session, messages)
 
@@ -259,15 +269,17 @@ def slot_path(story_id: str, slot: str) -> Path:
 AUTOSAVE = "autosave"
 
 
-def autosave(session: Session, source: str = "") -> Path:
-    path = slot_path(session.story.id, AUTOSAVE)
-    created = None
-    if path.exists():
-        try:
-            created = read_run(path).created
-        except RunFileError:
-            pass
-    return write_run(path, run_from_session(session, name=AUTOSAVE, created=created, source=source))
+def autosave(run: Run) -> Path:
+    """Write the autosave slot. A run that continues the one saved there keeps its creation time (it is
+    the same playthrough, further on); anything else starts afresh."""
+    path = slot_path(run.story_id, AUTOSAVE)
+    try:
+        old = read_run(path)
+        if old.end.ending is None and old.choices == run.choices[:len(old.choices)]:
+            run = replace(run, created=old.created)
+    except RunFileError:
+        pass
+    return write_run(path, replace(run, name=AUTOSAVE))
 
 
 def list_saves(story_id: str) -> list[tuple[Path, Run | RunFileError]]:

@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from .analysis import canon_path, text_exprs
+from .analysis import canon_path, expr_nodes, text_exprs
 from .model import (
-    ENDING_KINDS, Binary, Body, ChoiceKind, Conditional, Effect, Expr, FlagRef, InlineIf, Paragraph,
-    RandomCall, SceneKind, Story, Text, Unary,
+    ENDING_KINDS, Body, ChoiceKind, Conditional, Effect, Expr, FlagRef, InlineIf, Paragraph, SceneKind, Story,
+    Text,
 )
 from .source import Span
 
@@ -42,17 +42,7 @@ def _body_words(body: Body) -> int:
 
 
 def _refs(e: Expr) -> Iterator[FlagRef]:
-    stack = [e]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, FlagRef):
-            yield node
-        elif isinstance(node, Unary):
-            stack.append(node.operand)
-        elif isinstance(node, Binary):
-            stack += (node.right, node.left)
-        elif isinstance(node, RandomCall):
-            stack.append(node.arg)
+    return (n for n in expr_nodes(e) if isinstance(n, FlagRef))
 
 
 @dataclass

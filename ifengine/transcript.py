@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from .compile import StoryRuntimeError
 from .model import Story
 from .runtime import SceneView, Session
 
@@ -40,7 +41,11 @@ def transcript(story: Story, seed: int, choices: list[str] | tuple[str, ...]) ->
             lines += [f"> *The run's next choice, `{cid}`, is not offered here; the transcript stops.*", ""]
             break
         lines += [f"> **{md(offered.label)}**" + (" *(canon)*" if offered.canon else ""), ""]
-        view = session.choose(cid)
+        try:
+            view = session.choose(cid)
+        except StoryRuntimeError as e:
+            lines += [f"> *The story fails here ({md(str(e))}); the transcript stops.*", ""]
+            break
         lines += _scene_md(view)
     if view.ending:
         lines += [f"**ENDING: {view.ending.kind}: {md(view.ending.title)}**", ""]

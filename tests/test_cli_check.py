@@ -203,3 +203,17 @@ def test_real_process(tmp_path):
                              capture_output=True, text=True, timeout=60)
     assert missing.returncode == 2
     assert "Traceback" not in missing.stderr
+
+
+def test_a_folder_of_story_folders_is_checked_story_by_story(tmp_path, capsys):
+    """`ifengine check stories/` checks each story in it, not all of them as one story (two headers)."""
+    import shutil
+
+    for name in ("one", "two"):
+        shutil.copytree(ROOT / "examples" / "showcase", tmp_path / "stories" / name)
+    code, out, err = run(capsys, "check", str(tmp_path / "stories"))
+    assert code == 0 and out == ""
+    (tmp_path / "stories" / "two" / "main.ifs").write_text("=== x: X\n", encoding="utf-8")
+    code, out, err = run(capsys, "check", str(tmp_path / "stories"), "--json")
+    assert code == 1
+    assert {d["file"].split("/")[-2] for d in json.loads(out)} == {"two"}

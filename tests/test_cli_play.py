@@ -376,3 +376,25 @@ def test_a_terminal_gets_colour_unless_no_color_is_set() -> None:
     plain = _play_on_a_tty(args, {"NO_COLOR": "1"})
     assert "ENDING: canon: Finished" in plain
     assert ESC not in plain
+
+
+def test_record_never_replaces_a_folder_or_a_story_file(tmp_path: Path) -> None:
+    story = tmp_path / "sk"
+    shutil.copytree(SHOWCASE, story)
+    before = (story / "main.ifs").read_bytes()
+    for target, why in ((story, "is a folder"), (story / "main.ifs", "not replacing it")):
+        r = ifengine("play", str(story), "--plain", "--canon", "--record", str(target))
+        clean(r)
+        assert r.returncode == 1 and why in r.stderr
+    assert (story / "main.ifs").read_bytes() == before and story.is_dir()
+    assert not list(story.glob("*.bad*"))
+
+
+def test_replay_transcript_to_an_unwritable_place_is_one_line(tmp_path: Path) -> None:
+    run = tmp_path / "r.toml"
+    clean(ifengine("play", str(SHOWCASE), "--plain", "--canon", "--record", str(run)))
+    r = ifengine("replay", str(run), "--transcript", str(tmp_path))
+    clean(r)
+    assert r.returncode == 1
+    assert [line for line in r.stderr.splitlines() if line.startswith("error:")] == [
+        f"error: cannot write the transcript {tmp_path}: Is a directory"]

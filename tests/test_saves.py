@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import os
 import shutil
+import re
 import tomllib
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from ifengine.saves import (
 )
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "engine"
+SHOWCASE = Path(__file__).resolve().parent.parent / "examples" / "showcase"
 WALK = ["gate.enter", "path.loop", "path.coin", "path.loop", "path.on", "lake.continue"]
 
 
@@ -458,24 +460,28 @@ def test_home_defaults_to_the_platform_data_folder(monkeypatch: pytest.MonkeyPat
 
 def test_autosave(walk_dir: Path, home_in_tmp: Path) -> None:
     s = played(walk_dir, WALK[:2])
-    path = autosave(s, source=str(walk_dir))
+    path = autosave(run_from_session(s, source=str(walk_dir)))
     assert path == home_in_tmp / "saves" / "walk" / f"{AUTOSAVE}.toml"
     first = read_run(path)
     assert first.name == AUTOSAVE and first.choices == tuple(WALK[:2]) and first.source == str(walk_dir)
     for cid in WALK[2:]:
         s.choose(cid)
-    autosave(s)
+    autosave(run_from_session(s))
     second = read_run(path)
     assert second.choices == tuple(WALK) and second.created == first.created
     assert resume(load_story(walk_dir), second).session.is_over
     assert files_in(path.parent) == ["autosave.toml"]
+    long_ago = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+    write_run(path, dataclasses.replace(second, created=long_ago))
+    autosave(run_from_session(Session(load_story(walk_dir), 1)))  # the old run had ended: a new playthrough
+    assert read_run(path).created != long_ago and read_run(path).choices == ()
 
 
 def test_autosave_over_a_corrupt_autosave(walk_dir: Path, home_in_tmp: Path) -> None:
     folder = home_in_tmp / "saves" / "walk"
     folder.mkdir(parents=True)
     (folder / "autosave.toml").write_bytes(b"\x00\x01garbage")
-    autosave(played(walk_dir))
+    autosave(run_from_session(played(walk_dir)))
     assert (folder / "autosave.toml.bad").read_bytes() == b"\x00\x01garbage"
     assert read_run(folder / "autosave.toml").choices == tuple(WALK)
 
@@ -506,3 +512,41 @@ def test_list_saves_newest_first_and_keeps_the_unreadable(walk_dir: Path, home_i
     assert [r.name for _, r in listed[:3]] == ["newest", "middle", "old"]
     assert isinstance(listed[3][1], RunFileError)
     assert list_saves("other-story") == []
+
+
+def test_a_run_that_meets_a_fault_resumes_before_it(tmp_path: Path) -> None:
+    """An edit can put a runtime fault on a recorded road: loading stops there with a message, no traceback."""
+    folder = tmp_path / "s"
+    folder.mkdir()
+    text = ("@story s\n@title S\n@role Ana: A tester.\n@start a\n@flag n: int = 1\n"
+            "=== a: A\nHello.\n* canon [Go] -> b\n"
+            "=== b: B\n{10 / n} parts.\n* continue -> e\n"
+            "=== ending e (canon): E\nBye.\n")
+    (folder / "s.ifs").write_text(text, encoding="utf-8")
+    session = Session(load_story(folder), 0)
+    session.choose("a.go")
+    run = run_from_session(session)
+    (folder / "s.ifs").write_text(text.replace("int = 1", "int = 0").replace("* canon [Go]", "* (go) canon [Go]")
+                                  .replace("Hello.", "Hello.\n* [Stay] -> e"), encoding="utf-8")
+    from ifengine.loader import load
+
+    story = load(folder).story  # the checker reports the fault on the canon road; the engine must cope anyway
+    assert story is not None
+    resumed = resume(story, run)
+    assert resumed.failed_step == 1 and resumed.session.scene_id == "a"
+    (message,) = resumed.messages
+    assert message.startswith("step 1: choice 'go' fails in scene 'a' (")
+    assert message.endswith("s.ifs:11:2: division by zero); resumed there")
+
+
+def test_a_run_with_local_times_is_read_as_utc_and_lists_with_the_others(tmp_path: Path, monkeypatch) -> None:
+    """A hand-edited save with TOML local date-times (no offset) must not break sorting the save list."""
+    monkeypatch.setenv("IFENGINE_HOME", str(tmp_path))
+    session = Session(load_story(SHOWCASE), 0)
+    write_run(slot_path(session.story.id, "normal"), run_from_session(session, name="normal"))
+    text = dumps(run_from_session(session, name="local"))
+    text = re.sub(r"(created|updated) = (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)\+00:00", r"\1 = \2T\3", text)
+    assert "+00:00" not in text
+    slot_path(session.story.id, "local").write_text(text, encoding="utf-8")
+    runs = [r for _, r in list_saves(session.story.id)]
+    assert all(isinstance(r, Run) and r.updated.tzinfo is not None for r in runs) and len(runs) == 2

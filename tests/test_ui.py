@@ -693,3 +693,30 @@ def test_progress_record_is_atomic_and_survives_a_corrupt_file(home):
 def test_lantern_fixture_is_the_story_the_snapshots_show():
     story = lantern()
     assert story.start == "gate" and len(story.endings) == 3
+
+
+async def test_a_fault_in_the_story_is_a_notification_not_a_crash(tmp_path):
+    """A division by zero on a side road passes the checker (the canon path never meets it); taking that
+    road must leave the player where they were, told what failed, with the app still running."""
+    from ifengine.loader import load_story
+    from ifengine.runtime import Session
+    from ifengine.ui.app import Start
+
+    folder = tmp_path / "faulty"
+    folder.mkdir()
+    (folder / "s.ifs").write_text(
+        "@story faulty\n@title Faulty\n@role Ana: A tester.\n@start a\n@flag n: int = 0\n"
+        "=== a: A\nHello.\n* canon [Safe] -> e\n* [Divide] -> b\n"
+        "=== b: B\n{10 / n} parts.\n* continue -> e\n"
+        "=== ending e (canon): E\nBye.\n", encoding="utf-8")
+    story = load_story(folder)
+    a = app(start=Start(story, folder, Session(story, 0)))
+    async with a.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert scene(a) == "a" and a.is_running
+        assert any("division by zero" in n.message for n in a._notifications)
+        await pilot.press("1")
+        await settle(pilot)
+        assert a.game.view.ending is not None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import random
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -293,6 +293,7 @@ class IFApp(App[int]):
     def start_story(self, path: Path, mode: StartMode = "new", into_current: bool = False) -> None:
         """Load a story and start it: a new run, the run in its autosave, or a save file. With
         `into_current`, the play screen stays and its game is swapped."""
+        from ..compile import StoryRuntimeError
         from ..runtime import Session
         from ..saves import AUTOSAVE, RunFileError, read_run, resume, slot_path
         from .game import Game
@@ -305,7 +306,12 @@ class IFApp(App[int]):
         messages: list[str] = []
         note = ""
         if mode == "new":
-            session = Session(story, self.new_seed())
+            try:
+                session = Session(story, self.new_seed())
+            except StoryRuntimeError as e:
+                self.call_from_thread(self.notify, str(e), title="The story failed at its start", severity="error",
+                                      markup=False)
+                return
             note = "A new run begins."
         else:
             run_path = slot_path(story.id, AUTOSAVE) if mode == "continue" else Path(mode)
@@ -344,20 +350,13 @@ class IFApp(App[int]):
 
     @work(thread=True, group="autosave")
     def _write_autosave(self, run: Run, change: int) -> None:
-        from ..saves import AUTOSAVE, RunFileError, read_run, slot_path, write_run
+        from ..saves import autosave
 
-        path = slot_path(run.story_id, AUTOSAVE)
         with self._save_lock:  # one writer at a time, and a stale run never replaces a newer one
             if change < self._saved:
                 return
             try:
-                try:
-                    old = read_run(path)
-                    if old.end.ending is None and old.choices == run.choices[:len(old.choices)]:
-                        run = replace(run, created=old.created)  # the same run, further on
-                except RunFileError:
-                    pass
-                write_run(path, run)
+                autosave(run)
             except (OSError, ValueError) as e:  # a full disk, a read-only folder; the run still plays on
                 message = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
                 self.call_from_thread(self.notify, f"Autosave failed: {message}", severity="error",

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
+from ...compile import StoryRuntimeError
 from ..autoplay import Autopilot, CanonAutoplay, RunReplay
 from ..game import Game
 from ..messages import ChoicePicked
@@ -149,7 +150,14 @@ class PlayScreen(Screen):
         if not by_pilot:
             self.take_over()
         autosave = self.pilot is None or self.pilot.autosaves
-        self.game.choose(choice_id)
+        try:
+            self.game.choose(choice_id)
+        except StoryRuntimeError as e:
+            # A fault in the story the checker cannot rule out (a division by zero on this road): the
+            # session stays where it was; say where the story is wrong and let the player go another way.
+            self.take_over()
+            self.notify(str(e), title="The story failed here", severity="error", timeout=12, markup=False)
+            return
         self.after_move(autosave=autosave)
         self.show_pilot()
 
