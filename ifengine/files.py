@@ -24,6 +24,7 @@ def write_atomically(path: Path, text: str, check: Callable[[str], object]) -> P
             f.flush()
             os.fsync(f.fileno())
         check(Path(tmp).read_text(encoding="utf-8"))
+        os.chmod(tmp, _mode_for(path))  # mkstemp makes 0600; a save should look like any other file
         if path.exists() and not _readable(path, check):
             if path.suffix != ".toml":  # not a damaged file of ours but someone's (a story, notes): leave it
                 raise FileExistsError(17, "exists and is not a file of this kind; not replacing it", str(path))
@@ -36,6 +37,23 @@ def write_atomically(path: Path, text: str, check: Callable[[str], object]) -> P
             pass
         raise
     return path
+
+
+def _read_umask() -> int:
+    umask = os.umask(0)  # the only way to read it is to set it: done once, at import, before any thread
+    os.umask(umask)
+    return umask
+
+
+NEW_FILE_MODE = 0o666 & ~_read_umask()
+
+
+def _mode_for(path: Path) -> int:
+    """The replaced file's permissions, or the usual ones for a new file (0666 less the umask)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        return NEW_FILE_MODE
 
 
 def _readable(path: Path, check: Callable[[str], object]) -> bool:

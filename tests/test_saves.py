@@ -550,3 +550,14 @@ def test_a_run_with_local_times_is_read_as_utc_and_lists_with_the_others(tmp_pat
     slot_path(session.story.id, "local").write_text(text, encoding="utf-8")
     runs = [r for _, r in list_saves(session.story.id)]
     assert all(isinstance(r, Run) and r.updated.tzinfo is not None for r in runs) and len(runs) == 2
+
+
+def test_a_save_gets_ordinary_permissions_and_a_replaced_one_keeps_its_own(tmp_path: Path) -> None:
+    from ifengine.files import NEW_FILE_MODE
+
+    run = run_from_session(Session(load_story(SHOWCASE), 0))
+    path = write_run(tmp_path / "a.toml", run)
+    assert path.stat().st_mode & 0o777 == NEW_FILE_MODE  # not the 0600 of the temporary file
+    os.chmod(path, 0o640)
+    write_run(path, run)
+    assert path.stat().st_mode & 0o777 == 0o640
