@@ -39,19 +39,17 @@ def slug(label: Text) -> str:
 
 def first_token(node: Tree | Token) -> Token | None:
     """The first token under a node: where its span starts (the parser keeps no positions on trees)."""
-    while type(node) is Tree:
-        for kid in node.children:
-            if kid is not None:
-                node = kid
-                break
-        else:
-            return None
-    return node  # type: ignore[return-value]
+    return _edge_token(node, first=True)
 
 
 def last_token(node: Tree | Token) -> Token | None:
+    """The last token under a node: where its text ends."""
+    return _edge_token(node, first=False)
+
+
+def _edge_token(node: Tree | Token, first: bool) -> Token | None:
     while type(node) is Tree:
-        for kid in reversed(node.children):
+        for kid in (node.children if first else reversed(node.children)):
             if kid is not None:
                 node = kid
                 break

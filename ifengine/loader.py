@@ -217,17 +217,9 @@ def assemble(files: list[ScriptFile], root: Path, broken: frozenset[str] = froze
             else:
                 header[h.key] = (h.value, h.extra, h.span)
         for flag in f.flags:
-            if flag.name in flags:
-                diags.append(_diag(flag.span, f"flag '{flag.name}' is declared twice (first at {flags[flag.name].span})",
-                                   "IFS131"))
-            else:
-                flags[flag.name] = flag
+            _keep_first(flags, flag.name, flag, f"flag '{flag.name}' is declared twice", "IFS131", diags)
         for scene in f.scenes:
-            if scene.id in scenes:
-                diags.append(_diag(scene.span, f"scene id '{scene.id}' is used twice (first at {scenes[scene.id].span})",
-                                   "IFS121"))
-            else:
-                scenes[scene.id] = scene
+            _keep_first(scenes, scene.id, scene, f"scene id '{scene.id}' is used twice", "IFS121", diags)
         extends.extend(f.extends)
     for ext in extends:
         base = scenes.get(ext.scene_id)
@@ -274,6 +266,15 @@ def assemble(files: list[ScriptFile], root: Path, broken: frozenset[str] = froze
         header_span=header.get("story", ("", "", first_span))[2],
     )
     return story, diags
+
+
+def _keep_first(table: dict, key: str, item: FlagDecl | Scene, repeated: str, code: str,
+                diags: list[Diagnostic]) -> None:
+    """The first declaration of a name wins; a repeat is reported where it stands, pointing at the first."""
+    if key in table:
+        diags.append(_diag(item.span, f"{repeated} (first at {table[key].span})", code))
+    else:
+        table[key] = item
 
 
 def _with_choices(scene: Scene, choices: tuple[Choice, ...]) -> Scene:

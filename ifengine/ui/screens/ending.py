@@ -8,7 +8,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -16,6 +15,7 @@ from ...model import Story
 from ..catalog import EndingInfo
 from ..game import Game
 from ..text import ending_kind, literal
+from .game_screen import GameScreen
 
 MENU = [  # action, key, menu line, footer label
     ("gallery", "g", "Gallery of endings", "Gallery"),
@@ -43,16 +43,10 @@ def epilogue_text(game: Game) -> Text:
     return text
 
 
-class EndingScreen(Screen):
+class EndingScreen(GameScreen):
     BINDINGS = [Binding(key, action, short, tooltip=label) for action, key, label, short in MENU] + [
         Binding("escape", "read", "Back", show=False, tooltip="Back to the transcript"),
     ]
-
-    @property
-    def game(self) -> Game:
-        game = self.app.game  # type: ignore[attr-defined]
-        assert game is not None
-        return game
 
     def compose(self) -> ComposeResult:
         game = self.game

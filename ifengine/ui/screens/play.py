@@ -7,25 +7,24 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from ...compile import StoryRuntimeError
 from ..autoplay import Autopilot, CanonAutoplay, RunReplay
-from ..game import Game
 from ..messages import ChoicePicked
 from ..watch import Problems
 from ..widgets.choices import ChoiceList
 from ..widgets.problems import ProblemsPanel
 from ..widgets.side_panel import SidePanel
 from ..widgets.transcript import Transcript
+from .game_screen import GameScreen
 
 REPLAY_KEYS = ("space", "n", "right")
 WORDS_PER_PACE = 40  # autoplay and replays stay one pace per this many words of the scene shown
 
 
-class PlayScreen(Screen):
+class PlayScreen(GameScreen):
     BINDINGS = [
         Binding("space", "pause", "Pause", tooltip="Replay: pause or go on"),
         Binding("n,right", "step", "Step", tooltip="Replay: one step"),
@@ -49,12 +48,6 @@ class PlayScreen(Screen):
         self.pilot: Autopilot | None = None
         self._timer: Timer | None = None
         self._replay = replay
-
-    @property
-    def game(self) -> Game:
-        game = self.app.game  # type: ignore[attr-defined]
-        assert game is not None
-        return game
 
     def compose(self) -> ComposeResult:
         yield ProblemsPanel(id="problems")
