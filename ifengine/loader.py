@@ -164,8 +164,10 @@ def _load(path: Path) -> Loaded:
         diags.sort(key=sort_key)
         return Loaded(None, diags)
     files.sort(key=lambda f: _relative(f.source.path, root))
-    built = {s.id for f in files for s in f.scenes}
-    broken = frozenset(m.group(1) for f in files for m in HEADER_ID.finditer(f.source.text)) - built
+    broken: frozenset[str] = frozenset()
+    if has_errors(d for d in diags if d.code == "IFS100"):  # only a scene that failed to parse is missing
+        built = {s.id for f in files for s in f.scenes}
+        broken = frozenset(m.group(1) for f in files for m in HEADER_ID.finditer(f.source.text)) - built
     unread = has_errors(d for d in diags if d.code in UNREAD)
     story, assembly = assemble(files, root, broken, partial=unread)
     diags += assembly

@@ -3,6 +3,8 @@ choose, undo, rewind from the history, canon autoplay and taking over, save, loa
 endings, the map), plus the pieces under it (the header scan, the endings record)."""
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 import io
 import shutil
@@ -467,8 +469,7 @@ async def test_load_lists_saves_with_errors_and_loads_one():
 
 async def test_loading_a_run_from_an_older_story_shows_the_resume_message():
     old = run_of(("gate.road",), "old")
-    old = type(old)(**{**old.__dict__, "choices": ("gate.road", "causeway.swim"),
-                       "scenes": ("gate", "causeway")})
+    old = dataclasses.replace(old, choices=("gate.road", "causeway.swim"), scenes=("gate", "causeway"))
     save("old", (), run=old)
     a = playing()
     async with a.run_test(size=(80, 24)) as pilot:

@@ -87,7 +87,3 @@ def scan_story(folder: Path) -> StoryCard:
     return StoryCard(path=folder, story_id=header.get("story", name) or name,
                      title=header.get("title", name) or name, role=role.strip(), role_line=role_line.strip(),
                      blurb=header.get("blurb", ""), endings=tuple(endings), scene_titles=titles)
-
-
-def scan_library(folders: list[Path]) -> list[StoryCard]:
-    return [scan_story(f) for f in folders]
