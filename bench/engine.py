@@ -31,6 +31,11 @@ from synth import generate_story  # noqa: E402
 
 from ifengine import Story, load_story  # noqa: E402
 from ifengine.runtime import Session  # noqa: E402
+
+try:  # the story made ready to play, shared by every session of a benchmark (as the explorer does)
+    from ifengine.program import Program  # noqa: E402
+except ImportError:  # before the Program existed, compiled scenes were cached on the story itself
+    Program = None
 from ifengine.saves import compare, read_run, resume, run_from_session, write_run  # noqa: E402
 
 # Published figures for other engines, NOT measured here: as reported by their authors/users, on their
@@ -45,7 +50,7 @@ def median_of(repeat: int, fn: Callable[[], float]) -> float:
     return statistics.median(fn() for _ in range(repeat))
 
 
-def choices_per_second(story: Story, render: bool, n_choices: int) -> float:
+def choices_per_second(story: Story | Program, render: bool, n_choices: int) -> float:
     """`n_choices` random choices through choose() + view(); a new session whenever one ends."""
     pick = random.Random(1).random
     seed = 0
@@ -90,7 +95,7 @@ def long_run(story: Story, length: int) -> Session:
         pick = random.Random(seed)
         s = Session(story, seed, render=False)
         while len(s.choices_taken) < length:
-            options = [c for c in s.view().enabled if not story.scenes[story.choice(c.id).target].is_ending]
+            options = [c for c in s.view().enabled if not s.story.scenes[s.story.choice(c.id).target].is_ending]
             if not options:
                 break
             s.choose(pick.choice(options).id)
@@ -121,38 +126,39 @@ def main(argv: list[str] | None = None) -> int:
         (folder / "story.ifs").write_text(generate_story(args.scenes, seed=0), encoding="utf-8")
         t_load = timed(lambda: load_story(folder))
         story = load_story(folder)
-        t_compile = timed(lambda: Session(story, 0))  # the first session compiles the story (cached on it)
+        t_compile = timed(lambda: Session(story, 0))  # the first session compiles the scenes it enters
+        play = Program(story) if Program is not None else story
 
         if args.profile:
             import cProfile
             import pstats
 
-            cProfile.runctx("playthroughs_per_second(story, False, args.runs, 0)", globals(), locals(),
+            cProfile.runctx("playthroughs_per_second(play, False, args.runs, 0)", globals(), locals(),
                             str(Path(tmp) / "prof"))
             pstats.Stats(str(Path(tmp) / "prof")).sort_stats("tottime").print_stats(20)
             return 0
 
         r = args.repeat
         rows: list[tuple[str, str]] = []
-        c_on = median_of(r, lambda: choices_per_second(story, True, args.choices))
-        c_off = median_of(r, lambda: choices_per_second(story, False, args.choices))
+        c_on = median_of(r, lambda: choices_per_second(play, True, args.choices))
+        c_off = median_of(r, lambda: choices_per_second(play, False, args.choices))
         # each round plays different seeds, so the median is over different playthroughs too
         rounds = iter(range(10_000))
-        p_off = [playthroughs_per_second(story, False, args.runs, next(rounds) * args.runs) for _ in range(r)]
-        p_on = [playthroughs_per_second(story, True, args.runs, next(rounds) * args.runs) for _ in range(r)]
+        p_off = [playthroughs_per_second(play, False, args.runs, next(rounds) * args.runs) for _ in range(r)]
+        p_on = [playthroughs_per_second(play, True, args.runs, next(rounds) * args.runs) for _ in range(r)]
         pt_off, pc_off = statistics.median(p for p, _ in p_off), statistics.median(c for _, c in p_off)
         pt_on, pc_on = statistics.median(p for p, _ in p_on), statistics.median(c for _, c in p_on)
-        mean_len = statistics.mean(playthrough(story, 10_000_000 + i, False) for i in range(500))
+        mean_len = statistics.mean(playthrough(play, 10_000_000 + i, False) for i in range(500))
 
-        session = long_run(story, args.steps)
+        session = long_run(play, args.steps)
         run_path = Path(tmp) / "long.toml"
         write_run(run_path, run_from_session(session))
         run = read_run(run_path)
-        check = resume(story, run)
+        check = resume(play, run)
         assert not check.messages and compare(run, check.session) is None, "the long run does not replay"
         t_read = median_of(r, lambda: timed(lambda: read_run(run_path)))
-        t_resume = median_of(r, lambda: timed(lambda: resume(story, run)))
-        t_resume_off = median_of(r, lambda: timed(lambda: resume(story, run, render=False)))
+        t_resume = median_of(r, lambda: timed(lambda: resume(play, run)))
+        t_resume_off = median_of(r, lambda: timed(lambda: resume(play, run, render=False)))
 
     rows += [
         ("choices/s, choose()+view(), render=True", f"{c_on:,.0f}"),

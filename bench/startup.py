@@ -41,10 +41,10 @@ Minimal().run(headless=True, size=(80, 24), auto_pilot=ready)
 IFENGINE = """
 import asyncio
 import sys
-from ifengine.cli import play_parser
+from ifengine.cli import play_parser, play_request
 from ifengine.ui.app import make_app
 
-app = make_app(play_parser().parse_args(sys.argv[1:]))
+app = make_app(play_request(play_parser().parse_args(sys.argv[1:])))
 
 async def ready(pilot):
     # Interactive means the story cards are in the list (the library scan and the autosave check are done),

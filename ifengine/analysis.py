@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator
 
-from .model import Binary, Choice, Expr, InlineIf, Interp, Literal, RandomCall, Scene, Story, Text, Unary
+from .model import Binary, Choice, Expr, InlineIf, Interp, Literal, RandomCall, Scene, Story, Text
+from .visit import walk
 
 
 def canon_choice(scene: Scene) -> Choice | None:
@@ -22,10 +23,7 @@ def canon_marked(scene: Scene) -> list[Choice]:
 
 
 def canon_path(story: Story) -> tuple[list[str], list[Choice]]:
-    """The scenes and choices of the canon path from the start, as far as it goes (cached on the story)."""
-    cached = story.__dict__.get("_canon_path")
-    if cached is not None:
-        return cached
+    """The scenes and choices of the canon path from the start, as far as it goes."""
     scenes: list[str] = []
     choices: list[Choice] = []
     seen: set[str] = set()
@@ -38,34 +36,21 @@ def canon_path(story: Story) -> tuple[list[str], list[Choice]]:
             break
         choices.append(choice)
         sid = choice.target
-    result = (scenes, choices)
-    object.__setattr__(story, "_canon_path", result)
-    return result
+    return scenes, choices
 
 
 def text_exprs(text: Text) -> Iterator[Expr]:
     """Every expression in a text: interpolations and inline conditions, nested ones included."""
-    for part in text:
-        if isinstance(part, Interp):
-            yield part.expr
-        elif isinstance(part, InlineIf):
-            yield part.cond
-            yield from text_exprs(part.then)
-            yield from text_exprs(part.otherwise)
+    for node in walk(text):
+        if isinstance(node, Interp):
+            yield node.expr
+        elif isinstance(node, InlineIf):
+            yield node.cond
 
 
 def expr_nodes(e: Expr) -> Iterator[Expr]:
-    """Every node of an expression, in source order. Iterative: operator chains can be long."""
-    stack = [e]
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, Unary):
-            stack.append(node.operand)
-        elif isinstance(node, Binary):
-            stack += (node.right, node.left)
-        elif isinstance(node, RandomCall):
-            stack.append(node.arg)
+    """Every node of an expression, in source order."""
+    return walk(e)  # type: ignore[return-value]
 
 
 def can_fail(e: Expr) -> bool:

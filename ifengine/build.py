@@ -48,14 +48,20 @@ def last_token(node: Tree | Token) -> Token | None:
 
 
 def _edge_token(node: Tree | Token, first: bool) -> Token | None:
-    while type(node) is Tree:
+    while isinstance(node, Tree):
         for kid in (node.children if first else reversed(node.children)):
             if kid is not None:
                 node = kid
                 break
         else:
             return None
-    return node  # type: ignore[return-value]
+    return node
+
+
+def _tok(child: object) -> Token:
+    """A tree's child that the grammar makes a terminal (a STRING, an INT): typed as one."""
+    assert isinstance(child, Token), child
+    return child
 
 
 def _start(node: Tree | Token) -> int:
@@ -83,7 +89,7 @@ class Builder:
 
     def span(self, node: Tree | Token) -> Span:
         tok = first_token(node)
-        if tok is None:
+        if tok is None or tok.line is None or tok.column is None:  # a lexed token always has a position
             return Span(self.src.name, 1, 1)
         return Span(self.src.name, tok.line, tok.column, tok.end_line or 0, tok.end_column or 0)
 
@@ -95,9 +101,9 @@ class Builder:
             return Literal(str(node), sp)
         kind, kids = node.data, node.children
         if kind == "int_":
-            return Literal(int(kids[0]), sp)
+            return Literal(int(_tok(kids[0])), sp)
         if kind == "str_":
-            return Literal(unquote(kids[0]), sp)
+            return Literal(unquote(_tok(kids[0])), sp)
         if kind == "true":
             return Literal(True, sp)
         if kind == "false":
@@ -149,27 +155,28 @@ class Builder:
         source = self.src.text
         prev_end = -1
         for piece in pieces:
-            is_token = type(piece) is Token
-            start = piece.start_pos if is_token else _start(piece)  # type: ignore[union-attr]
+            token = piece if isinstance(piece, Token) else None
+            # a lexed token always has its positions (`or 0` only tells the type checker so, as in _start)
+            start = (token.start_pos or 0) if token is not None else _start(piece)
             gap = source[prev_end:start] if 0 <= prev_end < start else ""
-            if is_token:
-                value = str(piece)
+            if token is not None:
+                value = str(token)
                 chunk = gap + (unescape(value) if "\\" in value else value)
             else:
                 chunk = gap
             if chunk:
                 if merged and type(merged[-1]) is str:
-                    merged[-1] += chunk  # type: ignore[operator]
+                    merged[-1] += chunk
                 else:
                     merged.append(chunk)
-            if not is_token:
-                merged.append(self.inline(piece))  # type: ignore[arg-type]
-            prev_end = piece.end_pos if is_token else _end(piece)  # type: ignore[union-attr]
+            if isinstance(piece, Tree):
+                merged.append(self.inline(piece))
+            prev_end = (token.end_pos or 0) if token is not None else _end(piece)
         if strip and merged:
             if type(merged[0]) is str:
-                merged[0] = merged[0].lstrip()  # type: ignore[union-attr]
+                merged[0] = merged[0].lstrip()
             if type(merged[-1]) is str:
-                merged[-1] = merged[-1].rstrip()  # type: ignore[union-attr]
+                merged[-1] = merged[-1].rstrip()
             merged = [p for p in merged if p != ""]
         return tuple(merged)
 
@@ -255,7 +262,7 @@ class Builder:
         else:
             local, explicit = (slug(label) if kind is ChoiceKind.LABELLED else kind.value), False
         conditions = tuple(
-            Condition(self.expr(c.children[1]), unquote(c.children[2]) if c.children[2] is not None else None,
+            Condition(self.expr(c.children[1]), unquote(_tok(c.children[2])) if c.children[2] is not None else None,
                       self.span(c))
             for c in clauses if c.data == "condition"
         )
@@ -285,13 +292,14 @@ class Builder:
             low, high = (self.signed(n) for n in rng.children)
         return FlagDecl(
             name=str(name), type=Type(ftype.data.removesuffix("_type")), default=self.literal(literal),
-            low=low, high=high, label=unquote(label) if label is not None else None, span=self.span(name),
+            low=low, high=high, label=unquote(_tok(label)) if label is not None else None, span=self.span(name),
         )
 
     @staticmethod
     def signed(node: Tree) -> int:
         minus, digits = node.children
-        return -int(digits) if minus is not None else int(digits)
+        value = int(_tok(digits))
+        return -value if minus is not None else value
 
     def literal(self, node: Tree) -> Value:
         if node.data == "true":
@@ -299,7 +307,7 @@ class Builder:
         if node.data == "false":
             return False
         if node.data == "string":
-            return unquote(node.children[0])
+            return unquote(_tok(node.children[0]))
         return self.signed(node.children[0] if node.data == "literal" else node)
 
     def file(self, items: list[Tree]) -> ScriptFile:
@@ -319,7 +327,7 @@ class Builder:
             elif kind == "flag":
                 flags.append(self.flag(node))
             elif kind == "include":
-                includes.append(Include(unquote(node.children[0]), self.span(node.children[0])))
+                includes.append(Include(unquote(_tok(node.children[0])), self.span(node.children[0])))
             elif kind == "role":
                 name, line = node.children
                 header.append(HeaderField("role", unescape(str(name)).strip(), unescape(str(line)).strip(),

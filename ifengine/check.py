@@ -5,14 +5,16 @@ types, the shape of the scene graph and the canon path.
 """
 from __future__ import annotations
 
+from typing import Any, Callable
 
 from .diagnostics import Diagnostic, Severity
 from .model import (
-    ENDING_KINDS, Binary, Body, Choice, ChoiceKind, Conditional, Effect, Expr, FlagRef, InlineIf, Interp,
-    Literal, Paragraph, RandomCall, Scene, SceneCall, Story, Text, Type, Unary, type_of,
+    ENDING_KINDS, Binary, Branch, Choice, ChoiceKind, Condition, Effect, Expr, FlagRef, InlineIf, Interp,
+    Literal, RandomCall, Scene, SceneCall, Story, Type, Unary, type_of,
 )
 from .analysis import canon_marked, strong_components
 from .source import Span
+from .visit import DispatchTable, NodeVisitor, dispatch_table
 
 COMPARE = {"==", "!=", "<", "<=", ">", ">="}
 ARITH = {"+", "-", "*", "/"}
@@ -32,7 +34,7 @@ def _diag(span: Span, message: str, code: str, severity: Severity = Severity.ERR
     return Diagnostic(span.file, span.line, span.col, message, code, severity)
 
 
-class _Checker:
+class _Checker(NodeVisitor):
     def __init__(self, story: Story, broken: frozenset[str] = frozenset()) -> None:
         self.story = story
         self.broken = broken  # scenes that failed to parse: they exist, but not in the model
@@ -49,35 +51,42 @@ class _Checker:
 
     def type_of(self, e: Expr) -> Type | None:
         """The expression's type, reporting what is wrong inside it; None when unknown (already reported)."""
-        if isinstance(e, Literal):
-            return type_of(e.value)
-        if isinstance(e, FlagRef):
-            self.read_flags.add(e.name)
-            decl = self.story.flags.get(e.name)
-            if decl is None:
-                self.error(e.span, f"flag '{e.name}' is not declared (declare it with @flag {e.name}: ...)", "IFS130")
-                return None
-            return decl.type
-        if isinstance(e, SceneCall):
-            if e.scene not in self.story.scenes and e.scene not in self.broken:
-                self.error(e.span, f"{e.func}() names scene '{e.scene}', which does not exist", "IFS124")
-            return Type.INT if e.func == "visits" else Type.BOOL
-        if isinstance(e, RandomCall):
-            self.expect(e.arg, Type.INT, f"{e.func}()")
-            if isinstance(e.arg, Literal) and type(e.arg.value) is int:
-                low = 1 if e.func == "roll" else 0
-                high = None if e.func == "roll" else 100
-                if e.arg.value < low or (high is not None and e.arg.value > high):
-                    bound = f"at least {low}" if high is None else f"from {low} to {high}"
-                    self.error(e.arg.span, f"{e.func}() takes a number {bound}, not {e.arg.value}", "IFS133")
-            return Type.INT if e.func == "roll" else Type.BOOL
-        if isinstance(e, Unary):
-            if e.op == "not":
-                self.expect(e.operand, Type.BOOL, "'not'")
-                return Type.BOOL
-            self.expect(e.operand, Type.INT, "'-'")
-            return Type.INT
-        assert isinstance(e, Binary)
+        return _TYPE_RULES(e)(self, e)
+
+    def _literal(self, e: Literal) -> Type | None:
+        return type_of(e.value)
+
+    def _flag(self, e: FlagRef) -> Type | None:
+        self.read_flags.add(e.name)
+        decl = self.story.flags.get(e.name)
+        if decl is None:
+            self.error(e.span, f"flag '{e.name}' is not declared (declare it with @flag {e.name}: ...)", "IFS130")
+            return None
+        return decl.type
+
+    def _scene_call(self, e: SceneCall) -> Type | None:
+        if e.scene not in self.story.scenes and e.scene not in self.broken:
+            self.error(e.span, f"{e.func}() names scene '{e.scene}', which does not exist", "IFS124")
+        return Type.INT if e.func == "visits" else Type.BOOL
+
+    def _random_call(self, e: RandomCall) -> Type | None:
+        self.expect(e.arg, Type.INT, f"{e.func}()")
+        if isinstance(e.arg, Literal) and type(e.arg.value) is int:
+            low = 1 if e.func == "roll" else 0
+            high = None if e.func == "roll" else 100
+            if e.arg.value < low or (high is not None and e.arg.value > high):
+                bound = f"at least {low}" if high is None else f"from {low} to {high}"
+                self.error(e.arg.span, f"{e.func}() takes a number {bound}, not {e.arg.value}", "IFS133")
+        return Type.INT if e.func == "roll" else Type.BOOL
+
+    def _unary(self, e: Unary) -> Type | None:
+        if e.op == "not":
+            self.expect(e.operand, Type.BOOL, "'not'")
+            return Type.BOOL
+        self.expect(e.operand, Type.INT, "'-'")
+        return Type.INT
+
+    def _binary(self, e: Binary) -> Type | None:
         if e.op in ("and", "or"):
             self.expect(e.left, Type.BOOL, f"'{e.op}'")
             self.expect(e.right, Type.BOOL, f"'{e.op}'")
@@ -103,28 +112,30 @@ class _Checker:
         if got is not None and got is not want:
             self.error(e.span, f"{where} needs {_a(want)} here, but this is {_a(got)}", "IFS132")
 
-    # ---- text, bodies, effects --------------------------------------------
+    # ---- text, bodies, effects (visited: a new kind of node is walked here too) ---------------
 
-    def text(self, text: Text) -> None:
-        for part in text:
-            if isinstance(part, Interp):
-                self.type_of(part.expr)
-            elif isinstance(part, InlineIf):
-                self.expect(part.cond, Type.BOOL, "an inline 'if'")
-                self.text(part.then)
-                self.text(part.otherwise)
+    def visit_ExprNode(self, e: Expr) -> None:
+        """An expression met where no rule below names its role: its type is still checked."""
+        self.type_of(e)
 
-    def body(self, body: Body) -> None:
-        for item in body:
-            if isinstance(item, Paragraph):
-                self.text(item.text)
-            elif isinstance(item, Effect):
-                self.effect(item)
-            elif isinstance(item, Conditional):
-                for branch in item.branches:
-                    if branch.cond is not None:
-                        self.expect(branch.cond, Type.BOOL, "'~ if'")
-                    self.body(branch.body)
+    def visit_Interp(self, part: Interp) -> None:
+        self.type_of(part.expr)
+
+    def visit_InlineIf(self, part: InlineIf) -> None:
+        self.expect(part.cond, Type.BOOL, "an inline 'if'")
+        self.visit_all(part.then)
+        self.visit_all(part.otherwise)
+
+    def visit_Branch(self, branch: Branch) -> None:
+        if branch.cond is not None:
+            self.expect(branch.cond, Type.BOOL, "'~ if'")
+        self.visit_all(branch.body)
+
+    def visit_Condition(self, cond: Condition) -> None:
+        self.expect(cond.expr, Type.BOOL, "a choice condition")
+
+    def visit_Effect(self, eff: Effect) -> None:
+        self.effect(eff)
 
     def effect(self, eff: Effect) -> None:
         decl = self.story.flags.get(eff.flag)
@@ -175,8 +186,8 @@ class _Checker:
 
     # ---- scenes and the graph ---------------------------------------------
 
-    def scene(self, scene: Scene) -> None:
-        self.body(scene.body)
+    def visit_Scene(self, scene: Scene) -> None:
+        self.visit_all(scene.body)
         if scene.is_ending:
             if scene.viewpoint not in ENDING_KINDS:
                 kinds = ", ".join(ENDING_KINDS)
@@ -188,15 +199,10 @@ class _Checker:
         elif not scene.choices:
             self.error(scene.span, f"scene '{scene.id}' has no way out: give it a choice, or make it an ending",
                        "IFS140")
-        for c in scene.choices:
-            self.choice(c)
+        self.visit_all(scene.choices)
 
-    def choice(self, c: Choice) -> None:
-        self.text(c.label)
-        for cond in c.conditions:
-            self.expect(cond.expr, Type.BOOL, "a choice condition")
-        for eff in c.effects:
-            self.effect(eff)
+    def visit_Choice(self, c: Choice) -> None:
+        self.generic_visit(c)
         if c.target not in self.story.scenes and c.target not in self.broken:
             self.error(c.target_span, f"choice goes to '{c.target}', which is not a scene or ending{self.suggest(c.target)}",
                        "IFS120")
@@ -282,14 +288,19 @@ class _Checker:
 
     def run(self, semantic: bool) -> list[Diagnostic]:
         self.flags()
-        for scene in self.story.scenes.values():
-            self.scene(scene)
+        self.visit_all(self.story.scenes.values())
         if semantic:
             self.unreachable()
             self.unread_flags()
             self.automatic_cycles()
             self.canon_path()
         return self.diags
+
+
+_TYPE_RULES: DispatchTable[Callable[[_Checker, Any], Type | None]] = dispatch_table("the type checker", {
+    Literal: _Checker._literal, FlagRef: _Checker._flag, SceneCall: _Checker._scene_call,
+    RandomCall: _Checker._random_call, Unary: _Checker._unary, Binary: _Checker._binary,
+})
 
 
 def check_story(story: Story, skip_semantic: bool = False,
@@ -303,7 +314,7 @@ def check_story(story: Story, skip_semantic: bool = False,
 def check_canon_play(story: Story) -> list[Diagnostic]:
     """Play the canon path (seed 0). A canon choice that the path's own flags hide or disable, or a fault
     on the way, breaks it as surely as a missing mark. For a story with no errors: it runs the engine."""
-    from .compile import StoryRuntimeError
+    from .errors import StoryRuntimeError
     from .runtime import Session
 
     checker = _Checker(story)

@@ -6,38 +6,24 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from . import __version__
 
-if TYPE_CHECKING:  # the loader (and lark) load when a command needs them: play.py's title screen does not
-    from .model import Story
+from .errors import IfengineError, Reported, StoryError, StoryRuntimeError, UsageError
+from .launch import PlayRequest, open_story
+
+if TYPE_CHECKING:
+    from .runtime import Session
 
 
-class UsageError(Exception):
-    """Bad command-line usage: exit status 2 with a one-line message."""
-
-
-class Failure(Exception):
-    """A clean failure (bad story, bad run file): exit status 1 after the message was printed."""
-
-
-def open_story(name: str) -> tuple[Story, Path]:
-    """Load a story by path, id or role, printing its diagnostics if it cannot be played."""
-    from .library import find_story
-    from .loader import load
+def _print_story_errors(e: StoryError) -> None:
+    """A story that cannot be played: its errors with their source lines, then one line saying so."""
     from .render import print_diagnostics, summary
 
-    path = find_story(name)
-    if path is None:
-        raise UsageError(f"no story found at or named '{name}'")
-    loaded = load(path)
-    if not loaded.ok:
-        print_diagnostics([d for d in loaded.diagnostics if d.is_error], loaded.story, sys.stderr)
-        print(f"{path}: the story has errors and cannot be played ({summary(loaded.diagnostics)})", file=sys.stderr)
-        raise Failure()
-    assert loaded.story is not None
-    return loaded.story, path
+    print_diagnostics([d for d in e.diagnostics if d.is_error], e.story, sys.stderr)
+    print(f"{e.path or 'the story'}: the story has errors and cannot be played ({summary(list(e.diagnostics))})",
+          file=sys.stderr)
 
 
 # ---- check ------------------------------------------------------------------
@@ -70,82 +56,80 @@ def cmd_check(args: argparse.Namespace) -> int:
 # ---- play (plain) -----------------------------------------------------------
 
 
-def start_session(story: Story, seed: int, at: str | None, render: bool = True):
-    """A session at the start, or at scene `at` by the shortest path (the explorer finds it)."""
-    from .runtime import Session
-
-    session = Session(story, seed, render=render)
-    if at is None:
-        return session, None
-    if at not in story.scenes:
-        raise UsageError(f"--at: story '{story.id}' has no scene '{at}'")
-    from .explore import shortest_path
-
-    path = shortest_path(story, at, seed=seed)
-    if path is None:
-        raise UsageError(f"--at: no path of choices reaches scene '{at}' from the start")
-    for cid in path:
-        session.choose(cid)
-    return session, path
-
-
 def cmd_play(args: argparse.Namespace) -> int:
-    if not args.plain:
-        return play_main(["--story", args.story] + (["--seed", str(args.seed)] if args.seed is not None else [])
-                         + (["--at", args.at] if args.at else []) + (["--watch"] if args.watch else []))
-    if args.watch:
+    return play(PlayRequest(story=args.story, at=args.at, seed=args.seed, watch=args.watch, plain=args.plain,
+                            canon=args.canon, record=args.record))
+
+
+def play(request: PlayRequest) -> int:
+    """Play as asked: the plain-text player, or the full-screen one (the Textual app, imported only here)."""
+    if not request.plain:
+        if request.canon or request.record:
+            raise UsageError(f"{'--canon' if request.canon else '--record'} needs the plain player (add --plain)")
+        from .ui.app import run_app
+
+        return run_app(request)
+    if request.watch:
         raise UsageError("--watch needs the full-screen player (leave out --plain)")
+    if request.replay:
+        raise UsageError("--replay needs the full-screen player; `ifengine replay RUN` checks a run in text")
+    if not request.name:
+        raise UsageError("--plain needs --story PATH or --role NAME")
+    from .launch import start_session
     from .plain import PlainPlayer
     from .render import use_colour
-    from .saves import run_from_session, write_run
 
-    story, path = open_story(args.story)
-    seed = args.seed if args.seed is not None else 0
-    session, at_path = start_session(story, seed, args.at)
+    story, path = open_story(request.name)
+    seed = request.seed if request.seed is not None else 0
+    session, at_path = start_session(story, seed, request.at)
     player = PlainPlayer(session, sys.stdout, colour=use_colour(sys.stdout))
     if at_path is not None:
-        player.say(f"(started at '{args.at}' by the shortest path: {' -> '.join(at_path) or 'the start'})")
-    recorded = True
+        player.say(f"(started at '{request.at}' by the shortest path: {' -> '.join(at_path) or 'the start'})")
     try:
-        player.play(sys.stdin.readline, canon=args.canon)
+        player.play(sys.stdin.readline, canon=request.canon)
     finally:  # record what was played even when the story faulted or input stopped
-        if args.record:
-            try:
-                write_run(args.record, run_from_session(session, source=str(path)))
-                print(f"recorded {len(session.choices_taken)} choices to {args.record}", file=sys.stderr)
-            except OSError as e:
-                print(f"ifengine play: cannot write {args.record}: {e.strerror or e}", file=sys.stderr)
-                recorded = False
+        recorded = _record(session, request.record, path) if request.record else True
     return 0 if recorded else 1
+
+
+def _record(session: Session, target: str, path: Path) -> bool:
+    from .saves import run_from_session, write_run
+
+    try:
+        write_run(target, run_from_session(session, source=str(path)))
+    except OSError as e:
+        print(f"ifengine play: cannot write {target}: {e.strerror or e}", file=sys.stderr)
+        return False
+    print(f"recorded {len(session.choices_taken)} choices to {target}", file=sys.stderr)
+    return True
 
 
 # ---- replay -----------------------------------------------------------------
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from .library import story_for_run
-    from .saves import RunFileError, compare, read_run, resume
+    from .errors import RunFileError
+    from .launch import open_run
+    from .saves import compare, resume
     from .transcript import transcript
 
     failures = 0
     for name in args.runs:
         try:
-            run = read_run(name)
+            run, story, _ = open_run(name, args.story)
         except RunFileError as e:
             print(f"error: {e}", file=sys.stderr)
             failures += 1
             continue
-        where = Path(args.story) if args.story else story_for_run(Path(name), run.story_id, run.source)
-        if where is None:
-            print(f"error: {name}: cannot find story '{run.story_id}' (pass --story PATH)", file=sys.stderr)
+        except UsageError as e:
+            print(f"error: {e}", file=sys.stderr)
             failures += 1
             continue
-        try:
-            story, _ = open_story(str(where))
-        except Failure:
+        except StoryError as e:
+            _print_story_errors(e)
             failures += 1
             continue
-        resumed = resume(story, run)
+        resumed = resume(story, run, where=name)
         problem = resumed.messages[0] if resumed.messages else compare(run, resumed.session)
         if args.transcript:
             out = Path(args.transcript)
@@ -206,14 +190,10 @@ def cmd_explore(args: argparse.Namespace) -> int:
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
-    from .graph import GraphvizFailed, GraphvizMissing, render_graph
+    from .graph import render_graph
 
     story, _ = open_story(args.story)
-    try:
-        text = render_graph(story, args.format)
-    except (GraphvizMissing, GraphvizFailed) as e:
-        print(f"ifengine graph: {e}", file=sys.stderr)
-        return 1
+    text = render_graph(story, args.format)
     if args.out:
         try:
             Path(args.out).write_text(text, encoding="utf-8")
@@ -254,24 +234,14 @@ def play_parser() -> argparse.ArgumentParser:
 
 def play_main(argv: Sequence[str] | None = None) -> int:
     """`python play.py`: the Textual player (or the plain one with --plain)."""
-    args = play_parser().parse_args(argv)
-    try:
-        if args.plain:
-            name = args.story or args.role
-            if not name:
-                raise UsageError("--plain needs --story PATH or --role NAME")
-            if args.watch:
-                raise UsageError("--watch needs the full-screen player (leave out --plain)")
-            return main(["play", name, "--plain"] + (["--seed", str(args.seed)] if args.seed is not None else [])
-                        + (["--at", args.at] if args.at else []))
-        from .ui.app import run_app
+    request = play_request(play_parser().parse_args(argv))
+    return _guarded("play.py", lambda: play(request))
 
-        return run_app(args)
-    except UsageError as e:
-        print(f"play.py: {e}", file=sys.stderr)
-        return 2
-    except Failure:
-        return 1
+
+def play_request(args: argparse.Namespace) -> PlayRequest:
+    """play.py's parsed flags as a request."""
+    return PlayRequest(story=args.story, role=args.role, replay=args.replay, at=args.at, seed=args.seed,
+                       watch=args.watch, plain=args.plain)
 
 
 # ---- main -------------------------------------------------------------------
@@ -333,22 +303,32 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .compile import StoryRuntimeError
-
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2
+    return _guarded(f"ifengine {args.command}", lambda: args.func(args))
+
+
+def _guarded(prog: str, run: Callable[[], int]) -> int:
+    """Run a command; every failure ifengine expects ends in one message and an exit status, never a
+    traceback: 2 for bad usage, 1 for anything else."""
     try:
-        return args.func(args)
+        return run()
     except UsageError as e:
-        print(f"ifengine {args.command}: {e}", file=sys.stderr)
+        print(f"{prog}: {e}", file=sys.stderr)
         return 2
-    except Failure:
+    except StoryError as e:
+        _print_story_errors(e)
         return 1
-    except StoryRuntimeError as e:
+    except Reported:
+        return 1
+    except StoryRuntimeError as e:  # the story's own fault, where it is: "error: file:line:col: ..."
         print(f"error: {e}", file=sys.stderr)
+        return 1
+    except IfengineError as e:
+        print(f"{prog}: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

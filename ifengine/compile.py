@@ -1,46 +1,22 @@
 """Turn model expressions and bodies into Python closures once per story, so play does no tree walking.
 
-Closures take the live `State`; nothing here is ever `eval`ed: scripts are data.
+Closures take the live `GameState`; nothing here is ever `eval`ed: scripts are data.
 """
 from __future__ import annotations
 
 import operator
 import re
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Any, Callable
 
 from .analysis import must_run
+from .errors import StoryRuntimeError
 from .model import (
-    Binary, Body, Choice, Conditional, Effect, Expr, FlagDecl, FlagRef, Interp, Literal, Paragraph, RandomCall,
+    Binary, Body, Choice, Conditional, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp, Literal, Paragraph, RandomCall,
     Scene, SceneCall, Text, Type, Unary, Value,
 )
-from .source import Span
-
-
-class StoryRuntimeError(Exception):
-    """A fault while playing that the checker cannot rule out (division by zero, a runaway loop)."""
-
-    def __init__(self, message: str, span: Span | None = None) -> None:
-        self.span = span
-        super().__init__(f"{span}: {message}" if span else message)
-
-
-class Dice(Protocol):
-    """Where `roll()` and `chance()` draw from: the session's seeded generator, or an explorer's enumerator."""
-
-    def roll(self, sides: int) -> int: ...
-    def chance(self, percent: int) -> bool: ...
-
-
-class State:
-    """The mutable part of a playthrough. Kept flat (two dicts and a dice) for speed."""
-
-    __slots__ = ("flags", "visits", "dice")
-
-    def __init__(self, flags: dict[str, Value], visits: dict[str, int], dice: Dice) -> None:
-        self.flags = flags
-        self.visits = visits
-        self.dice = dice
+from .state import GameState as State
+from .visit import DispatchTable, dispatch_table
 
 
 Fn = Callable[[State], Value]
@@ -52,34 +28,47 @@ _BIN: dict[str, Callable[[Value, Value], Value]] = {
 
 
 def compile_expr(e: Expr) -> Fn:
-    if isinstance(e, Literal):
-        v = e.value
-        return lambda s: v
-    if isinstance(e, FlagRef):
-        name = e.name
-        return lambda s: s.flags[name]
-    if isinstance(e, SceneCall):
-        sid = e.scene
-        if e.func == "visits":
-            return lambda s: s.visits.get(sid, 0)
-        return lambda s: s.visits.get(sid, 0) > 0
-    if isinstance(e, RandomCall):
-        arg = compile_expr(e.arg)
-        span = e.span
-        if e.func == "roll":
-            def roll(s: State) -> Value:
-                sides = arg(s)
-                if not isinstance(sides, int) or sides < 1:
-                    raise StoryRuntimeError(f"roll() needs at least 1 side, got {sides}", span)
-                return s.dice.roll(sides)
-            return roll
-        return lambda s: s.dice.chance(arg(s))  # type: ignore[arg-type]
-    if isinstance(e, Unary):
-        inner = compile_expr(e.operand)
-        if e.op == "not":
-            return lambda s: not inner(s)
-        return lambda s: -inner(s)  # type: ignore[operator]
-    assert isinstance(e, Binary)
+    return _EXPR_RULES(e)(e)
+
+
+def _literal(e: Literal) -> Fn:
+    v = e.value
+    return lambda s: v
+
+
+def _flag(e: FlagRef) -> Fn:
+    name = e.name
+    return lambda s: s.flags[name]
+
+
+def _scene_call(e: SceneCall) -> Fn:
+    sid = e.scene
+    if e.func == "visits":
+        return lambda s: s.visits.get(sid, 0)
+    return lambda s: s.visits.get(sid, 0) > 0
+
+
+def _random_call(e: RandomCall) -> Fn:
+    arg = compile_expr(e.arg)
+    span = e.span
+    if e.func == "roll":
+        def roll(s: State) -> Value:
+            sides = arg(s)
+            if not isinstance(sides, int) or sides < 1:
+                raise StoryRuntimeError(f"roll() needs at least 1 side, got {sides}", span)
+            return s.dice.roll(sides)
+        return roll
+    return lambda s: s.dice.chance(arg(s))  # type: ignore[arg-type]
+
+
+def _unary(e: Unary) -> Fn:
+    inner = compile_expr(e.operand)
+    if e.op == "not":
+        return lambda s: not inner(s)
+    return lambda s: -inner(s)  # type: ignore[operator]
+
+
+def _binary(e: Binary) -> Fn:
     left, right = compile_expr(e.left), compile_expr(e.right)
     if e.op == "and":
         return lambda s: left(s) and right(s)
@@ -97,6 +86,12 @@ def compile_expr(e: Expr) -> Fn:
         return divide
     op = _BIN[e.op]
     return lambda s: op(left(s), right(s))
+
+
+_EXPR_RULES: DispatchTable[Callable[[Any], Fn]] = dispatch_table("the compiler", {
+    Literal: _literal, FlagRef: _flag, SceneCall: _scene_call, RandomCall: _random_call, Unary: _unary,
+    Binary: _binary,
+})
 
 
 def show(value: Value) -> str:
@@ -125,28 +120,39 @@ def tidy(text: str) -> str:
 def _compile_parts(text: Text) -> TextFn:
     parts: list[TextFn] = []
     for p in text:
-        if isinstance(p, str):
-            parts.append(lambda s, p=p: p)
-        elif isinstance(p, Interp):
-            f = compile_expr(p.expr)
-            parts.append(lambda s, f=f: show(f(s)))
-        else:
-            cond, then, other = compile_expr(p.cond), _compile_parts(p.then), _compile_parts(p.otherwise)
-            parts.append(lambda s, c=cond, t=then, o=other: (t(s) if c(s) else o(s)) or _GAP)
+        parts.append(_PART_RULES(p)(p))
     if not parts:
         return lambda s: ""
     if len(parts) == 1:
         return parts[0]
     if all(isinstance(p, str) for p in text):
-        whole = "".join(text)  # type: ignore[arg-type]
+        whole = "".join(p for p in text if isinstance(p, str))  # all of them
         return lambda s: whole
     return lambda s: "".join(f(s) for f in parts)
+
+
+def _plain(p: str) -> TextFn:
+    return lambda s: p
+
+
+def _interp(p: Interp) -> TextFn:
+    f = compile_expr(p.expr)
+    return lambda s: show(f(s))
+
+
+def _inline_if(p: InlineIf) -> TextFn:
+    cond, then, other = compile_expr(p.cond), _compile_parts(p.then), _compile_parts(p.otherwise)
+    return lambda s: (then(s) if cond(s) else other(s)) or _GAP
+
+
+_PART_RULES: DispatchTable[Callable[[Any], TextFn]] = dispatch_table(
+    "the compiler", {str: _plain, Interp: _interp, InlineIf: _inline_if})
 
 
 def compile_text(text: Text) -> TextFn:
     """A text (a paragraph or a label) as a function of the state, tidied of empty inline `if`s."""
     if all(isinstance(p, str) for p in text):
-        whole = "".join(text).strip()  # type: ignore[arg-type]
+        whole = "".join(p for p in text if isinstance(p, str)).strip()  # all of them
         return lambda s: whole
     inner = _compile_parts(text)
     return lambda s: tidy(inner(s))
@@ -158,7 +164,8 @@ def compile_effect(eff: Effect, decl: FlagDecl) -> Callable[[State], None]:
         def toggle(s: State) -> None:
             s.flags[name] = not s.flags[name]
         return toggle
-    value = compile_expr(eff.value)  # type: ignore[arg-type]
+    assert eff.value is not None  # only a toggle has no value
+    value = compile_expr(eff.value)
     ranged = decl.type is Type.INT and (decl.low is not None or decl.high is not None)
     clamp = decl.clamp
     if eff.op == "set":
@@ -167,7 +174,7 @@ def compile_effect(eff: Effect, decl: FlagDecl) -> Callable[[State], None]:
         return lambda s: s.flags.__setitem__(name, value(s))
     sign = 1 if eff.op == "add" else -1
     if ranged:
-        return lambda s: s.flags.__setitem__(name, clamp(s.flags[name] + sign * value(s)))  # type: ignore[operator]
+        return lambda s: s.flags.__setitem__(name, clamp(s.flags[name] + sign * value(s)))  # type: ignore[operator, arg-type]
     return lambda s: s.flags.__setitem__(name, s.flags[name] + sign * value(s))  # type: ignore[operator]
 
 
@@ -182,33 +189,7 @@ Step = Callable[[State, "list[str] | None"], None]
 
 
 def compile_body(body: Body, flags: dict[str, FlagDecl]) -> Step:
-    steps: list[Step] = []
-    for item in body:
-        if isinstance(item, Paragraph):
-            render = compile_text(item.text)
-            if must_run(item.text):
-                def para(s: State, out: list[str] | None, render=render) -> None:
-                    text = render(s)  # run even when not rendering: the dice stay in step, faults still show
-                    if out is not None:
-                        _emit(out, text)
-            else:
-                def para(s: State, out: list[str] | None, render=render) -> None:
-                    if out is not None:
-                        _emit(out, render(s))
-            steps.append(para)
-        elif isinstance(item, Effect):
-            eff = compile_effect(item, flags[item.flag])
-            steps.append(lambda s, out, eff=eff: eff(s))
-        elif isinstance(item, Conditional):
-            branches = [(compile_expr(b.cond) if b.cond is not None else None, compile_body(b.body, flags))
-                        for b in item.branches]
-
-            def cond_block(s: State, out: list[str] | None, branches=branches) -> None:
-                for cond, run in branches:
-                    if cond is None or cond(s):
-                        run(s, out)
-                        return
-            steps.append(cond_block)
+    steps = [_BODY_RULES(item)(item, flags) for item in body]
     if len(steps) == 1:
         return steps[0]
 
@@ -216,6 +197,41 @@ def compile_body(body: Body, flags: dict[str, FlagDecl]) -> Step:
         for step in steps:
             step(s, out)
     return run_all
+
+
+def _paragraph(item: Paragraph, flags: dict[str, FlagDecl]) -> Step:
+    render = compile_text(item.text)
+    if must_run(item.text):
+        def para(s: State, out: list[str] | None) -> None:
+            text = render(s)  # run even when not rendering: the dice stay in step, faults still show
+            if out is not None:
+                _emit(out, text)
+    else:
+        def para(s: State, out: list[str] | None) -> None:
+            if out is not None:
+                _emit(out, render(s))
+    return para
+
+
+def _effect(item: Effect, flags: dict[str, FlagDecl]) -> Step:
+    eff = compile_effect(item, flags[item.flag])
+    return lambda s, out: eff(s)
+
+
+def _conditional(item: Conditional, flags: dict[str, FlagDecl]) -> Step:
+    branches = [(compile_expr(b.cond) if b.cond is not None else None, compile_body(b.body, flags))
+                for b in item.branches]
+
+    def cond_block(s: State, out: list[str] | None) -> None:
+        for cond, run in branches:
+            if cond is None or cond(s):
+                run(s, out)
+                return
+    return cond_block
+
+
+_BODY_RULES: DispatchTable[Callable[[Any, dict[str, FlagDecl]], Step]] = dispatch_table(
+    "the compiler", {Paragraph: _paragraph, Effect: _effect, Conditional: _conditional})
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,6 +61,12 @@ CODES: dict[str, str] = {
     "IFS150": "canon path broken",
     "IFS200": "unreachable scene",
     "IFS201": "flag never read",
+    # found in play, or when a run is replayed against the story as it is now
+    "IFS300": "fault while playing (division by zero, a runaway loop)",
+    "IFS310": "run made for another story",
+    "IFS311": "run goes on past the story's end",
+    "IFS312": "run's choice no longer offered",
+    "IFS313": "run's choice fails in play",
 }
 
 

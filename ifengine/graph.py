@@ -9,6 +9,8 @@ import subprocess
 from dataclasses import dataclass
 
 from .analysis import canon_path
+from .errors import ToolError
+from .visit import dispatch_table
 from .model import (
     Binary, Choice, ChoiceKind, Expr, FlagRef, InlineIf, Interp, Literal, RandomCall, SceneCall, Story, Text,
     Unary,
@@ -21,11 +23,11 @@ GRAPHVIZ_HELP = ("Graphviz's `dot` program is needed for SVG output and was not 
                  "https://graphviz.org/download/), or use --format dot or --format mermaid, which need nothing.")
 
 
-class GraphvizMissing(Exception):
+class GraphvizMissing(ToolError):
     """`--format svg` without Graphviz installed."""
 
 
-class GraphvizFailed(Exception):
+class GraphvizFailed(ToolError):
     """`dot` ran and failed."""
 
 
@@ -36,45 +38,53 @@ _PREC = {"or": 1, "and": 2, "==": 4, "!=": 4, "<": 4, "<=": 4, ">": 4, ">=": 4, 
 
 def expr_source(e: Expr, parent: int = 0) -> str:
     """An expression written back as script text (parenthesised only where needed)."""
-    if isinstance(e, Literal):
-        v = e.value
-        if v is True:
-            return "true"
-        if v is False:
-            return "false"
-        if isinstance(v, str):
-            return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
-        return str(v)
-    if isinstance(e, FlagRef):
-        return e.name
-    if isinstance(e, SceneCall):
-        return f"{e.func}({e.scene})"
-    if isinstance(e, RandomCall):
-        return f"{e.func}({expr_source(e.arg)})"
-    if isinstance(e, Unary):
-        if e.op == "not":
-            out, prec = f"not {expr_source(e.operand, 3)}", 3
-        else:
-            out, prec = f"-{expr_source(e.operand, 7)}", 7
-        return f"({out})" if prec < parent else out
-    assert isinstance(e, Binary)
+    return _SOURCE_RULES(e)(e, parent)
+
+
+def _literal_source(e: Literal, parent: int) -> str:
+    v = e.value
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return str(v)
+
+
+def _unary_source(e: Unary, parent: int) -> str:
+    if e.op == "not":
+        out, prec = f"not {expr_source(e.operand, 3)}", 3
+    else:
+        out, prec = f"-{expr_source(e.operand, 7)}", 7
+    return f"({out})" if prec < parent else out
+
+
+def _binary_source(e: Binary, parent: int) -> str:
     prec = _PREC[e.op]
     out = f"{expr_source(e.left, prec)} {e.op} {expr_source(e.right, prec + 1)}"
     return f"({out})" if prec < parent else out
 
 
+def _inline_if_source(part: InlineIf) -> str:
+    other = " | " + text_source(part.otherwise) if part.otherwise else ""
+    return "{if " + expr_source(part.cond) + ": " + text_source(part.then) + other + "}"
+
+
+_SOURCE_RULES = dispatch_table("the graph's expression writer", {
+    Literal: _literal_source, FlagRef: lambda e, parent: e.name,
+    SceneCall: lambda e, parent: f"{e.func}({e.scene})",
+    RandomCall: lambda e, parent: f"{e.func}({expr_source(e.arg)})",
+    Unary: _unary_source, Binary: _binary_source,
+})
+_PART_SOURCE = dispatch_table("the graph's text writer", {
+    str: lambda part: part, Interp: lambda part: "{" + expr_source(part.expr) + "}", InlineIf: _inline_if_source,
+})
+
+
 def text_source(text: Text) -> str:
     """A label or line of prose with its interpolations written back as `{...}`."""
-    out: list[str] = []
-    for part in text:
-        if isinstance(part, str):
-            out.append(part)
-        elif isinstance(part, Interp):
-            out.append("{" + expr_source(part.expr) + "}")
-        elif isinstance(part, InlineIf):
-            other = " | " + text_source(part.otherwise) if part.otherwise else ""
-            out.append("{if " + expr_source(part.cond) + ": " + text_source(part.then) + other + "}")
-    return " ".join("".join(out).split())
+    return " ".join("".join(_PART_SOURCE(part)(part) for part in text).split())
 
 
 def choice_label(c: Choice) -> str:

@@ -28,22 +28,17 @@ def story_folders() -> list[Path]:
 
 
 def find_story(name: str) -> Path | None:
-    """A path as given, else a story folder named so, else one whose role or story id matches (any case)."""
+    """A path as given, else a story folder named so, else one whose story id or role matches (any case, by
+    the header lines alone: `StoryCard.matches` is the one rule every client uses)."""
     p = Path(name)
     if p.exists():
         return p
     for root in story_roots():
         if (root / name).is_dir():
             return root / name
-    wanted = name.strip().lower()
-    from .loader import load
+    from .catalog import scan_story
 
-    for folder in story_folders():
-        loaded = load(folder)
-        story = loaded.story
-        if story and wanted in (story.id.lower(), story.role.name.lower()):
-            return folder
-    return None
+    return next((folder for folder in story_folders() if scan_story(folder).matches(name)), None)
 
 
 def story_for_run(run_path: Path, story_id: str, source: str) -> Path | None:

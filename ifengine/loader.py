@@ -4,12 +4,15 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 from .build import build_file
 from .diagnostics import Diagnostic, Severity, has_errors, sort_key
+from .errors import StoryError
 from .model import Choice, Extend, FlagDecl, Role, Scene, ScriptFile, Story
 from .parser import parse_source
 from .source import SourceFile, Span, normalise
@@ -21,17 +24,6 @@ MAX_LINE = 100_000  # longer lines are not prose but accidents (a pasted binary,
 HEADER_ID = re.compile(r"^[ \t]*===[ \t]*(?:(?:interlude|ending)[ \t]+)?([a-z][a-z0-9_]*(?:-[a-z0-9_]+)*)", re.M)
 # Files that could not be read at all: what they hold (the header, scenes) is missing, not absent.
 UNREAD = {"IFS101", "IFS102", "IFS103"}
-
-
-class StoryError(Exception):
-    """A story that cannot be played: carries every diagnostic (errors and warnings) found."""
-
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        self.diagnostics = diagnostics
-        errors = [d for d in diagnostics if d.is_error]
-        first = str(errors[0]) if errors else "story has errors"
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        super().__init__(first + more)
 
 
 @dataclass
@@ -82,6 +74,11 @@ def read_source(path: Path) -> SourceFile | Diagnostic:
         return Diagnostic(name, line, col,
                           f"the file is not valid UTF-8: byte 0x{data[e.start]:02x} at byte offset {e.start}",
                           "IFS101")
+    return source_from_text(path, name, text)
+
+
+def source_from_text(path: Path, name: str, text: str) -> SourceFile | Diagnostic:
+    """A script's text made ready to parse; a line too long to be prose becomes a diagnostic."""
     text = normalise(text)
     for number, line_text in enumerate(text.split("\n"), 1):
         if len(line_text) > MAX_LINE:
@@ -121,8 +118,6 @@ def load(path: Path | str) -> Loaded:
 
 
 def _load(path: Path) -> Loaded:
-    from .check import check_canon_play, check_story  # check needs the assembled story; imported here to keep layers one-way
-
     if not path.exists():
         return Loaded(None, [Diagnostic(_display(path), 1, 1, "no such file or folder", "IFS101")])
     root, queue = story_files(path)
@@ -145,9 +140,7 @@ def _load(path: Path) -> Loaded:
         if isinstance(src, Diagnostic):
             diags.append(src)
             continue
-        items, syntax = parse_source(src)
-        diags += syntax
-        built = build_file(src, items)
+        built = _parse_and_build(src, diags)
         files.append(built)
         for inc in built.includes:
             target = (p.parent / inc.path)
@@ -160,6 +153,13 @@ def _load(path: Path) -> Loaded:
                                         f"@include \"{inc.path}\": no such file", "IFS101"))
             else:
                 queue.append(target)
+    return _finish(files, root, diags)
+
+
+def _finish(files: list[ScriptFile], root: Path, diags: list[Diagnostic]) -> Loaded:
+    """Assemble the files read into one story and check it (whatever the files were read from)."""
+    from .check import check_canon_play, check_story  # check needs the assembled story; imported here to keep layers one-way
+
     if not files:  # nothing could be read: there is no story to assemble or judge
         diags.sort(key=sort_key)
         return Loaded(None, diags)
@@ -180,11 +180,67 @@ def _load(path: Path) -> Loaded:
     return Loaded(story, diags)
 
 
+def load_text(sources: str | Mapping[str, str], name: str = "story.ifs") -> Loaded:
+    """Parse, build and check a story given as text rather than files: one script (named `name` in
+    diagnostics) or several by name, `@include`s resolved among them. Never raises for anything in them.
+    A host program that keeps its stories in a database or a bundle loads them this way."""
+    texts = {name: sources} if isinstance(sources, str) else dict(sources)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        root = Path(".")
+        diags: list[Diagnostic] = []
+        files: list[ScriptFile] = []
+        seen: set[str] = set()
+        queue = sorted(texts)
+        while queue:
+            key = queue.pop(0)
+            if key in seen:
+                continue
+            seen.add(key)
+            src = source_from_text(Path(key), key, texts[key])
+            if isinstance(src, Diagnostic):
+                diags.append(src)
+                continue
+            built = _parse_and_build(src, diags)
+            files.append(built)
+            for inc in built.includes:
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(key), inc.path))
+                if target not in texts:
+                    diags.append(Diagnostic(inc.span.file, inc.span.line, inc.span.col,
+                                            f"@include \"{inc.path}\": no such script among those given", "IFS101"))
+                else:
+                    queue.append(target)
+        if not texts:
+            return Loaded(None, [Diagnostic(name, 1, 1, "no story text was given", "IFS101")])
+        return _finish(files, root, diags)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _parse_and_build(src: SourceFile, diags: list[Diagnostic]) -> ScriptFile:
+    items, syntax = parse_source(src)
+    diags += syntax
+    return build_file(src, items)
+
+
 def load_story(path: Path | str) -> Story:
-    """The engine's entry point: a playable `Story`, or `StoryError` carrying every diagnostic."""
-    loaded = load(path)
+    """The engine's entry point: a playable `Story` from a folder or a file, or `StoryError` carrying every
+    diagnostic."""
+    return _playable(load(path))
+
+
+def load_story_text(sources: str | Mapping[str, str], name: str = "story.ifs") -> Story:
+    """`load_story` for a story given as text (one script, or several by name): see `load_text`."""
+    return _playable(load_text(sources, name))
+
+
+def _playable(loaded: Loaded) -> Story:
     if not loaded.ok:
-        raise StoryError(loaded.diagnostics)
+        error = StoryError(loaded.diagnostics)
+        error.story = loaded.story
+        raise error
     assert loaded.story is not None
     return loaded.story
 

@@ -14,6 +14,20 @@ from .source import SourceFile, Span
 Value = Union[bool, int, str]
 
 
+class Node:
+    """Base of every model node. `visit.children()` finds a node's children from its dataclass fields, so
+    every pass that walks the model (checker, compiler, explorer, stats, graph) sees a new kind of node
+    without being taught about it."""
+
+    __slots__ = ()
+
+
+class ExprNode(Node):
+    """Base of the expression nodes (`Expr`)."""
+
+    __slots__ = ()
+
+
 class Type(str, enum.Enum):
     BOOL = "bool"
     INT = "int"
@@ -31,26 +45,26 @@ def type_of(value: Value) -> Type:
 
 
 @dataclass(frozen=True, slots=True)
-class Literal:
+class Literal(ExprNode):
     value: Value
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
-class FlagRef:
+class FlagRef(ExprNode):
     name: str
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
-class Unary:
+class Unary(ExprNode):
     op: str  # "not" | "-"
     operand: "Expr"
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
-class Binary:
+class Binary(ExprNode):
     op: str  # and or == != < <= > >= + - * /
     left: "Expr"
     right: "Expr"
@@ -58,7 +72,7 @@ class Binary:
 
 
 @dataclass(frozen=True, slots=True)
-class SceneCall:
+class SceneCall(ExprNode):
     """`visits(scene)` or `seen(scene)`: the player's history of a scene."""
 
     func: str
@@ -67,7 +81,7 @@ class SceneCall:
 
 
 @dataclass(frozen=True, slots=True)
-class RandomCall:
+class RandomCall(ExprNode):
     """`roll(sides)` or `chance(percent)`: a draw from the session's seeded generator."""
 
     func: str
@@ -82,13 +96,13 @@ Expr = Union[Literal, FlagRef, Unary, Binary, SceneCall, RandomCall]
 
 
 @dataclass(frozen=True, slots=True)
-class Interp:
+class Interp(Node):
     expr: Expr
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
-class InlineIf:
+class InlineIf(Node):
     cond: Expr
     then: "Text"
     otherwise: "Text"
@@ -103,13 +117,13 @@ Text = tuple[TextPart, ...]
 
 
 @dataclass(frozen=True, slots=True)
-class Paragraph:
+class Paragraph(Node):
     text: Text
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
-class Effect:
+class Effect(Node):
     op: str  # "set" | "add" | "sub" | "toggle"
     flag: str
     value: Expr | None
@@ -117,14 +131,14 @@ class Effect:
 
 
 @dataclass(frozen=True, slots=True)
-class Branch:
+class Branch(Node):
     cond: Expr | None  # None for `~ else`
     body: "Body"
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
-class Conditional:
+class Conditional(Node):
     branches: tuple[Branch, ...]
     span: Span
 
@@ -143,14 +157,14 @@ class ChoiceKind(str, enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class Condition:
+class Condition(Node):
     expr: Expr
     reason: str | None  # shown when false; None hides the choice instead
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
-class Choice:
+class Choice(Node):
     id: str  # "<scene>.<local>": what saves record
     local_id: str
     explicit_id: bool
@@ -175,7 +189,7 @@ ENDING_KINDS = ("canon", "alternate", "death")
 
 
 @dataclass(frozen=True, slots=True)
-class Scene:
+class Scene(Node):
     id: str
     title: str
     kind: SceneKind
@@ -194,14 +208,14 @@ class Scene:
 
 
 @dataclass(frozen=True, slots=True)
-class Extend:
+class Extend(Node):
     scene_id: str
     choices: tuple[Choice, ...]
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
-class FlagDecl:
+class FlagDecl(Node):
     name: str
     type: Type
     default: Value
@@ -219,7 +233,7 @@ class FlagDecl:
 
 
 @dataclass(frozen=True, slots=True)
-class HeaderField:
+class HeaderField(Node):
     key: str  # story | title | role | blurb | start
     value: str
     extra: str  # the role's one line; "" otherwise
@@ -227,13 +241,13 @@ class HeaderField:
 
 
 @dataclass(frozen=True, slots=True)
-class Include:
+class Include(Node):
     path: str
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
-class ScriptFile:
+class ScriptFile(Node):
     """One parsed file: what it declares, before the files of a story are put together."""
 
     source: SourceFile
@@ -245,13 +259,13 @@ class ScriptFile:
 
 
 @dataclass(frozen=True, slots=True)
-class Role:
+class Role(Node):
     name: str
     line: str
 
 
 @dataclass(frozen=True)
-class Story:
+class Story(Node):
     """A whole story: every file merged, extensions folded into their scenes."""
 
     id: str

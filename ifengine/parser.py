@@ -6,6 +6,7 @@ import functools
 import re
 from importlib.resources import files
 from pathlib import Path
+from typing import Iterable
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -123,8 +124,8 @@ EXPR_START = {"FLAG", "INT", "STRING", "TRUE", "FALSE", "MINUS", "LPAR", "NOT", 
 BLOCK_LINE = re.compile(r"~[ \t]*(if|elif|else|end)\b")
 
 
-def _wanted(names: object) -> str:
-    names = set(names or ())  # type: ignore[call-overload]
+def _wanted(terminals: Iterable[str] | None) -> str:
+    names = set(terminals or ())
     expression = {"FLAG", "INT"} <= names
     described = sorted({describe_terminal(n) for n in names if not (expression and n in EXPR_START)})
     if expression:
@@ -164,7 +165,7 @@ def syntax_diagnostic(e: UnexpectedInput, src: SourceFile, section_end: int | No
     ):
         message = (f"a line of prose may not begin with '{first}' (it marks structure lines); "
                    f"write '\\{first}' to start prose with it")
-    wanted_names = set(wanted or ())  # type: ignore[call-overload]
+    wanted_names = set(wanted or ())
     stripped = line_text.strip()
     block = BLOCK_LINE.match(stripped)
     if "ASSIGN_OP" in wanted_names and block:
@@ -193,7 +194,9 @@ def too_deep(tree: Tree, depth: int = 0) -> tuple[int, int] | None:
             from .build import first_token
 
             tok = first_token(node)
-            return (tok.line, tok.column) if tok is not None else (1, 1)
+            if tok is None or tok.line is None or tok.column is None:
+                return (1, 1)
+            return (tok.line, tok.column)
         for kid in reversed(kids):  # in source order, so the first problem is the one reported
             if type(kid) is Tree:
                 push((kid, depth))
@@ -206,7 +209,7 @@ def _too_deep_diagnostic(src: SourceFile, where: tuple[int, int]) -> Diagnostic:
                       f"'~ if' blocks or inline conditions", "IFS100")
 
 
-def parse_source(src: SourceFile) -> tuple[list[Tree | Token], list[Diagnostic]]:
+def parse_source(src: SourceFile) -> tuple[list[Tree], list[Diagnostic]]:
     """Parse a file; return its top-level items and the syntax diagnostics.
 
     A clean file is parsed in one go. Only when that fails is it parsed again section by section
@@ -219,10 +222,11 @@ def parse_source(src: SourceFile) -> tuple[list[Tree | Token], list[Diagnostic]]
         diags: list[Diagnostic] = []
     except UnexpectedInput:
         sections, diags = _parse_sections(src)
-    items: list[Tree | Token] = []
+    items: list[Tree] = []
     for tree in sections:
         for item in tree.children:
-            deep = too_deep(item, 1) if isinstance(item, Tree) else None  # 1: the file's root above it
+            assert isinstance(item, Tree)  # the top level holds rules only: directives, scenes, extends
+            deep = too_deep(item, 1)  # 1: the file's root above it
             if deep is not None:
                 diags.append(_too_deep_diagnostic(src, deep))
             else:

@@ -1,179 +1,49 @@
 """The engine: a `Session` plays one story from one seed. No I/O and no UI: every client (the Textual
-player, the plain-text player, the authoring tools) drives this same API.
+player, the plain-text player, the authoring tools, a host program) drives this same API.
 
 Determinism is the contract: a story, a seed and a list of choice ids always give the same transcript.
 """
 from __future__ import annotations
 
-import random
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from .analysis import canon_choice, canon_path
-from .compile import Dice, State, StoryRuntimeError, TextFn, compile_scene
-from .model import ChoiceKind, SceneKind, Story, Value
+from .analysis import canon_choice
+from .errors import ChoiceError, StoryRuntimeError
+from .model import Story, Value
+from .program import ChoicePlan, Program, ScenePlan
+from .state import Dice, GameState, SeededDice
+from .views import CanonStatus, ChoiceView, SceneView, Step
 
 MAX_AUTO_STEPS = 1_000
 
-
-class ChoiceError(Exception):
-    """`choose()` was given a choice id the current scene does not offer."""
-
-
-class SeededDice:
-    """The session's random draws, from a generator seeded once and advanced only by the story."""
-
-    __slots__ = ("rng",)
-
-    def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)
-
-    def roll(self, sides: int) -> int:
-        return self.rng.randint(1, sides)
-
-    def chance(self, percent: int) -> bool:
-        return self.rng.randrange(100) < percent
-
-
-@dataclass(frozen=True, slots=True)
-class ChoiceView:
-    id: str
-    label: str
-    enabled: bool
-    reason: str | None  # why it is disabled
-    canon: bool
-    sticky: bool
-    kind: ChoiceKind
-
-
-@dataclass(frozen=True, slots=True)
-class EndingView:
-    id: str
-    kind: str
-    title: str
-
-
-@dataclass(frozen=True, slots=True)
-class SceneView:
-    """What a client shows after each step: the scene rendered, its choices, the ending if the story is over."""
-
-    scene_id: str
-    title: str
-    paragraphs: tuple[str, ...]
-    interlude: bool
-    viewpoint: str | None
-    choices: tuple[ChoiceView, ...]
-    ending: EndingView | None
-    step: int  # how many player choices led here
-    passed: tuple["SceneView", ...] = ()  # scenes the story went through by itself (fallbacks) to get here
-
-    @property
-    def enabled(self) -> tuple[ChoiceView, ...]:
-        return tuple(c for c in self.choices if c.enabled)
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One decision in the history: the scene it was taken in, the choice id, and whether the story took it."""
-
-    scene_id: str
-    choice_id: str
-    auto: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class CanonStatus:
-    on_path: bool  # every decision so far was canon, or the player has come back onto the canon path
-    first_break: str | None  # the scene where the player first left the canon path
-    breaks: int  # how many times the player left it
-
-
-class _ChoicePlan:
-    """Everything about one choice that never changes during play, worked out once per story: the compiled
-    closures, the history steps, and the views of it that do not depend on the state (shared, immutable)."""
-
-    __slots__ = ("id", "conditions", "label", "label_must_run", "effects", "target", "sticky", "canon", "kind",
-                 "fallback", "step", "auto_step", "static_views", "plain_views")
-
-    def __init__(self, scene_id: str, cc) -> None:
-        c = cc.choice
-        self.id: str = c.id
-        self.conditions = cc.conditions
-        self.label: TextFn = cc.label
-        self.label_must_run: bool = cc.label_must_run
-        self.effects = cc.effects
-        self.target: str = c.target
-        self.sticky: bool = c.sticky
-        self.canon: bool = c.canon
-        self.kind: ChoiceKind = c.kind
-        self.fallback = c.kind is ChoiceKind.FALLBACK
-        self.step = Step(scene_id, c.id, False)
-        self.auto_step = Step(scene_id, c.id, True)
-        reasons = [None] + [why for _, why in cc.conditions if why is not None]
-
-        def views(label: str) -> dict[str | None, ChoiceView]:
-            return {why: ChoiceView(c.id, label, why is None, why, c.canon, c.sticky, c.kind) for why in reasons}
-        # render=False shows the id as the label; a label of plain words renders the same every time
-        self.plain_views = views(c.id)
-        static = all(isinstance(p, str) for p in c.label)
-        self.static_views = views("".join(c.label)) if static else None  # type: ignore[arg-type]
-
-
-class _ScenePlan:
-    __slots__ = ("id", "title", "interlude", "viewpoint", "ending", "body", "choices", "by_id")
-
-    def __init__(self, compiled) -> None:
-        sc = compiled.scene
-        self.id: str = sc.id
-        self.title: str = sc.title
-        self.interlude = sc.kind is SceneKind.INTERLUDE
-        self.viewpoint = sc.viewpoint if not sc.is_ending else None
-        self.ending = EndingView(sc.id, sc.viewpoint or "", sc.title) if sc.is_ending else None
-        self.body = compiled.body
-        self.choices = tuple(_ChoicePlan(sc.id, cc) for cc in compiled.choices)
-        self.by_id = {cp.id: cp for cp in self.choices}
-
-
-class _Plans(dict):
-    """Scene plans, compiled the first time play reaches each scene: checking the canon path or starting
-    a story costs only the scenes it enters, not the whole story."""
-
-    def __init__(self, story: Story) -> None:
-        super().__init__()
-        self.story = story
-
-    def __missing__(self, scene_id: str) -> _ScenePlan:
-        plan = self[scene_id] = _ScenePlan(compile_scene(self.story.scenes[scene_id], self.story.flags))
-        return plan
-
-
-def _plans(story: Story) -> _Plans:
-    """The play plans of a story's scenes (cached on the story, which is immutable)."""
-    cached = story.__dict__.get("_plans")
-    if cached is None:
-        cached = _Plans(story)
-        object.__setattr__(story, "_plans", cached)
-    return cached
+__all__ = ["MAX_AUTO_STEPS", "CanonStatus", "ChoiceError", "ChoiceView", "SceneView", "Session", "Step",
+           "StoryRuntimeError"]
 
 
 class Session:
     """One playthrough. `view()` shows where it stands; `choose(id)` moves on; `undo()`/`rewind()` go back.
 
-    With `render=False` prose is not assembled (conditions and dice still run, so the path is identical):
-    the explorer plays that way.
+    Give it a `Story` or, to share compiled scenes between many sessions, a `Program`. To keep a play as
+    text and bring it back, see `saves.dump_session` and `saves.load_session`. With
+    `render=False` prose is not assembled (conditions and dice still run, so the path is identical): the
+    explorer plays that way. The whole changing state is `self.state` (a `GameState`); `history` and
+    `choices_taken` are the record of how it got there.
     """
 
-    def __init__(self, story: Story, seed: int = 0, *, render: bool = True, dice: Dice | None = None) -> None:
-        self.story = story
+    def __init__(self, story: Story | Program, seed: int = 0, *, render: bool = True,
+                 dice: Dice | None = None) -> None:
+        self.program = story if isinstance(story, Program) else Program(story)
+        self._plans = self.program.plans  # looked up at every step
+        self.story = self.program.story
         self.seed = seed
         self.render = render
-        self._plans = _plans(story)
-        self._state = State({name: d.default for name, d in story.flags.items()}, {},
-                            dice if dice is not None else SeededDice(seed))
         self._own_dice = dice is None  # rewind() can only reproduce the session's own seeded dice
-        self._used: set[str] = set()  # once-only choices already taken
+        self.state = GameState(self.story.start, {name: d.default for name, d in self.story.flags.items()}, {},
+                               set(), dice if dice is not None else SeededDice(seed))
         self.history: list[Step] = []
         self.choices_taken: list[str] = []  # the player's decisions: what runs and saves record
-        self._enter(story.start)
+        self._view: SceneView
+        self._enter(self.story.start)
 
     # ---- reading ----------------------------------------------------------
 
@@ -186,11 +56,11 @@ class Session:
 
     @property
     def flags(self) -> dict[str, Value]:
-        return dict(self._state.flags)
+        return dict(self.state.flags)
 
     @property
     def visits(self) -> dict[str, int]:
-        return dict(self._state.visits)
+        return dict(self.state.visits)
 
     @property
     def is_over(self) -> bool:
@@ -204,7 +74,7 @@ class Session:
 
     def visible_flags(self) -> list[tuple[str, Value]]:
         """(label, value) for flags the author marked visible, in declaration order."""
-        return [(d.label, self._state.flags[n]) for n, d in self.story.flags.items() if d.label]
+        return [(d.label, self.state.flags[n]) for n, d in self.story.flags.items() if d.label]
 
     def canon_choice(self, scene_id: str | None = None) -> str | None:
         """The id of the canon choice of a scene (the current one by default), if it has one."""
@@ -215,7 +85,8 @@ class Session:
         """Where the player stands against the original story. Leaving it counts as a break; arriving back
         in a scene of the canon path puts the player on it again."""
         on_path, first, breaks = True, None, 0
-        path = set(canon_path(self.story)[0])
+        path = self.program.canon_scenes
+        targets = self.program.targets
         for step in self.history:
             if on_path and step.choice_id == self.canon_choice(step.scene_id):
                 continue  # the canon choice of a canon scene leads on along the path
@@ -223,9 +94,13 @@ class Session:
                 breaks, first = breaks + 1, first or step.scene_id
             # Any other step (the player's, or a fallback the story took by itself) leaves the path,
             # unless it leads into a scene of the path.
-            choice = self.story.choice(step.choice_id)
-            on_path = choice is not None and choice.target in path
+            on_path = targets.get(step.choice_id) in path
         return CanonStatus(on_path, first, breaks)
+
+    def state_key(self) -> tuple:
+        """What makes two sessions play on identically from here (for deduplicating states while exploring):
+        the whole game state but the dice, which an explorer enumerates rather than follows."""
+        return self.state.key(dice=False)
 
     # ---- moving -----------------------------------------------------------
 
@@ -252,42 +127,43 @@ class Session:
 
     def rewind(self, n_choices: int) -> SceneView:
         """Go back to the point after the first `n_choices` player decisions, by replaying them from the start."""
-        keep = self.choices_taken[:max(0, n_choices)]
-        fresh = Session(self.story, self.seed, render=self.render)
-        for cid in keep:
+        fresh = Session(self.program, self.seed, render=self.render)
+        for cid in self.choices_taken[:max(0, n_choices)]:
             fresh.choose(cid)
-        self.__dict__.update(fresh.__dict__)
+        self._adopt(fresh)
         return self._view
 
-    def fork(self) -> "Session":
+    def fork(self) -> Session:
         """An independent copy at the same point (the explorer branches from it)."""
         other = object.__new__(Session)
-        other.__dict__.update(self.__dict__)
-        dice = self._state.dice
-        if isinstance(dice, SeededDice):
-            new_dice: Dice = SeededDice(0)
-            new_dice.rng.setstate(dice.rng.getstate())  # type: ignore[attr-defined]
-        else:
-            new_dice = dice
-        other._state = State(dict(self._state.flags), dict(self._state.visits), new_dice)
-        other._used = set(self._used)
+        other._adopt(self)
+        other.state = self.state.copy()
         other.history = list(self.history)
         other.choices_taken = list(self.choices_taken)
         return other
 
-    def state_key(self) -> tuple:
-        """What makes two sessions play on identically (for deduplicating states while exploring)."""
-        return (self.scene_id, tuple(sorted(self._state.flags.items())),
-                tuple(sorted(self._state.visits.items())), frozenset(self._used))
+    def forget_record(self) -> None:
+        """Drop the history and the decisions taken, keeping the state: a search that keeps its own paths
+        need not copy a history as long as the path at every fork."""
+        self.history = []
+        self.choices_taken = []
 
     # ---- internals --------------------------------------------------------
+
+    def _adopt(self, other: Session) -> None:
+        """Take over another session's every field (rewind replays into a fresh one; fork starts from one)."""
+        self.program, self.story, self.seed, self.render = other.program, other.story, other.seed, other.render
+        self._plans = other._plans
+        self._own_dice = other._own_dice
+        self.state, self.history, self.choices_taken = other.state, other.history, other.choices_taken
+        self._view = other._view
 
     def _take(self, choice_id: str, auto: bool) -> None:
         cp = self._plans[self._view.scene_id].by_id[choice_id]
         self.history.append(cp.auto_step if auto else cp.step)
+        state = self.state
         if not cp.sticky:
-            self._used.add(choice_id)
-        state = self._state
+            state.used.add(choice_id)
         for eff in cp.effects:
             eff(state)
         self._enter(cp.target)
@@ -295,9 +171,10 @@ class Session:
     def _enter(self, scene_id: str) -> None:
         passed: list[SceneView] = []
         plans = self._plans
-        state = self._state
+        state = self.state
         for _ in range(MAX_AUTO_STEPS):
             plan = plans[scene_id]
+            state.scene = scene_id
             view, fallback = self._arrive(plan)
             self._view = view
             if fallback is None:
@@ -308,7 +185,7 @@ class Session:
                 passed.append(view)
             self.history.append(fallback.auto_step)
             if not fallback.sticky:
-                self._used.add(fallback.id)
+                state.used.add(fallback.id)
             for eff in fallback.effects:
                 eff(state)
             scene_id = fallback.target
@@ -316,10 +193,10 @@ class Session:
                                 f"anything (a loop of fallbacks around scene '{scene_id}')",
                                 self.story.scenes[scene_id].span)
 
-    def _arrive(self, plan: _ScenePlan) -> tuple[SceneView, _ChoicePlan | None]:
+    def _arrive(self, plan: ScenePlan) -> tuple[SceneView, ChoicePlan | None]:
         """Enter a scene: count the visit, run its body, work out its choices. Returns the view and the
         fallback the story takes by itself (None when the player has something to choose, or at an ending)."""
-        state = self._state
+        state = self.state
         visits = state.visits
         sid = plan.id
         visits[sid] = visits.get(sid, 0) + 1
@@ -327,9 +204,9 @@ class Session:
         out: list[str] | None = [] if render else None
         plan.body(state, out)
         views: list[ChoiceView] = []
-        fallback: _ChoicePlan | None = None
+        fallback: ChoicePlan | None = None
         any_enabled = False
-        used = self._used
+        used = state.used
         for cp in plan.choices:
             if cp.id in used:
                 continue

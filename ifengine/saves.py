@@ -12,23 +12,28 @@ import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import tomli_w
 
 from . import __version__
+from .diagnostics import Diagnostic
+from .errors import RunFileError, run_diagnostic
 from .files import write_atomically
 
 if TYPE_CHECKING:  # the engine is imported when a run is resumed: reading a save (the title screen) needs none of it
     from .model import Story, Value
+    from .program import Program
     from .runtime import Session
+
+T = TypeVar("T")
 
 FORMAT = "ifengine-run"
 VERSION = 1  # bump on incompatible change; older versions are migrated in `_parse`, newer refused
 
 
-class RunFileError(Exception):
-    """A run or save file that cannot be used. The message is one line naming the file and the problem."""
+__all__ = ["AUTOSAVE", "EndState", "Resumed", "Run", "RunFileError", "autosave", "compare", "dump_session", "dumps",
+           "list_saves", "load_session", "parse_run", "parse_text", "read_run", "resume", "run_from_session", "slot_path", "write_run"]
 
 
 @dataclass(frozen=True)
@@ -81,25 +86,43 @@ def to_toml(run: Run) -> dict:
                               "visits": dict(sorted(run.end.visits.items()))}
     if run.end.ending:
         end["ending"] = run.end.ending
-    doc: dict[str, object] = {
+    story: dict[str, object] = {"id": run.story_id, "digest": run.story_digest, "role": run.role, "title": run.title}
+    played: dict[str, object] = {"seed": run.seed, "created": run.created, "updated": run.updated,
+                                 "choices": list(run.choices), "scenes": list(run.scenes)}
+    if run.name:
+        played["name"] = run.name
+    if run.source:
+        story["source"] = run.source
+    return {
         "format": {"kind": FORMAT, "version": VERSION, "engine": run.engine_version},
-        "story": {"id": run.story_id, "digest": run.story_digest, "role": run.role, "title": run.title},
-        "run": {"seed": run.seed, "created": run.created, "updated": run.updated,
-                "choices": list(run.choices), "scenes": list(run.scenes)},
+        "story": story,
+        "run": played,
         "end": end,
     }
-    if run.name:
-        doc["run"]["name"] = run.name  # type: ignore[index]
-    if run.source:
-        doc["story"]["source"] = run.source  # type: ignore[index]
-    return doc
 
 
 def dumps(run: Run) -> str:
     return tomli_w.dumps(to_toml(run))
 
 
-def _need(table: object, key: str, kind: type | tuple[type, ...], where: str) -> object:
+def dump_session(session: Session, name: str = "") -> str:
+    """A play as the text of a run file (TOML): its seed and the choice ids taken, which `load_session`
+    replays. Nothing is written anywhere: a host stores the text where it likes."""
+    return dumps(run_from_session(session, name=name))
+
+
+def load_session(story: Story | Program, text: str) -> Session:
+    """The session `dump_session` wrote, replayed against the story. Raises `RunFileError` for text that is
+    not a run, or a run that no longer fits the story (with the diagnostics that say where)."""
+    resumed = resume(story, parse_text(text, "<run>"))
+    if resumed.diagnostics:
+        error = RunFileError("; ".join(resumed.messages))
+        error.diagnostics = tuple(resumed.diagnostics)
+        raise error
+    return resumed.session
+
+
+def _need(table: object, key: str, kind: type[T], where: str) -> T:
     if not isinstance(table, dict) or key not in table:
         raise ValueError(f"missing '{where}{key}'")
     value = table[key]
@@ -119,30 +142,33 @@ def parse_run(doc: dict) -> Run:
     if not isinstance(fmt, dict) or fmt.get("kind") != FORMAT:
         raise ValueError("not an ifengine run file (no [format] kind = \"ifengine-run\")")
     version = _need(fmt, "version", int, "format.")
-    if version > VERSION:  # type: ignore[operator]
+    if version > VERSION:
         raise ValueError(f"made by a newer ifengine (run format {version}; this one reads up to {VERSION}); "
                          f"upgrade ifengine to load it")
-    if version < 1:  # type: ignore[operator]
+    if version < 1:
         raise ValueError(f"unknown run format version {version}")
     story, run, end = doc.get("story"), doc.get("run"), doc.get("end")
     choices = _need(run, "choices", list, "run.")
     scenes = run.get("scenes", []) if isinstance(run, dict) else []
-    if not all(isinstance(c, str) for c in choices) or not isinstance(scenes, list):  # type: ignore[union-attr]
+    if not all(isinstance(c, str) for c in choices) or not isinstance(scenes, list):
         raise ValueError("'run.choices' must be a list of choice ids")
     flags = _need(end, "flags", dict, "end.")
     visits = _need(end, "visits", dict, "end.")
     ending = end.get("ending") if isinstance(end, dict) else None
+    story_id, story_digest = _need(story, "id", str, "story."), _need(story, "digest", str, "story.")
+    seed = _need(run, "seed", int, "run.")
+    end_state = EndState(_need(end, "scene", str, "end."), str(ending) if ending else None,
+                         _need(end, "steps", int, "end."), dict(flags), dict(visits))
+    created = _aware(_need(run, "created", dt.datetime, "run."))
+    updated = _aware(_need(run, "updated", dt.datetime, "run."))
+    assert isinstance(story, dict) and isinstance(run, dict)  # `_need` found keys in both
     return Run(
-        story_id=str(_need(story, "id", str, "story.")), story_digest=str(_need(story, "digest", str, "story.")),
-        role=str(story.get("role", "")), title=str(story.get("title", "")),  # type: ignore[union-attr]
-        seed=int(_need(run, "seed", int, "run.")),  # type: ignore[arg-type]
-        choices=tuple(choices), scenes=tuple(str(s) for s in scenes),  # type: ignore[arg-type]
-        end=EndState(str(_need(end, "scene", str, "end.")), str(ending) if ending else None,
-                     int(_need(end, "steps", int, "end.")), dict(flags), dict(visits)),  # type: ignore[arg-type]
-        created=_aware(_need(run, "created", dt.datetime, "run.")),  # type: ignore[arg-type]
-        updated=_aware(_need(run, "updated", dt.datetime, "run.")),  # type: ignore[arg-type]
-        engine_version=str(fmt.get("engine", "")), name=str(run.get("name", "")),  # type: ignore[union-attr]
-        source=str(story.get("source", "")),  # type: ignore[union-attr]
+        story_id=story_id, story_digest=story_digest,
+        role=str(story.get("role", "")), title=str(story.get("title", "")),
+        seed=seed, choices=tuple(choices), scenes=tuple(str(s) for s in scenes), end=end_state,
+        created=created, updated=updated,
+        engine_version=str(fmt.get("engine", "")), name=str(run.get("name", "")),
+        source=str(story.get("source", "")),
     )
 
 
@@ -158,17 +184,24 @@ def read_run(path: Path | str) -> Run:
     if not data.strip():
         raise RunFileError(f"{path}: the file is empty (a save that was never finished?)")
     try:
-        doc = tomllib.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise RunFileError(f"{path}: not a text file (invalid UTF-8 at byte {e.start})") from None
+    return parse_text(text, str(path))
+
+
+def parse_text(text: str, name: str = "<run>") -> Run:
+    """A run from the text of a run file; RunFileError, one line starting with `name`, for anything else."""
+    try:
+        doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise RunFileError(f"{path}: corrupt or truncated TOML ({e})") from None
+        raise RunFileError(f"{name}: corrupt or truncated TOML ({e})") from None
     except RecursionError:
-        raise RunFileError(f"{path}: corrupt TOML (nested too deeply to read)") from None
+        raise RunFileError(f"{name}: corrupt TOML (nested too deeply to read)") from None
     try:
         return parse_run(doc)
     except ValueError as e:
-        raise RunFileError(f"{path}: {e}") from None
+        raise RunFileError(f"{name}: {e}") from None
 
 
 def write_run(path: Path | str, run: Run) -> Path:
@@ -177,13 +210,25 @@ def write_run(path: Path | str, run: Run) -> Path:
     return write_atomically(Path(path), dumps(run), lambda text: parse_run(tomllib.loads(text)))
 
 
+# What does not fit when a run is replayed against the story as it is now (docs/language.md lists them).
+OTHER_STORY = "IFS310"
+ALREADY_ENDED = "IFS311"
+NOT_OFFERED = "IFS312"
+CHOICE_FAILS = "IFS313"
+
+
 @dataclass
 class Resumed:
     """A session rebuilt from a run, and what did not fit (empty when the whole run replayed)."""
 
     session: Session
-    messages: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
     failed_step: int | None = None  # 1-based index of the first choice that no longer fits
+
+    @property
+    def messages(self) -> list[str]:
+        """The diagnostics as the lines a player or `replay` shows."""
+        return [d.message for d in self.diagnostics]
 
 
 def _short(choice_id: str, scene_id: str) -> str:
@@ -191,30 +236,36 @@ def _short(choice_id: str, scene_id: str) -> str:
     return choice_id[len(prefix):] if choice_id.startswith(prefix) else choice_id
 
 
-def resume(story: Story, run: Run, render: bool = True) -> Resumed:
-    """Replay a run's choice ids against the story as it is now. Stops at the first id that no longer fits."""
-    from .compile import StoryRuntimeError
-    from .runtime import ChoiceError, Session
+def resume(story: Story | Program, run: Run, render: bool = True, where: str = "") -> Resumed:
+    """Replay a run's choice ids against the story as it is now. Stops at the first id that no longer fits.
+    `where` names the run file in the diagnostics."""
+    from .errors import ChoiceError, StoryRuntimeError
+    from .runtime import Session
 
     session = Session(story, run.seed, render=render)
-    messages: list[str] = []
-    if run.story_id != story.id:
-        messages.append(f"this run was made for story '{run.story_id}', not '{story.id}'")
+    story_id = session.story.id
+    found: list[Diagnostic] = []
+
+    def say(code: str, message: str) -> None:
+        found.append(run_diagnostic(where, message, code))
+
+    if run.story_id != story_id:
+        say(OTHER_STORY, f"this run was made for story '{run.story_id}', not '{story_id}'")
     for i, cid in enumerate(run.choices, 1):
         if session.is_over:
-            messages.append(f"step {i}: the story already ended at '{session.scene_id}'; resumed there")
-            return Resumed(session, messages, i)
+            say(ALREADY_ENDED, f"step {i}: the story already ended at '{session.scene_id}'; resumed there")
+            return Resumed(session, found, i)
         try:
             session.choose(cid)
         except ChoiceError:
-            messages.append(f"step {i}: choice '{_short(cid, session.scene_id)}' is no longer offered in scene "
-                            f"'{session.scene_id}'; resumed there")
-            return Resumed(session, messages, i)
+            say(NOT_OFFERED, f"step {i}: choice '{_short(cid, session.scene_id)}' is no longer offered in scene "
+                             f"'{session.scene_id}'; resumed there")
+            return Resumed(session, found, i)
         except StoryRuntimeError as e:  # the session stays where it was before this choice
-            messages.append(f"step {i}: choice '{_short(cid, session.scene_id)}' fails in scene "
-                            f"'{session.scene_id}' ({e}); resumed there")
-            return Resumed(session, messages, i)
-    return Resumed(session, messages)
+            say(CHOICE_FAILS, f"step {i}: choice '{_short(cid, session.scene_id)}' fails in scene "
+                              f"'{session.scene_id}' ({e}); resumed there")
+            return Resumed(session, found, i)
+    return Resumed(session, found)
 
 
 def compare(run: Run, session: Session) -> str | None:

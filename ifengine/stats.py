@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterator
 
-from .analysis import canon_path, expr_nodes, text_exprs
-from .model import (
-    ENDING_KINDS, Body, ChoiceKind, Conditional, Effect, Expr, FlagRef, InlineIf, Paragraph, SceneKind, Story,
-    Text,
-)
+from .analysis import canon_path
+from .model import ENDING_KINDS, Body, ChoiceKind, Effect, FlagRef, Node, SceneKind, Story, Text
 from .source import Span
+from .visit import strings, walk
 
 _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 
@@ -21,28 +18,8 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def _text_words(text: Text) -> int:
-    n = 0
-    for part in text:
-        if isinstance(part, str):
-            n += count_words(part)
-        elif isinstance(part, InlineIf):
-            n += _text_words(part.then) + _text_words(part.otherwise)
-    return n
-
-
-def _body_words(body: Body) -> int:
-    n = 0
-    for item in body:
-        if isinstance(item, Paragraph):
-            n += _text_words(item.text)
-        elif isinstance(item, Conditional):
-            n += sum(_body_words(b.body) for b in item.branches)
-    return n
-
-
-def _refs(e: Expr) -> Iterator[FlagRef]:
-    return (n for n in expr_nodes(e) if isinstance(n, FlagRef))
+def _words(root: Node | Body | Text) -> int:
+    return sum(count_words(part) for part in strings(root))
 
 
 @dataclass
@@ -71,40 +48,12 @@ def flag_uses(story: Story) -> dict[str, FlagUse]:
     sets: dict[str, list[Span]] = {name: [] for name in uses}
     reads: dict[str, list[Span]] = {name: [] for name in uses}
 
-    def expr(e: Expr | None) -> None:
-        if e is not None:
-            for ref in _refs(e):
-                if ref.name in reads:
-                    reads[ref.name].append(ref.span)
-
-    def text(t: Text) -> None:
-        for e in text_exprs(t):
-            expr(e)
-
-    def effect(eff: Effect) -> None:
-        if eff.flag in sets:
-            sets[eff.flag].append(eff.span)
-        expr(eff.value)
-
-    def body(items: Body) -> None:
-        for item in items:
-            if isinstance(item, Paragraph):
-                text(item.text)
-            elif isinstance(item, Effect):
-                effect(item)
-            elif isinstance(item, Conditional):
-                for b in item.branches:
-                    expr(b.cond)
-                    body(b.body)
-
     for scene in story.scenes.values():
-        body(scene.body)
-        for c in scene.choices:
-            text(c.label)
-            for cond in c.conditions:
-                expr(cond.expr)
-            for eff in c.effects:
-                effect(eff)
+        for node in walk(scene):
+            if isinstance(node, Effect) and node.flag in sets:
+                sets[node.flag].append(node.span)
+            elif isinstance(node, FlagRef) and node.name in reads:
+                reads[node.name].append(node.span)
     order = {f.source.name: i for i, f in enumerate(story.files)}
 
     def places(spans: list[Span]) -> list[str]:
@@ -127,8 +76,8 @@ def story_stats(story: Story) -> dict[str, object]:
     endings = story.endings
     choices = [c for s in story.scenes.values() for c in s.choices]
     by_kind = {kind: sum(1 for e in endings if e.ending_kind == kind) for kind in ENDING_KINDS}
-    words_prose = sum(_body_words(s.body) for s in story.scenes.values())
-    words_labels = sum(_text_words(c.label) for c in choices)
+    words_prose = sum(_words(s.body) for s in story.scenes.values())
+    words_labels = sum(_words(c.label) for c in choices)
     path, canon_choices = canon_path(story)
     divergence = [sid for sid, chosen in zip(path, canon_choices)
                   if any(c.id != chosen.id and c.kind is not ChoiceKind.FALLBACK for c in story.scenes[sid].choices)]
@@ -173,9 +122,13 @@ def format_stats(stats: dict[str, object]) -> str:
     assert isinstance(flags, list)
     path = s["canon_path"]
     assert isinstance(path, list)
+    files = s["files"]
+    assert isinstance(files, list)
+    divergence = s["divergence_scenes"]
+    assert isinstance(divergence, list)
     lines = [
         f"{s['title']} ({s['id']}), played as {s['role']}",
-        f"  files        {len(s['files'])}: {', '.join(s['files'])}",  # type: ignore[arg-type]
+        f"  files        {len(files)}: {', '.join(files)}",
         f"  scenes       {s['scenes']} ({s['interludes']} interlude{'' if s['interludes'] == 1 else 's'})",
         f"  choices      {s['choices']} ({ck['sticky']} sticky, {ck['continue']} continue, {ck['fallback']} fallback, "
         f"{ck['conditional']} with conditions)",
@@ -186,7 +139,7 @@ def format_stats(stats: dict[str, object]) -> str:
         + ("" if s["canon_path_complete"] else " (does not reach an ending)")
         + (": " + " -> ".join(path) if path else ""),
         f"  divergence   {s['divergence_points']} point{'' if s['divergence_points'] == 1 else 's'} on the canon path"
-        + (": " + ", ".join(s["divergence_scenes"]) if s["divergence_scenes"] else ""),  # type: ignore[arg-type]
+        + (": " + ", ".join(divergence) if divergence else ""),
     ]
     if flags:
         lines += ["", "flags (where set, where read):"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .compile import StoryRuntimeError
+from .errors import StoryRuntimeError
 from .model import Story
 from .runtime import SceneView, Session
 

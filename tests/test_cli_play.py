@@ -24,11 +24,6 @@ needs_showcase = pytest.mark.skipif(not (SHOWCASE / "main.ifs").is_file(), reaso
 ESC = "\x1b"
 
 
-@pytest.fixture(autouse=True)
-def home_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("IFENGINE_HOME", str(tmp_path / "home"))
-
-
 def ifengine(*args: str, stdin: str = "", env: dict[str, str] | None = None, cwd: Path = ROOT,
              timeout: float = 60) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}

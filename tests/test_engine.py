@@ -558,7 +558,7 @@ def test_render_false_follows_the_identical_path(name: str) -> None:
         rng = random.Random(seed)
         for _ in range(40):
             assert _state(on)[:7] == _state(off)[:7]
-            assert on._state.dice.rng.getstate() == off._state.dice.rng.getstate()  # same number of draws
+            assert on.state.dice.rng.getstate() == off.state.dice.rng.getstate()  # same number of draws
             assert off.view().paragraphs == ()
             enabled = on.view().enabled
             if not enabled:
@@ -628,7 +628,7 @@ def test_a_story_without_dice_never_draws() -> None:
     s = Session(story("choices"), 3)
     for cid in ("hub.once", "hub.key", "hub.sticky", "hub.door", "hall.continue", "hub.drain"):
         s.choose(cid)
-    assert s._state.dice.rng.getstate() == random.Random(3).getstate()
+    assert s.state.dice.rng.getstate() == random.Random(3).getstate()
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

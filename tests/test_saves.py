@@ -1,7 +1,7 @@
 """Run files and save slots (`ifengine.saves`): the TOML format, replay by choice id against an edited
 story, atomic writes, unreadable files, and where saves live.
 
-Every test works on copies in tmp_path, and `IFENGINE_HOME` points into tmp_path (see `home`).
+Every test works on copies in tmp_path, and `IFENGINE_HOME` points into tmp_path (conftest's `home`).
 """
 from __future__ import annotations
 
@@ -29,10 +29,10 @@ SHOWCASE = Path(__file__).resolve().parent.parent / "examples" / "showcase"
 WALK = ["gate.enter", "path.loop", "path.coin", "path.loop", "path.on", "lake.continue"]
 
 
-@pytest.fixture(autouse=True)
-def home_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("IFENGINE_HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
+@pytest.fixture
+def home_in_tmp(home: Path) -> Path:
+    """conftest's data folder, under a name that does not hide `saves.home()` in the tests below."""
+    return home
 
 
 @pytest.fixture

@@ -14,10 +14,10 @@ import pytest
 from rich.console import Console
 from textual.widgets import OptionList, Static, Tree
 
-from ifengine.cli import UsageError
+from ifengine.errors import UsageError
 from ifengine.saves import AUTOSAVE, read_run, slot_path, write_run
 from ifengine.ui.app import make_app
-from ifengine.ui.catalog import scan_story, strip_line
+from ifengine.catalog import scan_story, strip_line
 from ifengine.ui.dialogs.confirm import ConfirmDialog
 from ifengine.ui.dialogs.error import ErrorDialog
 from ifengine.ui.dialogs.load import LoadDialog
@@ -36,13 +36,6 @@ from ifengine.ui.widgets.choices import ChoiceList
 from ifengine.ui.widgets.transcript import SceneText
 from tests.fixtures.ui.support import (BROKEN, CANON, LANTERN, TINY, WHEN, app, lantern, play_args, playing,
                                        run_of, save, settle)
-
-
-@pytest.fixture(autouse=True)
-def home(tmp_path, monkeypatch):
-    """Saves and progress go to a fresh folder in every test."""
-    monkeypatch.setenv("IFENGINE_HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
 
 
 def scene(app_) -> str:
@@ -649,7 +642,7 @@ def test_make_app_flags(tmp_path):
     with pytest.raises(UsageError):
         make_app(play_args(replay=str(tmp_path / "missing.toml")))
     a = make_app(play_args(story=str(LANTERN), seed=7, watch=True))
-    assert a.start is not None and a.start.session.seed == 7 and a.watch
+    assert a.start is not None and a.start.session.seed == 7 and a.watching
     assert make_app(play_args()).start is None
 
 

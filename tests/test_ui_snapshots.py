@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from textual.widgets import Input
 
 from ifengine.saves import AUTOSAVE, slot_path, write_run
@@ -14,12 +13,6 @@ from ifengine.ui.progress import record_ending
 from tests.fixtures.ui.support import CANON, WHEN, app, playing, run_of, save, settle
 
 SIZE = (80, 24)
-
-
-@pytest.fixture(autouse=True)
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("IFENGINE_HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
 
 
 def press_then_settle(*keys: str):

@@ -29,12 +29,6 @@ POLL = 0.05  # seconds between two looks at the files
 SIZE = (80, 24)
 
 
-@pytest.fixture(autouse=True)
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("IFENGINE_HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
-
-
 @pytest.fixture
 def story(tmp_path) -> Path:
     """A copy of the lantern story to edit."""

@@ -1,34 +1,38 @@
 """The Textual App: the composition root. It owns the game being played (`self.game`), loads stories and
 runs in worker threads, writes the autosave after every choice and the record of endings found, and pushes
-the screens. Screens read `self.app.game` and call back here; none of them parses a file. With `watch` it
+the screens. Screens read `self.host.game` and call back here through `self.host` (typed by the `Host`
+protocol of `host.py`, so no screen imports this module); none of them parses a file. With `watch` it
 also reloads the story being played when its files change (live editing; the polling is in `watch.py`).
 
-`run_app(args)` is what `python play.py` calls with its parsed flags.
+`run_app(request)` is what `ifengine play` and `python play.py` call.
 """
 from __future__ import annotations
 
-import argparse
 import random
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App
-from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
+from ..errors import IfengineError
+from .bindings import APP_BINDINGS
 from .clock import SYSTEM_CLOCK, Clock
+from .host import StartMode
 from .watch import WATCH_INTERVAL, WatchState
 
 if TYPE_CHECKING:  # the engine modules are imported when a story is opened, not to show the title screen
+    from ..launch import PlayRequest
     from ..model import Story
     from ..runtime import Session
     from ..saves import Run
     from .autoplay import RunReplay
     from .game import Game
+    from .host import Host
     from .screens.title import Entry
     from .watch import Problems, Reload, Snapshot
 
@@ -47,7 +51,13 @@ class Start:
     notes: list[str] = field(default_factory=list)  # shown once the story is on screen
 
 
-StartMode = Literal["new", "continue"] | Path  # a Path: load that save file
+# What writing a save can fail with: the disk or folder (OSError), a run the read-back check refuses
+# (ValueError), or any failure of ifengine's own. Every writer of the app catches the same ones.
+WRITE_ERRORS = (OSError, ValueError, IfengineError)
+
+
+def write_error(e: BaseException) -> str:
+    return e.strerror if isinstance(e, OSError) and e.strerror else str(e)
 
 
 class IFApp(App[int]):
@@ -57,10 +67,7 @@ class IFApp(App[int]):
     TITLE = "ifengine"
     ENABLE_COMMAND_PALETTE = False  # every action has a key, listed by `?`
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
-    BINDINGS = [
-        Binding("question_mark", "keys", "Keys", tooltip="Show every key"),
-        Binding("q", "quit_app", "Quit", tooltip="Quit (your run is autosaved after every choice)"),
-    ]
+    BINDINGS = APP_BINDINGS
 
     def __init__(self, *, folders: list[Path] | None = None, seed: int | None = None, pace: float = DEFAULT_PACE,
                  clock: Clock = SYSTEM_CLOCK, start: Start | None = None, watch: bool = False,
@@ -71,7 +78,7 @@ class IFApp(App[int]):
         self.pace = pace
         self.clock = clock
         self.start = start
-        self.watch = watch  # live editing: reload the story being played when its files change
+        self.watching = watch  # live editing: reload the story being played when its files change
         self.watch_interval = watch_interval  # seconds between two looks at the files (tests poll faster)
         self._watch = WatchState()
         self.game: Game | None = None
@@ -90,7 +97,7 @@ class IFApp(App[int]):
         return TitleScreen(entries)
 
     def on_mount(self) -> None:
-        if self.watch:
+        if self.watching:
             self.set_interval(self.watch_interval, self.check_story_files, name="watch")
         if self.start is not None:
             from ..saves import resume
@@ -293,9 +300,8 @@ class IFApp(App[int]):
     def start_story(self, path: Path, mode: StartMode = "new", into_current: bool = False) -> None:
         """Load a story and start it: a new run, the run in its autosave, or a save file. With
         `into_current`, the play screen stays and its game is swapped."""
-        from ..compile import StoryRuntimeError
-        from ..runtime import Session
-        from ..saves import AUTOSAVE, RunFileError, read_run, resume, slot_path
+        from ..errors import IfengineError, StoryRuntimeError
+        from ..saves import AUTOSAVE, read_run, resume, slot_path
         from .game import Game
         from .progress import read_progress
 
@@ -304,25 +310,22 @@ class IFApp(App[int]):
             self.call_from_thread(self.show_error, f"{path.name}: the story has errors and cannot be played", story)
             return
         messages: list[str] = []
-        note = ""
-        if mode == "new":
-            try:
-                session = Session(story, self.new_seed())
-            except StoryRuntimeError as e:
-                self.call_from_thread(self.notify, str(e), title="The story failed at its start", severity="error",
-                                      markup=False)
-                return
-            note = "A new run begins."
-        else:
-            run_path = slot_path(story.id, AUTOSAVE) if mode == "continue" else Path(mode)
-            try:
+        try:
+            if mode == "new":
+                from ..launch import start_session
+
+                session, _ = start_session(story, self.new_seed())
+                note = "A new run begins."
+            else:
+                run_path = slot_path(story.id, AUTOSAVE) if mode == "continue" else Path(mode)
                 run = read_run(run_path)
-            except RunFileError as e:
-                self.call_from_thread(self.notify, str(e), title="Cannot load", severity="error", markup=False)
-                return
-            resumed = resume(story, run)
-            session, messages = resumed.session, resumed.messages
-            note = f"Loaded '{run.name or run_path.stem}'."
+                resumed = resume(story, run, where=str(run_path))
+                session, messages = resumed.session, resumed.messages
+                note = f"Loaded '{run.name or run_path.stem}'."
+        except IfengineError as e:  # a bad save, or a story that faults at its very start
+            title = "The story failed at its start" if isinstance(e, StoryRuntimeError) else "Cannot load"
+            self.call_from_thread(self.notify, str(e), title=title, severity="error", markup=False)
+            return
         game = Game(story, path, session, set(read_progress(story.id).found))
         if into_current:
             self.call_from_thread(self.swap_game, game, messages, note)
@@ -357,9 +360,8 @@ class IFApp(App[int]):
                 return
             try:
                 autosave(run)
-            except (OSError, ValueError) as e:  # a full disk, a read-only folder; the run still plays on
-                message = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
-                self.call_from_thread(self.notify, f"Autosave failed: {message}", severity="error",
+            except WRITE_ERRORS as e:  # a full disk, a read-only folder; the run still plays on
+                self.call_from_thread(self.notify, f"Autosave failed: {write_error(e)}", severity="error",
                                       markup=False)
                 return
             self._saved = max(self._saved, change)
@@ -379,9 +381,8 @@ class IFApp(App[int]):
 
         try:
             write_run(path, run)
-        except OSError as e:
-            self.call_from_thread(self.notify, f"Could not save: {e.strerror or e}", severity="error",
-                                  markup=False)
+        except WRITE_ERRORS as e:
+            self.call_from_thread(self.notify, f"Could not save: {write_error(e)}", severity="error", markup=False)
             return
         self.call_from_thread(self.notify, f"Saved as '{run.name}' ({path.name}).", markup=False)
 
@@ -398,8 +399,8 @@ class IFApp(App[int]):
 
         try:
             record_ending(story_id, ending_id, self.clock.now())
-        except OSError as e:
-            self.call_from_thread(self.notify, f"Could not record the ending: {e.strerror or e}",
+        except WRITE_ERRORS as e:
+            self.call_from_thread(self.notify, f"Could not record the ending: {write_error(e)}",
                                   severity="error", markup=False)
 
     # ---- app-wide actions -------------------------------------------------
@@ -429,53 +430,37 @@ class IFApp(App[int]):
                                        "Quit anyway?", yes="Quit", no="Stay"), answered)
 
 
-def _card_for(name: str, folders: list[Path]) -> Path | None:
-    """A story folder named by `--role`/`--story`, from the quick header scan (no full load)."""
-    from .catalog import scan_story
-
-    for folder in folders:
-        if scan_story(folder).matches(name):
-            return folder
-    return None
+if TYPE_CHECKING:
+    def _is_a_host(app: IFApp) -> Host:  # mypy checks here that the app gives the screens what `Host` says
+        return app
 
 
-def make_app(args: argparse.Namespace, **options) -> IFApp:
-    """Build the app for play.py's flags. Bad flags raise `cli.UsageError`; a story with errors prints its
-    diagnostics and raises `cli.Failure` (both before the screen is taken over, so the messages stay)."""
-    from .. import cli
+def make_app(request: PlayRequest, **options: Any) -> IFApp:
+    """Build the app for a play request. Bad requests raise `UsageError`; a story with errors raises
+    `StoryError` (both before the screen is taken over, so the messages stay on the terminal)."""
+    from ..errors import RunFileError, UsageError
 
     start: Start | None = None
-    name = args.story or args.role
-    if args.replay:
-        from ..library import story_for_run
+    if request.replay:
+        from ..launch import open_run
         from ..runtime import Session
-        from ..saves import RunFileError, read_run
 
         try:
-            run = read_run(args.replay)
-        except RunFileError as e:
-            raise cli.UsageError(str(e)) from None
-        where = Path(args.story) if args.story else story_for_run(Path(args.replay), run.story_id, run.source)
-        if where is None:
-            raise cli.UsageError(f"{args.replay}: cannot find story '{run.story_id}' (pass --story PATH)")
-        story, path = cli.open_story(str(where))
-        start = Start(story, path, Session(story, run.seed), replay=run, replay_path=Path(args.replay))
-    elif name:
-        from ..library import story_folders
+            run, story, path = open_run(request.replay, request.story)
+        except RunFileError as e:  # for the player, a run it cannot read is a bad argument
+            raise UsageError(str(e)) from None
+        start = Start(story, path, Session(story, run.seed), replay=run, replay_path=Path(request.replay))
+    elif request.name:
+        from ..launch import new_seed, open_story, start_session
 
-        folder = Path(name) if Path(name).exists() else _card_for(name, story_folders())
-        story, path = cli.open_story(str(folder) if folder else name)
-        seed = args.seed if args.seed is not None else random.randrange(2**31)
-        try:
-            session, at_path = cli.start_session(story, seed, args.at)
-        except ModuleNotFoundError:
-            raise cli.UsageError("--at needs the story explorer (ifengine.explore), which is not available") from None
-        notes = [f"Started at '{args.at}' by the shortest road ({len(at_path or [])} choices)."] if args.at else []
+        story, path = open_story(request.name)
+        session, at_path = start_session(story, new_seed(request.seed), request.at)
+        notes = [f"Started at '{request.at}' by the shortest road ({len(at_path or [])} choices)."] if request.at else []
         start = Start(story, path, session, notes=notes)
-    elif args.at:
-        raise cli.UsageError("--at needs --story PATH or --role NAME")
-    options.setdefault("seed", args.seed)
-    app = IFApp(start=start, watch=args.watch, **options)
+    elif request.at:
+        raise UsageError("--at needs --story PATH or --role NAME")
+    options.setdefault("seed", request.seed)
+    app = IFApp(start=start, watch=request.watch, **options)
     if start is None:
         # Scan the library now, before the event loop and the terminal are taken over: it takes a few
         # milliseconds and the title screen's first frame then has its cards. Rescans run in a worker.
@@ -485,8 +470,8 @@ def make_app(args: argparse.Namespace, **options) -> IFApp:
     return app
 
 
-def run_app(args: argparse.Namespace) -> int:
-    """Run the player; the exit status for play.py."""
-    app = make_app(args)
+def run_app(request: PlayRequest) -> int:
+    """Run the player; its exit status."""
+    app = make_app(request)
     result = app.run()
     return result if isinstance(result, int) else 0

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from textual.notifications import SeverityLevel
+
 from ..saves import Run
 from .game import Game
 
@@ -16,7 +18,7 @@ class Next:
 
     choice_id: str | None
     stop_message: str = ""
-    severity: str = "information"
+    severity: SeverityLevel = "information"
 
 
 class Autopilot:

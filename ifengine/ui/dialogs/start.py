@@ -1,6 +1,8 @@
 """Picking a story that has a run in progress: continue it, or start again."""
 from __future__ import annotations
 
+from typing import Literal
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -12,8 +14,14 @@ from textual.widgets.option_list import Option
 
 from ..text import literal
 
+StartChoice = Literal["continue", "new"]
 
-class StartDialog(ModalScreen[str | None]):
+
+def _choice(option_id: str | None) -> StartChoice | None:
+    return "continue" if option_id == "continue" else "new" if option_id == "new" else None
+
+
+class StartDialog(ModalScreen[StartChoice | None]):
     """Dismissed with "continue", "new" or None."""
 
     BINDINGS = [Binding("escape", "close", "Cancel"), Binding("c", "pick('continue')", show=False),
@@ -41,9 +49,9 @@ class StartDialog(ModalScreen[str | None]):
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        self.dismiss(_choice(event.option.id))
 
-    def action_pick(self, mode: str) -> None:
+    def action_pick(self, mode: StartChoice) -> None:
         self.dismiss(mode)
 
     def action_close(self) -> None:

@@ -1,18 +1,24 @@
 """The ending screen: the ending's title, its kind (canon, alternate, death) and its epilogue, how many of
 the story's endings the player has found, and where to go next. Undo and the history stay open: an ending
-is a place to branch from, not only a stop."""
+is a place to branch from, not only a stop.
+
+The screen never calls the play screen under it: the moves that happen there (undo, going back in the
+history or on the map, back to the title) are its result, `dismiss(...)`ed to the play screen's callback."""
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical, VerticalScroll
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...model import Story
-from ..catalog import EndingInfo
+from ...catalog import EndingInfo
 from ..game import Game
 from ..text import ending_kind, literal
 from .game_screen import GameScreen
@@ -26,6 +32,33 @@ MENU = [  # action, key, menu line, footer label
     ("read", "r", "Read the whole run again", "Read"),
     ("title", "t", "Title screen", "Title"),
 ]
+
+
+@dataclass(frozen=True)
+class Undo:
+    """Undo the last decision."""
+
+
+@dataclass(frozen=True)
+class Rewind:
+    """Go back to just before decision `index` (picked in the history)."""
+
+    index: int
+
+
+@dataclass(frozen=True)
+class GoTo:
+    """Go to the point of the story map reached by `path`."""
+
+    path: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ToTitle:
+    """Back to the title screen."""
+
+
+EndingChoice = Undo | Rewind | GoTo | ToTitle  # what the play screen does once the ending screen is closed
 
 
 def endings_of(story: Story) -> list[EndingInfo]:
@@ -43,8 +76,12 @@ def epilogue_text(game: Game) -> Text:
     return text
 
 
-class EndingScreen(GameScreen):
-    BINDINGS = [Binding(key, action, short, tooltip=label) for action, key, label, short in MENU] + [
+class EndingScreen(GameScreen[EndingChoice | None]):
+    """Dismissed with the move for the play screen to make, or None (back to the transcript, or a new run,
+    which the app starts)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(key, action, short, tooltip=label) for action, key, label, short in MENU),
         Binding("escape", "read", "Back", show=False, tooltip="Back to the transcript"),
     ]
 
@@ -72,15 +109,9 @@ class EndingScreen(GameScreen):
         self.call_after_refresh(page.scroll_home, animate=False)  # the title first; the keys are in the footer
 
     @on(OptionList.OptionSelected, "#ending-menu")
-    def _menu(self, event: OptionList.OptionSelected) -> None:
+    async def _menu(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.run_action(event.option.id)
-
-    def _play(self):
-        from .play import PlayScreen
-
-        below = self.app.screen_stack[-2]
-        return below if isinstance(below, PlayScreen) else None
+            await self.run_action(event.option.id)
 
     def action_gallery(self) -> None:
         from .gallery import GalleryScreen
@@ -89,48 +120,36 @@ class EndingScreen(GameScreen):
         self.app.push_screen(GalleryScreen(game.story.title, endings_of(game.story), game.found))
 
     def action_undo(self) -> None:
-        play = self._play()
-        self.app.pop_screen()
-        if play is not None:
-            play.action_undo()
+        self.dismiss(Undo())
 
     def action_history(self) -> None:
         from .history import HistoryScreen
 
-        play = self._play()
-
         def chosen(index: int | None) -> None:
-            if index is not None and play is not None:
-                self.app.pop_screen()
-                play.rewind(index)
+            if index is not None:
+                self.dismiss(Rewind(index))
 
-        self.app.push_screen(HistoryScreen(), chosen)
+        self.app.push_screen(HistoryScreen(self.game), chosen)
 
     def action_map(self) -> None:
         from .map import MapScreen
 
-        play = self._play()
-
         def chosen(path: tuple[str, ...] | None) -> None:
-            if path is not None and play is not None and path != tuple(self.game.session.choices_taken):
-                self.app.pop_screen()
-                play.go_to(path)
+            if path is not None and path != tuple(self.game.session.choices_taken):
+                self.dismiss(GoTo(path))
 
-        self.app.push_screen(MapScreen(), chosen)
+        self.app.push_screen(MapScreen(self.game), chosen)
 
     def action_new(self) -> None:
         from ...runtime import Session
 
         game = self.game
-        fresh = Game(game.story, game.path, Session(game.story, self.app.new_seed()), game.found)  # type: ignore[attr-defined]
-        self.app.pop_screen()
-        self.app.swap_game(fresh, note="A new run begins.")  # type: ignore[attr-defined]
+        fresh = Game(game.story, game.path, Session(game.story, self.host.new_seed()), game.found)
+        self.dismiss(None)
+        self.host.swap_game(fresh, note="A new run begins.")
 
     def action_read(self) -> None:
-        self.app.pop_screen()
+        self.dismiss(None)
 
     def action_title(self) -> None:
-        play = self._play()
-        self.app.pop_screen()
-        if play is not None:
-            play.action_title()
+        self.dismiss(ToTitle())

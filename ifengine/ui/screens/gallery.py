@@ -9,7 +9,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..catalog import EndingInfo
+from ...catalog import EndingInfo
 from ..text import ending_kind, literal
 
 

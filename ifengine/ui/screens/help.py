@@ -24,16 +24,16 @@ def _keys(binding: Binding) -> str:
 
 
 def sections() -> list[tuple[str, list[tuple[str, str]]]]:
-    from ..app import IFApp
+    from ..bindings import APP_BINDINGS
     from .ending import EndingScreen
     from .play import PlayScreen
     from .title import TitleScreen
 
     out: list[tuple[str, list[tuple[str, str]]]] = []
-    for name, cls in (("Title screen", TitleScreen), ("Playing", PlayScreen), ("Ending", EndingScreen),
-                      ("Everywhere", IFApp)):
+    for name, bindings in (("Title screen", TitleScreen.BINDINGS), ("Playing", PlayScreen.BINDINGS),
+                           ("Ending", EndingScreen.BINDINGS), ("Everywhere", APP_BINDINGS)):
         rows = list(EXTRA.get(name, []))
-        for b in cls.BINDINGS:
+        for b in bindings:
             assert isinstance(b, Binding)
             if b.action.startswith("choose(") and b.action != "choose(1)":
                 continue

@@ -37,8 +37,12 @@ class HistoryScreen(ModalScreen[int | None]):
 
     BINDINGS = [Binding("escape,h", "close", "Close")]
 
+    def __init__(self, game: Game) -> None:
+        super().__init__()
+        self.game = game
+
     def compose(self) -> ComposeResult:
-        game: Game = self.app.game  # type: ignore[attr-defined]
+        game = self.game
         decisions = game.decisions()
         with Vertical(classes="dialog", id="history"):
             yield Static("History", classes="dialog-title")

@@ -90,6 +90,10 @@ class MapScreen(ModalScreen[Path_ | None]):
 
     BINDINGS = [Binding("escape,m", "close", "Close")]
 
+    def __init__(self, game: Game) -> None:
+        super().__init__()
+        self.game = game
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="map"):
             yield Static("Story map", classes="dialog-title")
@@ -105,7 +109,7 @@ class MapScreen(ModalScreen[Path_ | None]):
         tree = self.query_one(StoryMap)
         tree.auto_expand = False
         tree.show_root = True
-        here = tree.fill(self.app.game)  # type: ignore[attr-defined]
+        here = tree.fill(self.game)
         tree.root.expand()
         tree.focus()
         if here is not None:

@@ -1,16 +1,18 @@
 """The play screen: the transcript, the choices, the side panel, and the branching tools (undo, history,
 map, canon autoplay, replay, save and load). Every move goes through `after_move`, which brings the
-widgets in step with the game, writes the autosave, and opens the ending screen when the story is over."""
+widgets in step with the game, writes the autosave, and opens the ending screen when the story is over; the
+move picked there comes back as the ending screen's result (`_ending_closed`)."""
 from __future__ import annotations
 
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
-from ...compile import StoryRuntimeError
+from ...errors import StoryRuntimeError
 from ..autoplay import Autopilot, CanonAutoplay, RunReplay
 from ..messages import ChoicePicked
 from ..watch import Problems
@@ -18,13 +20,14 @@ from ..widgets.choices import ChoiceList
 from ..widgets.problems import ProblemsPanel
 from ..widgets.side_panel import SidePanel
 from ..widgets.transcript import Transcript
+from .ending import EndingChoice, EndingScreen, GoTo, Rewind, ToTitle, Undo
 from .game_screen import GameScreen
 
 REPLAY_KEYS = ("space", "n", "right")
 WORDS_PER_PACE = 40  # autoplay and replays stay one pace per this many words of the scene shown
 
 
-class PlayScreen(GameScreen):
+class PlayScreen(GameScreen[None]):
     BINDINGS = [
         Binding("space", "pause", "Pause", tooltip="Replay: pause or go on"),
         Binding("n,right", "step", "Step", tooltip="Replay: one step"),
@@ -61,14 +64,14 @@ class PlayScreen(GameScreen):
 
     def on_mount(self) -> None:
         self.query_one("#pilot-status").display = False
-        self.show_problems(self.app.watch_problems)  # type: ignore[attr-defined]
+        self.show_problems(self.host.watch_problems)
         self.show_game()
         self.focus_choices()
         if self._replay is not None:
             self.start_pilot(self._replay)
             self._replay = None
         elif self.game.view.ending is not None:  # started at an ending (--at, a loaded run that ended)
-            self.app.record_ending()  # type: ignore[attr-defined]
+            self.host.record_ending()
             self.call_after_refresh(self.open_ending)
 
     def on_screen_resume(self) -> None:
@@ -121,21 +124,30 @@ class PlayScreen(GameScreen):
         self.show_game()
         self.focus_choices()
         if autosave:
-            self.app.autosave()  # type: ignore[attr-defined]
+            self.host.autosave()
         game = self.game
         if game.view.ending is not None:
             self.stop_pilot()
-            self.app.record_ending()  # type: ignore[attr-defined]
+            self.host.record_ending()
             self.call_after_refresh(self.open_ending)
         elif game.session.is_stuck:
             self.notify("No choice is open here: the story has reached a dead end. Undo (u) or go back "
                         "in the history (h).", severity="warning", timeout=8)
 
     def open_ending(self) -> None:
-        from .ending import EndingScreen
-
         if self.app.screen is self and self.game.view.ending is not None:
-            self.app.push_screen(EndingScreen())
+            self.app.push_screen(EndingScreen(), self._ending_closed)
+
+    def _ending_closed(self, choice: EndingChoice | None) -> None:
+        """The ending screen is closed: make the move picked there (None: only back to the transcript)."""
+        if isinstance(choice, Undo):
+            self.action_undo()
+        elif isinstance(choice, Rewind):
+            self.rewind(choice.index)
+        elif isinstance(choice, GoTo):
+            self.go_to(choice.path)
+        elif isinstance(choice, ToTitle):
+            self.action_title()
 
     # ---- moving -----------------------------------------------------------
 
@@ -192,7 +204,7 @@ class PlayScreen(GameScreen):
             if index is not None:
                 self.rewind(index)
 
-        self.app.push_screen(HistoryScreen(), chosen)
+        self.app.push_screen(HistoryScreen(self.game), chosen)
 
     def action_map(self) -> None:
         from .map import MapScreen
@@ -201,7 +213,7 @@ class PlayScreen(GameScreen):
             if path is not None:
                 self.go_to(path)
 
-        self.app.push_screen(MapScreen(), chosen)
+        self.app.push_screen(MapScreen(self.game), chosen)
 
     def action_ending(self) -> None:
         self.open_ending()
@@ -233,10 +245,10 @@ class PlayScreen(GameScreen):
             self._timer.stop()
         view = self.game.view
         words = sum(len(p.split()) for v in (*view.passed, view) for p in v.paragraphs)
-        delay = self.app.pace * max(1.0, words / WORDS_PER_PACE)  # type: ignore[attr-defined]
+        delay = self.host.pace * max(1.0, words / WORDS_PER_PACE)
         self._timer = self.set_timer(delay, self._tick)
 
-    def stop_pilot(self, message: str = "", severity: str = "information") -> None:
+    def stop_pilot(self, message: str = "", severity: SeverityLevel = "information") -> None:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
@@ -246,7 +258,7 @@ class PlayScreen(GameScreen):
                 self.show_pilot()
                 self.refresh_bindings()
         if message:
-            self.notify(message, severity=severity, markup=False)  # type: ignore[arg-type]
+            self.notify(message, severity=severity, markup=False)
 
     def take_over(self) -> None:
         """The player acts while the story plays itself: they have the story from here."""
@@ -322,7 +334,7 @@ class PlayScreen(GameScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("pause", "step"):
             return isinstance(self.pilot, RunReplay)
-        game = self.app.game  # type: ignore[attr-defined]
+        game = self.host.game
         if game is None:
             return True
         over = game.view.ending is not None
@@ -347,7 +359,7 @@ class PlayScreen(GameScreen):
 
         game = self.game
         titles = {sid: s.title for sid, s in game.story.scenes.items()}
-        name = await self.app.push_screen_wait(SaveDialog(game.story.id, self.app.clock, titles))  # type: ignore[attr-defined]
+        name = await self.app.push_screen_wait(SaveDialog(game.story.id, self.host.clock, titles))
         if not name:
             return
         path = slot_path(game.story.id, name)
@@ -356,7 +368,7 @@ class PlayScreen(GameScreen):
                 ConfirmDialog(f"Replace the save '{name}'?", yes="Replace", no="Keep it"))
             if not replace:
                 return
-        self.app.save_to_slot(name)  # type: ignore[attr-defined]
+        self.host.save_to_slot(name)
 
     @work(exclusive=True, group="load-dialog")
     async def action_load(self) -> None:
@@ -365,6 +377,6 @@ class PlayScreen(GameScreen):
 
         game = self.game
         titles = {sid: s.title for sid, s in game.story.scenes.items()}
-        path = await self.app.push_screen_wait(LoadDialog(game.story.id, titles, self.app.clock))  # type: ignore[attr-defined]
+        path = await self.app.push_screen_wait(LoadDialog(game.story.id, titles, self.host.clock))
         if path is not None and game.path is not None:
-            self.app.start_story(game.path, path, into_current=True)  # type: ignore[attr-defined]
+            self.host.start_story(game.path, path, into_current=True)

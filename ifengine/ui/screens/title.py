@@ -3,6 +3,7 @@ progress), and Continue for the last run left unfinished. The cards come from a 
 worker thread, so the screen is up before any story is loaded; the picked story loads in another."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,13 +13,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..catalog import StoryCard, scan_story
+from ...catalog import StoryCard, scan_story
 from ..progress import read_progress
 from ..text import literal
+from .game_screen import HostScreen
 
 if TYPE_CHECKING:
     from ...saves import Run
@@ -61,6 +62,11 @@ def read_entries(folders: list[Path]) -> list[Entry]:
     return entries
 
 
+def _autosave_time(entry: Entry) -> dt.datetime:
+    assert entry.autosave is not None
+    return entry.autosave.updated
+
+
 def card_prompt(entry: Entry) -> Text:
     card = entry.card
     text = Text()
@@ -92,7 +98,7 @@ def continue_prompt(entry: Entry) -> Text:
     return text
 
 
-class TitleScreen(Screen):
+class TitleScreen(HostScreen[None]):
     BINDINGS = [
         Binding("e", "gallery", "Endings", tooltip="The endings found of the highlighted story"),
         Binding("l", "load", "Load", tooltip="Load a save of the highlighted story"),
@@ -131,7 +137,7 @@ class TitleScreen(Screen):
 
     @work(thread=True, exclusive=True, group="title-scan")
     def scan(self) -> None:
-        entries = read_entries(self.app.story_folders())  # type: ignore[attr-defined]
+        entries = read_entries(self.host.story_folders())
         self.app.call_from_thread(self.show_entries, entries)
 
     def show_entries(self, entries: list[Entry]) -> None:
@@ -140,7 +146,7 @@ class TitleScreen(Screen):
         stories = self.query_one("#stories", OptionList)
         previous = stories.highlighted_option.id if stories.highlighted_option else None
         in_progress = [e for e in entries if e.autosave is not None]
-        self.latest = max(in_progress, key=lambda e: e.autosave.updated) if in_progress else None  # type: ignore[union-attr]
+        self.latest = max(in_progress, key=_autosave_time) if in_progress else None
         options: list[Option | None] = []
         if self.latest is not None:
             options += [Option(continue_prompt(self.latest), id="continue"), None]
@@ -170,19 +176,19 @@ class TitleScreen(Screen):
     @on(OptionList.OptionSelected, "#stories")
     def _picked(self, event: OptionList.OptionSelected) -> None:
         if event.option.id == "continue" and self.latest is not None:
-            self.app.start_story(self.latest.card.path, "continue")  # type: ignore[attr-defined]
+            self.host.start_story(self.latest.card.path, "continue")
             return
         entry = self.highlighted_entry()
         if entry is None:
             return
         if entry.autosave is None:
-            self.app.start_story(entry.card.path, "new")  # type: ignore[attr-defined]
+            self.host.start_story(entry.card.path, "new")
             return
-        from ..dialogs.start import StartDialog
+        from ..dialogs.start import StartChoice, StartDialog
 
-        def answered(mode: str | None) -> None:
-            if mode in ("continue", "new"):
-                self.app.start_story(entry.card.path, mode)  # type: ignore[attr-defined]
+        def answered(mode: StartChoice | None) -> None:
+            if mode is not None:
+                self.host.start_story(entry.card.path, mode)
 
         self.app.push_screen(StartDialog(entry.card.title, entry.scene_title(), entry.autosave.end.steps), answered)
 
@@ -203,6 +209,6 @@ class TitleScreen(Screen):
 
         def chosen(path: Path | None) -> None:
             if path is not None:
-                self.app.start_story(entry.card.path, path)  # type: ignore[attr-defined]
+                self.host.start_story(entry.card.path, path)
 
-        self.app.push_screen(LoadDialog(entry.card.story_id, entry.card.scene_titles, self.app.clock), chosen)  # type: ignore[attr-defined]
+        self.app.push_screen(LoadDialog(entry.card.story_id, entry.card.scene_titles, self.host.clock), chosen)

@@ -1,0 +1,94 @@
+"""A story made ready to play: its scenes compiled (each the first time play reaches it), its canon path
+and its choice targets. The `Story` model stays a plain frozen description; whoever plays it owns a
+`Program`, and sessions forked from one another share it.
+"""
+from __future__ import annotations
+
+from functools import cached_property
+
+from .analysis import canon_path
+from .compile import CompiledChoice, CompiledScene, TextFn, compile_scene
+from .model import Choice, ChoiceKind, SceneKind, Story
+from .views import ChoiceView, EndingView, Step
+
+
+class ChoicePlan:
+    """Everything about one choice that never changes during play, worked out once: the compiled closures,
+    the history steps, and the views of it that do not depend on the state (shared, immutable)."""
+
+    __slots__ = ("id", "conditions", "label", "label_must_run", "effects", "target", "sticky", "canon", "kind",
+                 "fallback", "step", "auto_step", "static_views", "plain_views")
+
+    def __init__(self, scene_id: str, cc: CompiledChoice) -> None:
+        c = cc.choice
+        self.id: str = c.id
+        self.conditions = cc.conditions
+        self.label: TextFn = cc.label
+        self.label_must_run: bool = cc.label_must_run
+        self.effects = cc.effects
+        self.target: str = c.target
+        self.sticky: bool = c.sticky
+        self.canon: bool = c.canon
+        self.kind: ChoiceKind = c.kind
+        self.fallback = c.kind is ChoiceKind.FALLBACK
+        self.step = Step(scene_id, c.id, False)
+        self.auto_step = Step(scene_id, c.id, True)
+        reasons = [None] + [why for _, why in cc.conditions if why is not None]
+
+        def views(label: str) -> dict[str | None, ChoiceView]:
+            return {why: ChoiceView(c.id, label, why is None, why, c.canon, c.sticky, c.kind) for why in reasons}
+        # render=False shows the id as the label; a label of plain words renders the same every time
+        self.plain_views = views(c.id)
+        static = all(isinstance(p, str) for p in c.label)
+        self.static_views = views("".join(p for p in c.label if isinstance(p, str))) if static else None
+
+
+class ScenePlan:
+    __slots__ = ("id", "title", "interlude", "viewpoint", "ending", "body", "choices", "by_id")
+
+    def __init__(self, compiled: CompiledScene) -> None:
+        sc = compiled.scene
+        self.id: str = sc.id
+        self.title: str = sc.title
+        self.interlude = sc.kind is SceneKind.INTERLUDE
+        self.viewpoint = sc.viewpoint if not sc.is_ending else None
+        self.ending = EndingView(sc.id, sc.viewpoint or "", sc.title) if sc.is_ending else None
+        self.body = compiled.body
+        self.choices = tuple(ChoicePlan(sc.id, cc) for cc in compiled.choices)
+        self.by_id = {cp.id: cp for cp in self.choices}
+
+
+class _Plans(dict[str, ScenePlan]):
+    """Scene plans, compiled the first time play reaches each scene: checking the canon path or starting
+    a story costs only the scenes it enters, not the whole story."""
+
+    def __init__(self, story: Story) -> None:
+        super().__init__()
+        self.story = story
+
+    def __missing__(self, scene_id: str) -> ScenePlan:
+        plan = self[scene_id] = ScenePlan(compile_scene(self.story.scenes[scene_id], self.story.flags))
+        return plan
+
+
+class Program:
+    """The playable form of one `Story`. Build one per story and hand it to every `Session` that plays it
+    (the explorer plays thousands): compiled scenes are then shared, never rebuilt."""
+
+    def __init__(self, story: Story) -> None:
+        self.story = story
+        self.plans: dict[str, ScenePlan] = _Plans(story)
+
+    @cached_property
+    def canon_path(self) -> tuple[list[str], list[Choice]]:
+        """The scenes and choices of the canon path from the start, as far as it goes."""
+        return canon_path(self.story)
+
+    @cached_property
+    def canon_scenes(self) -> frozenset[str]:
+        return frozenset(self.canon_path[0])
+
+    @cached_property
+    def targets(self) -> dict[str, str]:
+        """Every choice id and the scene it leads to."""
+        return {c.id: c.target for s in self.story.scenes.values() for c in s.choices}

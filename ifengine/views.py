@@ -1,0 +1,60 @@
+"""What the engine shows a client after each step: immutable views of the scene, its choices, the ending,
+and the record of decisions. Clients (players, tools, hosts) read these and never the model."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import ChoiceKind
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceView:
+    id: str
+    label: str
+    enabled: bool
+    reason: str | None  # why it is disabled
+    canon: bool
+    sticky: bool
+    kind: ChoiceKind
+
+
+@dataclass(frozen=True, slots=True)
+class EndingView:
+    id: str
+    kind: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class SceneView:
+    """What a client shows after each step: the scene rendered, its choices, the ending if the story is over."""
+
+    scene_id: str
+    title: str
+    paragraphs: tuple[str, ...]
+    interlude: bool
+    viewpoint: str | None
+    choices: tuple[ChoiceView, ...]
+    ending: EndingView | None
+    step: int  # how many player choices led here
+    passed: tuple["SceneView", ...] = ()  # scenes the story went through by itself (fallbacks) to get here
+
+    @property
+    def enabled(self) -> tuple[ChoiceView, ...]:
+        return tuple(c for c in self.choices if c.enabled)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One decision in the history: the scene it was taken in, the choice id, and whether the story took it."""
+
+    scene_id: str
+    choice_id: str
+    auto: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CanonStatus:
+    on_path: bool  # every decision so far was canon, or the player has come back onto the canon path
+    first_break: str | None  # the scene where the player first left the canon path
+    breaks: int  # how many times the player left it
