@@ -118,21 +118,24 @@ def tidy(text: str) -> str:
 
 
 def _compile_parts(text: Text) -> TextFn:
-    parts: list[TextFn] = []
-    for p in text:
-        parts.append(_PART_RULES(p)(p))
+    # Each part compiles to a string (plain text is itself) or a function of the state; rendering joins
+    # them, calling only the functions: most of a line of prose is plain text.
+    parts: list[str | TextFn] = [_PART_RULES(p)(p) for p in text]
     if not parts:
         return lambda s: ""
-    if len(parts) == 1:
-        return parts[0]
-    if all(isinstance(p, str) for p in text):
-        whole = "".join(p for p in text if isinstance(p, str))  # all of them
+    if all(isinstance(p, str) for p in parts):
+        whole = "".join(p for p in parts if isinstance(p, str))  # all of them
         return lambda s: whole
-    return lambda s: "".join(f(s) for f in parts)
+    if len(parts) == 1:
+        only = parts[0]
+        assert not isinstance(only, str)
+        return only
+    items = tuple(parts)
+    return lambda s: "".join([p if isinstance(p, str) else p(s) for p in items])
 
 
-def _plain(p: str) -> TextFn:
-    return lambda s: p
+def _plain(p: str) -> str:
+    return p
 
 
 def _interp(p: Interp) -> TextFn:
@@ -145,7 +148,7 @@ def _inline_if(p: InlineIf) -> TextFn:
     return lambda s: (then(s) if cond(s) else other(s)) or _GAP
 
 
-_PART_RULES: DispatchTable[Callable[[Any], TextFn]] = dispatch_table(
+_PART_RULES: DispatchTable[Callable[[Any], str | TextFn]] = dispatch_table(
     "the compiler", {str: _plain, Interp: _interp, InlineIf: _inline_if})
 
 
