@@ -53,22 +53,23 @@ def expr_nodes(e: Expr) -> Iterator[Expr]:
     return walk(e)  # type: ignore[return-value]
 
 
-def can_fail(e: Expr) -> bool:
-    """Whether evaluating the expression can raise: a division by anything but a non-zero constant, or a
+def _fails_here(node: object) -> bool:
+    """Whether evaluating this one node can raise: a division by anything but a non-zero constant, or a
     `roll()` whose number of sides is not a constant."""
-    for node in expr_nodes(e):
-        if isinstance(node, Binary) and node.op == "/":
-            if not (isinstance(node.right, Literal) and node.right.value != 0):
-                return True
-        if isinstance(node, RandomCall) and node.func == "roll" and not isinstance(node.arg, Literal):
-            return True
-    return False
+    if isinstance(node, Binary):
+        return node.op == "/" and not (isinstance(node.right, Literal) and node.right.value != 0)
+    return isinstance(node, RandomCall) and node.func == "roll" and not isinstance(node.arg, Literal)
+
+
+def can_fail(e: Expr) -> bool:
+    """Whether evaluating the expression can raise (see `_fails_here`)."""
+    return any(_fails_here(node) for node in walk(e))
 
 
 def must_run(text: Text) -> bool:
     """Whether a text must be evaluated even when prose is not rendered: it draws from the dice, or it can
-    fail, so skipping it would change the path or hide the fault."""
-    return any(can_fail(e) or any(isinstance(n, RandomCall) for n in expr_nodes(e)) for e in text_exprs(text))
+    fail, so skipping it would change the path or hide the fault. One walk over the whole text."""
+    return any(isinstance(node, RandomCall) or _fails_here(node) for node in walk(text))
 
 
 def strong_components(nodes: Iterable[str], edges: Callable[[str], Iterable[str]]) -> Iterator[set[str]]:

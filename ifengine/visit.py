@@ -50,12 +50,28 @@ def children(node: Node) -> Iterator[Node]:
 
 def walk(root: Node | Iterable[Any]) -> Iterator[Node]:
     """Every node at or below `root` (a node, or a tuple of them such as a body or a text), in source
-    order. Iterative: an operator chain or a nesting of `~ if`s can be deeper than Python's stack."""
+    order. Iterative: an operator chain or a nesting of `~ if`s can be deeper than Python's stack.
+    (`children` inlined: the compiler walks every expression of a scene when it first compiles it.)"""
     stack: list[Node] = [root] if isinstance(root, Node) else [n for n in reversed(tuple(root)) if isinstance(n, Node)]
+    fields_of = _CHILD_FIELDS
     while stack:
         node = stack.pop()
         yield node
-        kids = list(children(node))
+        cls = type(node)
+        names = fields_of.get(cls)
+        if names is None:
+            names = _child_fields(cls)
+        if not names:
+            continue
+        kids: list[Node] = []
+        for name in names:
+            value = getattr(node, name)
+            if isinstance(value, Node):
+                kids.append(value)
+            elif isinstance(value, tuple):
+                kids += [item for item in value if isinstance(item, Node)]
+            elif isinstance(value, dict):
+                kids += [item for item in value.values() if isinstance(item, Node)]
         kids.reverse()
         stack += kids
 
