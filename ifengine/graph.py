@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .analysis import canon_path
 from .errors import ToolError
+from .safe_text import visible
 from .visit import dispatch_table
 from .model import (
     Binary, Choice, ChoiceKind, Expr, FlagRef, InlineIf, Interp, Literal, RandomCall, SceneCall, Story, Text,
@@ -237,7 +238,7 @@ def to_mermaid(story: Story) -> str:
     ]
     if canon_links:
         lines.append(f"  linkStyle {','.join(map(str, canon_links))} stroke:#b8860b,stroke-width:3px")
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines) + "\n")  # story text is data: no control characters
 
 
 # ---- Graphviz DOT -----------------------------------------------------------------------------------
@@ -299,7 +300,7 @@ def to_dot(story: Story) -> str:
                 attrs.append("style=dashed")
             lines.append(f"  {q(sid)} -> {q(c.target)} [{', '.join(attrs)}];")
     lines.append("}")
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines) + "\n")  # story text is data: no control characters
 
 
 def to_svg(story: Story) -> str:
