@@ -6,10 +6,11 @@ from typing import Iterable
 
 from lark import Token, Tree
 
+from .diagnostics import Diagnostic
 from .model import (
     Binary, Body, BodyItem, Branch, Choice, ChoiceKind, Condition, Conditional, Effect, Expr, Extend,
     FlagDecl, FlagRef, HeaderField, Include, InlineIf, Interp, Literal, Paragraph, RandomCall, Scene,
-    SceneCall, SceneKind, ScriptFile, Text, TextPart, Type, Unary, Value,
+    SceneCall, SceneKind, ScriptFile, Text, TextPart, Type, Unary, Value, INT_MAX, INT_MIN,
 )
 from .source import SourceFile, Span
 
@@ -82,8 +83,23 @@ NOT_PRECEDENCE = 3
 class Builder:
     """Builds one file's model. Holds the source so it can restore spaces the lexer skipped."""
 
-    def __init__(self, src: SourceFile) -> None:
+    def __init__(self, src: SourceFile, diagnostics: list[Diagnostic] | None = None) -> None:
         self.src = src
+        self.diagnostics = diagnostics if diagnostics is not None else []
+
+    def integer(self, tok: Token) -> int:
+        """An integer literal's value; one beyond the int range (`model.INT_MAX`) is reported (IFS137) and
+        read as the nearest bound, so the rest of the file is still checked. Never converts a huge digit
+        string (Python refuses more than 4,300 digits)."""
+        digits = str(tok).lstrip("0") or "0"
+        if len(digits) <= 19 and int(digits) <= INT_MAX:
+            return int(digits)
+        shown = digits if len(digits) <= 24 else f"{digits[:12]}...{digits[-6:]} ({len(digits):,} digits)"
+        sp = self.span(tok)
+        self.diagnostics.append(Diagnostic(sp.file, sp.line, sp.col,
+                                           f"the number {shown} is out of range: ints hold {INT_MIN}..{INT_MAX}",
+                                           "IFS137"))
+        return INT_MAX
 
     # ---- helpers ----------------------------------------------------------
 
@@ -101,7 +117,7 @@ class Builder:
             return Literal(str(node), sp)
         kind, kids = node.data, node.children
         if kind == "int_":
-            return Literal(int(_tok(kids[0])), sp)
+            return Literal(self.integer(_tok(kids[0])), sp)
         if kind == "str_":
             return Literal(unquote(_tok(kids[0])), sp)
         if kind == "true":
@@ -295,10 +311,9 @@ class Builder:
             low=low, high=high, label=unquote(_tok(label)) if label is not None else None, span=self.span(name),
         )
 
-    @staticmethod
-    def signed(node: Tree) -> int:
+    def signed(self, node: Tree) -> int:
         minus, digits = node.children
-        value = int(_tok(digits))
+        value = self.integer(_tok(digits))
         return -value if minus is not None else value
 
     def literal(self, node: Tree) -> Value:
@@ -339,5 +354,6 @@ class Builder:
         return ScriptFile(self.src, tuple(header), tuple(flags), tuple(scenes), tuple(extends), tuple(includes))
 
 
-def build_file(src: SourceFile, items: list[Tree]) -> ScriptFile:
-    return Builder(src).file(items)
+def build_file(src: SourceFile, items: list[Tree], diagnostics: list[Diagnostic] | None = None) -> ScriptFile:
+    """One file's model; problems only the builder sees (a number out of range) go to `diagnostics`."""
+    return Builder(src, diagnostics).file(items)
