@@ -111,7 +111,7 @@ def _record(session: Session, target: str, path: Path) -> bool:
 def cmd_replay(args: argparse.Namespace) -> int:
     from .errors import RunFileError
     from .launch import open_run
-    from .saves import compare, resume
+    from .saves import compare, resume, write_output
     from .transcript import transcript
 
     failures = 0
@@ -137,7 +137,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
             if len(args.runs) > 1:
                 out = out.with_name(f"{out.stem}-{Path(name).stem}{out.suffix or '.md'}")
             try:
-                out.write_text(transcript(story, run.seed, run.choices), encoding="utf-8")
+                write_output(out, transcript(story, run.seed, run.choices))
             except OSError as e:
                 print(f"error: cannot write the transcript {out}: {e.strerror or e}", file=sys.stderr)
                 failures += 1
@@ -192,12 +192,13 @@ def cmd_explore(args: argparse.Namespace) -> int:
 
 def cmd_graph(args: argparse.Namespace) -> int:
     from .graph import render_graph
+    from .saves import write_output
 
     story, _ = open_story(args.story)
     text = render_graph(story, args.format)
     if args.out:
         try:
-            Path(args.out).write_text(text, encoding="utf-8")
+            write_output(args.out, text)
         except OSError as e:
             print(f"ifengine graph: cannot write {args.out}: {e.strerror or e}", file=sys.stderr)
             return 1
