@@ -338,6 +338,20 @@ def save_dir(story_id: str) -> Path:
     return home() / "saves" / story_id
 
 
+def remove_stale_temporaries() -> list[Path]:
+    """At a player's start: the temporary files a crash left in the saves folders (one per story) and the
+    endings record's folder, older than a few minutes (see `files.remove_stale_temporaries`)."""
+    from .files import remove_stale_temporaries as remove_in
+
+    base = home()
+    folders = [base / "progress"]
+    try:
+        folders += [p for p in (base / "saves").iterdir() if p.is_dir() and not p.is_symlink()]
+    except OSError:
+        pass
+    return [p for folder in folders for p in remove_in(folder)]
+
+
 def slot_path(story_id: str, slot: str) -> Path:
     name = _SLOT.sub("-", slot.strip()).strip("-.") or "slot"
     return save_dir(story_id) / f"{name}.toml"

@@ -783,3 +783,41 @@ def test_a_first_scene_that_faults_is_one_line_and_status_1_from_play_py(tmp_pat
     assert play_main(["--story", str(tmp_path), "--seed", "1"]) == 1
     err = capsys.readouterr().err
     assert err == f"error: {tmp_path / 'main.ifs'}:6:8: division by zero\n"
+
+
+def test_starting_the_player_removes_stale_temporaries_of_ours_and_nothing_else(home):
+    """Issue 15, point 9: `kill -9` mid-autosave leaves `.autosave.toml.XXXXXXXX.tmp` in the saves folder.
+    Starting the player removes those older than a few minutes, in each story's saves folder and the
+    endings record's, and leaves everything else: fresh ones (a write in progress), other names, links,
+    folders, and files one level further down."""
+    import os
+    import tempfile
+    import time
+
+    saves = home / "saves" / "lantern"
+    saves.mkdir(parents=True)
+    (home / "progress").mkdir()
+    old = time.time() - 3600
+
+    def temporary(folder, name):  # named exactly as files.write_atomically names its temporary file
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+        os.close(fd)
+        return tmp
+
+    stale = [temporary(saves, "autosave.toml"), temporary(saves, "my-save.toml"),
+             temporary(home / "progress", "lantern.toml")]
+    fresh = temporary(saves, "autosave.toml")
+    kept = [saves / ".autosave.toml.tmp", saves / "notes.tmp", saves / ".notes.txt.abcdefgh.tmp",
+            saves / "autosave.toml", saves / "deeper" / ".autosave.toml.abcdefgh.tmp"]
+    (saves / "deeper").mkdir()
+    for p in kept:
+        p.write_text("x", encoding="utf-8")
+    (saves / ".linked.toml.abcdefgh.tmp").symlink_to(saves / "autosave.toml")
+    (saves / ".folder.toml.abcdefgh.tmp").mkdir()
+    for p in [*stale, fresh, *kept, saves / ".folder.toml.abcdefgh.tmp"]:
+        os.utime(p, (old, old))
+    os.utime(fresh, None)
+    make_app(play_args())
+    assert not any(os.path.exists(p) for p in stale)
+    assert os.path.exists(fresh) and all(p.exists() for p in kept)
+    assert (saves / ".linked.toml.abcdefgh.tmp").is_symlink() and (saves / ".folder.toml.abcdefgh.tmp").is_dir()

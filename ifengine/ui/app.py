@@ -449,7 +449,9 @@ def make_app(request: PlayRequest, **options: Any) -> IFApp:
     """Build the app for a play request. Bad requests raise `UsageError`; a story with errors raises
     `StoryError` (both before the screen is taken over, so the messages stay on the terminal)."""
     from ..errors import RunFileError, UsageError
+    from ..saves import remove_stale_temporaries
 
+    remove_stale_temporaries()  # what a crash mid-autosave left behind (issue 15, point 9)
     start: Start | None = None
     if request.replay:
         from ..launch import open_run
