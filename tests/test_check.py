@@ -739,3 +739,14 @@ Hi {10 / n}.
     d = one(diags, "IFS150")
     assert at(d) == (7, 5)
     assert "division by zero" in d.message
+
+
+def test_ifs150_a_canon_fallback_beside_open_choices_says_it_is_a_fallback(tmp_path):
+    """Issue 15, point 12: a `canon fallback` next to other choices is never taken (a fallback is taken only
+    when nothing else is open); the message says so, not that a condition hides it (it has none)."""
+    diags = check(tmp_path, "=== start: Start\nHi.\n* [Go] -> end\n* canon fallback -> end\n" + END)
+    d = one(diags, "IFS150")
+    assert "condition" not in d.message
+    assert d.message == ("the canon path reaches scene 'start' but its canon choice is a fallback, which is "
+                         "taken only when no other choice is open, and other choices are open there "
+                         "(played with seed 0)")
