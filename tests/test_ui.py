@@ -821,3 +821,20 @@ def test_starting_the_player_removes_stale_temporaries_of_ours_and_nothing_else(
     assert not any(os.path.exists(p) for p in stale)
     assert os.path.exists(fresh) and all(p.exists() for p in kept)
     assert (saves / ".linked.toml.abcdefgh.tmp").is_symlink() and (saves / ".folder.toml.abcdefgh.tmp").is_dir()
+
+
+async def test_undo_at_the_very_start_says_there_is_nothing_to_undo():
+    """Issue 15, point 16: `u` before the first decision said nothing; it says there is nothing to undo
+    (the footer still shows Undo as off there)."""
+    a = playing()
+    async with a.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert [n.message for n in a._notifications][-1:] == ["Nothing to undo: this is the start of the story."]
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert a.game.steps == 0
+        assert sum("Nothing to undo" in n.message for n in a._notifications) == 1
