@@ -64,6 +64,8 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 def play(request: PlayRequest) -> int:
     """Play as asked: the plain-text player, or the full-screen one (the Textual app, imported only here)."""
+    if request.record is not None and not request.record.strip():
+        raise UsageError("--record needs a file name")
     if not request.plain:
         if request.canon or request.record:
             raise UsageError(f"{'--canon' if request.canon else '--record'} needs the plain player (add --plain)")

@@ -257,6 +257,20 @@ _ENDING_STYLE = {
 }
 
 
+_DOT_ATTR = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^,\s]+)')
+
+
+def _merged(attrs: list[str]) -> str:
+    """DOT attribute groups joined with each attribute once, the later group winning (an interlude on the
+    canon path is drawn in the canon colour, an unreachable scene dashed and grey)."""
+    merged: dict[str, str] = {}
+    for group in attrs:
+        for name, value in _DOT_ATTR.findall(group):
+            merged.pop(name, None)
+            merged[name] = value
+    return ", ".join(f"{name}={value}" for name, value in merged.items())
+
+
 def to_dot(story: Story) -> str:
     sh = shape(story)
     q = lambda s: '"' + dot_escape(s) + '"'  # noqa: E731
@@ -284,7 +298,7 @@ def to_dot(story: Story) -> str:
             attrs.append('style="dashed", color="#999999", fontcolor="#999999"')
             text += "\n(unreachable)"
         attrs.insert(0, f"label={q(text)}")
-        lines.append(f"  {q(sid)} [{', '.join(attrs)}];")
+        lines.append(f"  {q(sid)} [{_merged(attrs)}];")
     if story.start in story.scenes:
         lines.append(f'  "__start" -> {q(story.start)} [color="#b8860b", penwidth=2.5];')
     for sid in scene_order(story):

@@ -419,3 +419,13 @@ def test_transcript_and_graph_never_replace_a_story_file_or_a_run_file(tmp_path:
     notes.write_text("old", encoding="utf-8")
     assert ifengine("graph", str(story), "--out", str(notes)).returncode == 0  # any other file is replaced
     assert notes.read_text(encoding="utf-8").startswith("flowchart TD")
+
+
+def test_record_to_an_empty_name_is_a_usage_error(capsys) -> None:
+    """Issue 15, point 17: `--record ""` recorded nothing and said nothing."""
+    from ifengine.cli import main
+
+    for name in ("", "  "):
+        assert main(["play", str(SHOWCASE), "--plain", "--canon", "--record", name]) == 2
+        out, err = capsys.readouterr()
+        assert err == "ifengine play: --record needs a file name\n" and out == ""
