@@ -80,6 +80,24 @@ PRECEDENCE = {"or": 1, "and": 2, "==": 4, "!=": 4, "<": 4, "<=": 4, ">": 4, ">="
 NOT_PRECEDENCE = 3
 
 
+ASSOCIATIVE = frozenset({"+", "*", "and", "or"})  # (a op b) op c == a op (b op c), evaluated left to right
+
+
+def flat_chain(kids: list) -> bool:
+    """A chain of one associative operator and no `not`: built balanced (see `Builder._balanced`)."""
+    ops = {str(k) for k in kids[1::2]}
+    return (len(kids) > 3 and len(ops) == 1 and ops <= ASSOCIATIVE
+            and not any(isinstance(k, Tree) and k.data == "not_" for k in kids[::2]))
+
+
+def chain_depth(kids: list) -> int:
+    """How deep the builder nests a chain of these parse-tree children: its operators, or for a flat
+    chain of one associative operator, the depth of the balanced tree."""
+    if flat_chain(kids):
+        return max(1, (len(kids) // 2).bit_length())
+    return max(1, (len(kids) - 1) // 2)
+
+
 class Builder:
     """Builds one file's model. Holds the source so it can restore spaces the lexer skipped."""
 
@@ -138,9 +156,21 @@ class Builder:
                 return Literal(-operand.value, sp)
             return Unary("-", operand, sp)
         if kind == "chain":
+            if flat_chain(kids):
+                return self._balanced([self.expr(k) for k in kids[::2]], str(kids[1]))
             result, _ = self._climb(kids, 0, 0)
             return result
         raise ValueError(f"unknown expression node {kind}")  # a grammar change without a builder change
+
+    def _balanced(self, operands: list[Expr], op: str) -> Expr:
+        """`a + b + c + d` as `(a + b) + (c + d)`: the same value (the operator is associative), read in the
+        same order, but as deep as the logarithm of its length, so a long flat sum nests no deeper than a
+        short one."""
+        if len(operands) == 1:
+            return operands[0]
+        mid = len(operands) // 2
+        left = self._balanced(operands[:mid], op)
+        return Binary(op, left, self._balanced(operands[mid:], op), left.span)
 
     def _climb(self, seq: list, i: int, min_prec: int) -> tuple[Expr, int]:
         """Precedence climbing over a flat chain `operand op operand op ...`, from index i.
