@@ -6,10 +6,11 @@ from typing import Iterable
 
 from lark import Token, Tree
 
+from .diagnostics import Diagnostic
 from .model import (
     Binary, Body, BodyItem, Branch, Choice, ChoiceKind, Condition, Conditional, Effect, Expr, Extend,
     FlagDecl, FlagRef, HeaderField, Include, InlineIf, Interp, Literal, Paragraph, RandomCall, Scene,
-    SceneCall, SceneKind, ScriptFile, Text, TextPart, Type, Unary, Value,
+    SceneCall, SceneKind, ScriptFile, Text, TextPart, Type, Unary, Value, INT_MAX, INT_MIN,
 )
 from .source import SourceFile, Span
 
@@ -79,11 +80,44 @@ PRECEDENCE = {"or": 1, "and": 2, "==": 4, "!=": 4, "<": 4, "<=": 4, ">": 4, ">="
 NOT_PRECEDENCE = 3
 
 
+ASSOCIATIVE = frozenset({"+", "*", "and", "or"})  # (a op b) op c == a op (b op c), evaluated left to right
+
+
+def flat_chain(kids: list) -> bool:
+    """A chain of one associative operator and no `not`: built balanced (see `Builder._balanced`)."""
+    ops = {str(k) for k in kids[1::2]}
+    return (len(kids) > 3 and len(ops) == 1 and ops <= ASSOCIATIVE
+            and not any(isinstance(k, Tree) and k.data == "not_" for k in kids[::2]))
+
+
+def chain_depth(kids: list) -> int:
+    """How deep the builder nests a chain of these parse-tree children: its operators, or for a flat
+    chain of one associative operator, the depth of the balanced tree."""
+    if flat_chain(kids):
+        return max(1, (len(kids) // 2).bit_length())
+    return max(1, (len(kids) - 1) // 2)
+
+
 class Builder:
     """Builds one file's model. Holds the source so it can restore spaces the lexer skipped."""
 
-    def __init__(self, src: SourceFile) -> None:
+    def __init__(self, src: SourceFile, diagnostics: list[Diagnostic] | None = None) -> None:
         self.src = src
+        self.diagnostics = diagnostics if diagnostics is not None else []
+
+    def integer(self, tok: Token) -> int:
+        """An integer literal's value; one beyond the int range (`model.INT_MAX`) is reported (IFS137) and
+        read as the nearest bound, so the rest of the file is still checked. Never converts a huge digit
+        string (Python refuses more than 4,300 digits)."""
+        digits = str(tok).lstrip("0") or "0"
+        if len(digits) <= 19 and int(digits) <= INT_MAX:
+            return int(digits)
+        shown = digits if len(digits) <= 24 else f"{digits[:12]}...{digits[-6:]} ({len(digits):,} digits)"
+        sp = self.span(tok)
+        self.diagnostics.append(Diagnostic(sp.file, sp.line, sp.col,
+                                           f"the number {shown} is out of range: ints hold {INT_MIN}..{INT_MAX}",
+                                           "IFS137"))
+        return INT_MAX
 
     # ---- helpers ----------------------------------------------------------
 
@@ -101,7 +135,7 @@ class Builder:
             return Literal(str(node), sp)
         kind, kids = node.data, node.children
         if kind == "int_":
-            return Literal(int(_tok(kids[0])), sp)
+            return Literal(self.integer(_tok(kids[0])), sp)
         if kind == "str_":
             return Literal(unquote(_tok(kids[0])), sp)
         if kind == "true":
@@ -122,9 +156,21 @@ class Builder:
                 return Literal(-operand.value, sp)
             return Unary("-", operand, sp)
         if kind == "chain":
+            if flat_chain(kids):
+                return self._balanced([self.expr(k) for k in kids[::2]], str(kids[1]))
             result, _ = self._climb(kids, 0, 0)
             return result
         raise ValueError(f"unknown expression node {kind}")  # a grammar change without a builder change
+
+    def _balanced(self, operands: list[Expr], op: str) -> Expr:
+        """`a + b + c + d` as `(a + b) + (c + d)`: the same value (the operator is associative), read in the
+        same order, but as deep as the logarithm of its length, so a long flat sum nests no deeper than a
+        short one."""
+        if len(operands) == 1:
+            return operands[0]
+        mid = len(operands) // 2
+        left = self._balanced(operands[:mid], op)
+        return Binary(op, left, self._balanced(operands[mid:], op), left.span)
 
     def _climb(self, seq: list, i: int, min_prec: int) -> tuple[Expr, int]:
         """Precedence climbing over a flat chain `operand op operand op ...`, from index i.
@@ -295,10 +341,9 @@ class Builder:
             low=low, high=high, label=unquote(_tok(label)) if label is not None else None, span=self.span(name),
         )
 
-    @staticmethod
-    def signed(node: Tree) -> int:
+    def signed(self, node: Tree) -> int:
         minus, digits = node.children
-        value = int(_tok(digits))
+        value = self.integer(_tok(digits))
         return -value if minus is not None else value
 
     def literal(self, node: Tree) -> Value:
@@ -339,5 +384,6 @@ class Builder:
         return ScriptFile(self.src, tuple(header), tuple(flags), tuple(scenes), tuple(extends), tuple(includes))
 
 
-def build_file(src: SourceFile, items: list[Tree]) -> ScriptFile:
-    return Builder(src).file(items)
+def build_file(src: SourceFile, items: list[Tree], diagnostics: list[Diagnostic] | None = None) -> ScriptFile:
+    """One file's model; problems only the builder sees (a number out of range) go to `diagnostics`."""
+    return Builder(src, diagnostics).file(items)

@@ -331,6 +331,11 @@ def check_canon_play(story: Story) -> list[Diagnostic]:
             if offered is None or not offered.enabled:
                 choice = story.choice(canon_id)
                 why = "hidden by its condition" if offered is None else f"disabled ({offered.reason})"
+                if offered is None and choice is not None and choice.kind is ChoiceKind.FALLBACK:
+                    why = ("a fallback, which is taken only when no other choice is open, and other "
+                           "choices are open")
+                elif offered is None and choice is not None and not choice.conditions:
+                    why = "not offered"
                 if canon_id in {s.choice_id for s in session.history}:
                     why = "already taken (it is once-only; make it sticky with '+')"
                 span = choice.span if choice is not None else story.scenes[view.scene_id].span

@@ -12,6 +12,7 @@ from . import __version__
 
 from .errors import IfengineError, Reported, StoryError, StoryRuntimeError, UsageError
 from .launch import PlayRequest, open_story
+from .safe_text import visible
 
 if TYPE_CHECKING:
     from .runtime import Session
@@ -22,7 +23,7 @@ def _print_story_errors(e: StoryError) -> None:
     from .render import print_diagnostics, summary
 
     print_diagnostics([d for d in e.diagnostics if d.is_error], e.story, sys.stderr)
-    print(f"{e.path or 'the story'}: the story has errors and cannot be played ({summary(list(e.diagnostics))})",
+    print(f"{visible(str(e.path or 'the story'))}: the story has errors and cannot be played ({summary(list(e.diagnostics))})",
           file=sys.stderr)
 
 
@@ -63,6 +64,8 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 def play(request: PlayRequest) -> int:
     """Play as asked: the plain-text player, or the full-screen one (the Textual app, imported only here)."""
+    if request.record is not None and not request.record.strip():
+        raise UsageError("--record needs a file name")
     if not request.plain:
         if request.canon or request.record:
             raise UsageError(f"{'--canon' if request.canon else '--record'} needs the plain player (add --plain)")
@@ -110,7 +113,7 @@ def _record(session: Session, target: str, path: Path) -> bool:
 def cmd_replay(args: argparse.Namespace) -> int:
     from .errors import RunFileError
     from .launch import open_run
-    from .saves import compare, resume
+    from .saves import compare, resume, write_output
     from .transcript import transcript
 
     failures = 0
@@ -136,12 +139,12 @@ def cmd_replay(args: argparse.Namespace) -> int:
             if len(args.runs) > 1:
                 out = out.with_name(f"{out.stem}-{Path(name).stem}{out.suffix or '.md'}")
             try:
-                out.write_text(transcript(story, run.seed, run.choices), encoding="utf-8")
+                write_output(out, transcript(story, run.seed, run.choices))
             except OSError as e:
                 print(f"error: cannot write the transcript {out}: {e.strerror or e}", file=sys.stderr)
                 failures += 1
         if problem:
-            print(f"FAIL {name}: {problem}")
+            print(visible(f"FAIL {name}: {problem}"))
             failures += 1
         else:
             view = resumed.session.view()
@@ -175,7 +178,7 @@ def cmd_explore(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
-        print(format_report(report, str(path)))
+        print(visible(format_report(report, str(path))))
     if args.save_runs:
         try:
             written, skipped = save_runs(report, args.save_runs, source=str(path))
@@ -191,12 +194,13 @@ def cmd_explore(args: argparse.Namespace) -> int:
 
 def cmd_graph(args: argparse.Namespace) -> int:
     from .graph import render_graph
+    from .saves import write_output
 
     story, _ = open_story(args.story)
     text = render_graph(story, args.format)
     if args.out:
         try:
-            Path(args.out).write_text(text, encoding="utf-8")
+            write_output(args.out, text)
         except OSError as e:
             print(f"ifengine graph: cannot write {args.out}: {e.strerror or e}", file=sys.stderr)
             return 1
@@ -211,7 +215,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     story, _ = open_story(args.story)
     stats = story_stats(story)
-    print(json.dumps(stats, indent=2, ensure_ascii=False) if args.json else format_stats(stats))
+    print(json.dumps(stats, indent=2, ensure_ascii=False) if args.json else visible(format_stats(stats)))
     return 0
 
 
@@ -317,7 +321,7 @@ def _guarded(prog: str, run: Callable[[], int]) -> int:
     try:
         return run()
     except UsageError as e:
-        print(f"{prog}: {e}", file=sys.stderr)
+        print(f"{prog}: {visible(str(e))}", file=sys.stderr)
         return 2
     except StoryError as e:
         _print_story_errors(e)
@@ -325,10 +329,10 @@ def _guarded(prog: str, run: Callable[[], int]) -> int:
     except Reported:
         return 1
     except StoryRuntimeError as e:  # the story's own fault, where it is: "error: file:line:col: ..."
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {visible(str(e))}", file=sys.stderr)
         return 1
     except IfengineError as e:
-        print(f"{prog}: {e}", file=sys.stderr)
+        print(f"{prog}: {visible(str(e))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -13,7 +13,7 @@ from .analysis import must_run
 from .errors import StoryRuntimeError
 from .model import (
     Binary, Body, Choice, Conditional, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp, Literal, Paragraph, RandomCall,
-    Scene, SceneCall, Text, Type, Unary, Value,
+    INT_MAX, INT_MIN, Scene, SceneCall, Text, Type, Unary, Value,
 )
 from .state import GameState as State
 from .visit import DispatchTable, dispatch_table
@@ -85,7 +85,17 @@ def _binary(e: Binary) -> Fn:
             return n // d  # type: ignore[operator]
         return divide
     op = _BIN[e.op]
+    if e.op in ("+", "-", "*"):
+        span = e.span
+        return lambda s: in_range(op(left(s), right(s)), span)
     return lambda s: op(left(s), right(s))
+
+
+def in_range(value: Value, span: Any) -> Value:
+    """An int result inside the documented range (`model.INT_MIN..INT_MAX`), else a fault in play."""
+    if type(value) is int and not INT_MIN <= value <= INT_MAX:
+        raise StoryRuntimeError(f"a number out of range: ints hold {INT_MIN}..{INT_MAX}", span)
+    return value
 
 
 _EXPR_RULES: DispatchTable[Callable[[Any], Fn]] = dispatch_table("the compiler", {
@@ -178,7 +188,8 @@ def compile_effect(eff: Effect, decl: FlagDecl) -> Callable[[State], None]:
     sign = 1 if eff.op == "add" else -1
     if ranged:
         return lambda s: s.flags.__setitem__(name, clamp(s.flags[name] + sign * value(s)))  # type: ignore[operator, arg-type]
-    return lambda s: s.flags.__setitem__(name, s.flags[name] + sign * value(s))  # type: ignore[operator]
+    span = eff.span
+    return lambda s: s.flags.__setitem__(name, in_range(s.flags[name] + sign * value(s), span))  # type: ignore[operator]
 
 
 def _emit(out: list[str], text: str) -> None:

@@ -55,6 +55,7 @@ CODES: dict[str, str] = {
     "IFS134": "unknown ending kind",
     "IFS135": "division by zero",
     "IFS136": "a reserved word used as a flag name",
+    "IFS137": "integer literal out of range",
     "IFS140": "scene with no way out",
     "IFS141": "ending with choices",
     "IFS142": "cycle of automatic steps",

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import os
+import re
+import stat
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -37,6 +40,36 @@ def write_atomically(path: Path, text: str, check: Callable[[str], object]) -> P
             pass
         raise
     return path
+
+
+# The temporary files `write_atomically` makes: mkstemp's `.<name>.<8 random characters>.tmp`, for the
+# `.toml` files it writes. A crash (`kill -9`) between creating one and replacing the file leaves it.
+TEMPORARY = re.compile(r"\.[^/]+\.toml\.[a-z0-9_]{8}\.tmp")
+STALE_AFTER = 300.0  # seconds: a write in progress takes milliseconds; five minutes old is left behind
+
+
+def remove_stale_temporaries(folder: Path, older_than: float = STALE_AFTER) -> list[Path]:
+    """Remove, from `folder` only (not below it), the temporary files of `write_atomically` that a crash
+    left behind: named as it names them, regular files (not links), owned by this user and not modified
+    for `older_than` seconds. Nothing else is touched; a failure to look or remove is ignored."""
+    removed: list[Path] = []
+    limit = time.time() - older_than
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not TEMPORARY.fullmatch(entry.name):
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_mtime > limit:
+                continue
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
 
 
 def _read_umask() -> int:

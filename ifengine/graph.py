@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .analysis import canon_path
 from .errors import ToolError
+from .safe_text import visible
 from .visit import dispatch_table
 from .model import (
     Binary, Choice, ChoiceKind, Expr, FlagRef, InlineIf, Interp, Literal, RandomCall, SceneCall, Story, Text,
@@ -237,7 +238,7 @@ def to_mermaid(story: Story) -> str:
     ]
     if canon_links:
         lines.append(f"  linkStyle {','.join(map(str, canon_links))} stroke:#b8860b,stroke-width:3px")
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines) + "\n")  # story text is data: no control characters
 
 
 # ---- Graphviz DOT -----------------------------------------------------------------------------------
@@ -254,6 +255,20 @@ _ENDING_STYLE = {
     "alternate": 'shape=octagon, style="filled", fillcolor="#dbe9ff", color="#3b6bb5"',
     "death": 'shape=octagon, style="filled", fillcolor="#f9d6d5", color="#b03a2e"',
 }
+
+
+_DOT_ATTR = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^,\s]+)')
+
+
+def _merged(attrs: list[str]) -> str:
+    """DOT attribute groups joined with each attribute once, the later group winning (an interlude on the
+    canon path is drawn in the canon colour, an unreachable scene dashed and grey)."""
+    merged: dict[str, str] = {}
+    for group in attrs:
+        for name, value in _DOT_ATTR.findall(group):
+            merged.pop(name, None)
+            merged[name] = value
+    return ", ".join(f"{name}={value}" for name, value in merged.items())
 
 
 def to_dot(story: Story) -> str:
@@ -283,7 +298,7 @@ def to_dot(story: Story) -> str:
             attrs.append('style="dashed", color="#999999", fontcolor="#999999"')
             text += "\n(unreachable)"
         attrs.insert(0, f"label={q(text)}")
-        lines.append(f"  {q(sid)} [{', '.join(attrs)}];")
+        lines.append(f"  {q(sid)} [{_merged(attrs)}];")
     if story.start in story.scenes:
         lines.append(f'  "__start" -> {q(story.start)} [color="#b8860b", penwidth=2.5];')
     for sid in scene_order(story):
@@ -299,7 +314,7 @@ def to_dot(story: Story) -> str:
                 attrs.append("style=dashed")
             lines.append(f"  {q(sid)} -> {q(c.target)} [{', '.join(attrs)}];")
     lines.append("}")
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines) + "\n")  # story text is data: no control characters
 
 
 def to_svg(story: Story) -> str:

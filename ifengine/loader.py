@@ -222,7 +222,7 @@ def load_text(sources: str | Mapping[str, str], name: str = "story.ifs") -> Load
 def _parse_and_build(src: SourceFile, diags: list[Diagnostic]) -> ScriptFile:
     items, syntax = parse_source(src)
     diags += syntax
-    return build_file(src, items)
+    return build_file(src, items, diags)
 
 
 def load_story(path: Path | str) -> Story:

@@ -187,6 +187,11 @@ class SceneKind(str, enum.Enum):
 
 ENDING_KINDS = ("canon", "alternate", "death")
 
+# The range of an `int`: what a 64-bit signed integer holds, symmetric so that negating stays inside. A
+# literal outside it is a check-time error (IFS137); arithmetic that leaves it is a fault in play (IFS300).
+INT_MAX = 2**63 - 1
+INT_MIN = -INT_MAX
+
 
 @dataclass(frozen=True, slots=True)
 class Scene(Node):

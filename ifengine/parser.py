@@ -184,12 +184,14 @@ def too_deep(tree: Tree, depth: int = 0) -> tuple[int, int] | None:
     """Where (line, column) the tree first nests deeper than MAX_DEPTH, counting a chain `a + b + c` as
     the operators it builds; None when the tree is shallow enough. Iterative: the point is to spare the
     recursive builder, checker and engine a RecursionError."""
+    from .build import chain_depth
+
     stack: list[tuple[Tree, int]] = [(tree, depth)]
     pop, push = stack.pop, stack.append
     while stack:
         node, depth = pop()
         kids = node.children
-        depth += max(1, (len(kids) - 1) // 2) if node.data == "chain" else 1
+        depth += chain_depth(kids) if node.data == "chain" else 1
         if depth > MAX_DEPTH:
             from .build import first_token
 

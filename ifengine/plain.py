@@ -6,6 +6,7 @@ import textwrap
 from typing import IO, Callable
 
 from .runtime import SceneView, Session
+from .safe_text import visible
 
 STYLES: dict[str, str] = {"title": "1", "interlude": "3;36", "disabled": "2", "canon": "33", "ending": "1;35",
                           "note": "2"}
@@ -19,6 +20,8 @@ class PlainPlayer:
         self.width = width
 
     def style(self, text: str, kind: str) -> str:
+        """Text in a style; what the story gave is made visible first (story text is never control)."""
+        text = visible(text)
         return f"\x1b[{STYLES[kind]}m{text}\x1b[0m" if self.colour else text
 
     def say(self, text: str = "") -> None:
@@ -33,7 +36,7 @@ class PlainPlayer:
         for para in view.paragraphs:
             self.say()
             wrapped = textwrap.fill(para, self.width) if para else ""
-            self.say(self.style(wrapped, "interlude") if view.interlude else wrapped)
+            self.say(self.style(wrapped, "interlude") if view.interlude else visible(wrapped))
 
     def show(self, view: SceneView) -> None:
         for earlier in view.passed:
@@ -47,7 +50,7 @@ class PlainPlayer:
         for i, c in enumerate(view.choices, 1):
             mark = " *" if c.canon else ""
             if c.enabled:
-                self.say(f"  {i}. {c.label}{self.style(mark, 'canon') if mark else ''}")
+                self.say(f"  {i}. {visible(c.label)}{self.style(mark, 'canon') if mark else ''}")
             else:
                 self.say(self.style(f"  {i}. {c.label} (unavailable: {c.reason})", "disabled"))
 
@@ -86,7 +89,7 @@ class PlainPlayer:
                     self.say(self.style(f"The canon path is not available in scene '{view.scene_id}'.", "note"))
                     return False
                 label = next(c.label for c in view.choices if c.id == cid)
-                self.say(f"> {label}")
+                self.say(f"> {visible(label)}")
             else:
                 cid = self.ask(view, read_line)
                 if cid is None:

@@ -7,6 +7,7 @@ from typing import IO, Iterable
 
 from .diagnostics import Diagnostic
 from .model import Story
+from .safe_text import visible
 from .source import SourceFile
 
 
@@ -20,7 +21,7 @@ def sources_by_name(story: Story | None) -> dict[str, SourceFile]:
 
 
 def format_diagnostic(d: Diagnostic, source: SourceFile | None, colour: bool = False) -> str:
-    head = str(d)
+    head = visible(str(d))
     if colour:
         tint = "\x1b[1;31m" if d.is_error else "\x1b[1;33m"
         head = head.replace(f": {d.severity.value}: ", f": {tint}{d.severity.value}\x1b[0m: ", 1)
@@ -30,6 +31,7 @@ def format_diagnostic(d: Diagnostic, source: SourceFile | None, colour: bool = F
     line = source.line_text(d.line)
     if not line.strip():
         return head
+    line = visible(line)  # one character for one: the caret's column is unchanged
     shown = line.expandtabs(4) if len(line) <= 200 else line[:200] + " ..."
     prefix = line[: d.col - 1].expandtabs(4)
     caret = " " * min(len(prefix), 200) + "^"

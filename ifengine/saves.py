@@ -210,6 +210,32 @@ def write_run(path: Path | str, run: Run) -> Path:
     return write_atomically(Path(path), dumps(run), lambda text: parse_run(tomllib.loads(text)))
 
 
+RUN_SNIFF_LIMIT = 1 << 20  # a run file is a few kilobytes; what is bigger is not read to see if it is one
+
+
+def write_output(path: Path | str, text: str) -> Path:
+    """Write an output that is neither a story nor a run (a transcript, a graph) to `path`, refusing to
+    replace a story's `.ifs` file or a run file there (FileExistsError, an OSError: one line for the
+    caller). Only a regular file is read to see whether it is a run, and only when it is small."""
+    path = Path(path)
+    if path.suffix.lower() == ".ifs" and path.exists():
+        raise FileExistsError(17, "is a story file; not replacing it", str(path))
+    if path.is_file() and _is_a_run(path):
+        raise FileExistsError(17, "is a run file; not replacing it", str(path))
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _is_a_run(path: Path) -> bool:
+    try:
+        if path.stat().st_size > RUN_SNIFF_LIMIT:
+            return False
+        parse_run(tomllib.loads(path.read_text(encoding="utf-8")))
+        return True
+    except (OSError, ValueError, RecursionError):  # UnicodeDecodeError and TOMLDecodeError are ValueErrors
+        return False
+
+
 # What does not fit when a run is replayed against the story as it is now (docs/language.md lists them).
 OTHER_STORY = "IFS310"
 ALREADY_ENDED = "IFS311"
@@ -310,6 +336,20 @@ def home() -> Path:
 
 def save_dir(story_id: str) -> Path:
     return home() / "saves" / story_id
+
+
+def remove_stale_temporaries() -> list[Path]:
+    """At a player's start: the temporary files a crash left in the saves folders (one per story) and the
+    endings record's folder, older than a few minutes (see `files.remove_stale_temporaries`)."""
+    from .files import remove_stale_temporaries as remove_in
+
+    base = home()
+    folders = [base / "progress"]
+    try:
+        folders += [p for p in (base / "saves").iterdir() if p.is_dir() and not p.is_symlink()]
+    except OSError:
+        pass
+    return [p for folder in folders for p in remove_in(folder)]
 
 
 def slot_path(story_id: str, slot: str) -> Path:

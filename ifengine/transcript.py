@@ -6,6 +6,7 @@ import re
 from .errors import StoryRuntimeError
 from .model import Story
 from .runtime import SceneView, Session
+from .safe_text import visible
 
 _INLINE = re.compile(r"([\\`*_\[\]<>])")
 _BLOCK_START = re.compile(r"^(\s*\d*)([#>+=|.)-])")
@@ -49,4 +50,4 @@ def transcript(story: Story, seed: int, choices: list[str] | tuple[str, ...]) ->
         lines += _scene_md(view)
     if view.ending:
         lines += [f"**ENDING: {view.ending.kind}: {md(view.ending.title)}**", ""]
-    return "\n".join(lines)
+    return visible("\n".join(lines))

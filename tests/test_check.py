@@ -739,3 +739,31 @@ Hi {10 / n}.
     d = one(diags, "IFS150")
     assert at(d) == (7, 5)
     assert "division by zero" in d.message
+
+
+def test_ifs150_a_canon_fallback_beside_open_choices_says_it_is_a_fallback(tmp_path):
+    """Issue 15, point 12: a `canon fallback` next to other choices is never taken (a fallback is taken only
+    when nothing else is open); the message says so, not that a condition hides it (it has none)."""
+    diags = check(tmp_path, "=== start: Start\nHi.\n* [Go] -> end\n* canon fallback -> end\n" + END)
+    d = one(diags, "IFS150")
+    assert "condition" not in d.message
+    assert d.message == ("the canon path reaches scene 'start' but its canon choice is a fallback, which is "
+                         "taken only when no other choice is open, and other choices are open there "
+                         "(played with seed 0)")
+
+
+def test_a_long_flat_sum_is_not_nested_too_deeply(tmp_path):
+    """Issue 15, point 11: `{1+1+...+1}` with 100 terms (and 1,000) is flat, not deep: it checks clean and
+    plays to the right value, as do long products and `and`/`or` chains."""
+    from ifengine.loader import load_text
+    from ifengine.runtime import Session
+
+    for n in (100, 1000):
+        total = "+".join(["1"] * n)
+        product = "*".join(["1"] * n)
+        every = " and ".join(["true"] * n)
+        loaded = load_text(HEADER + f"@flag x: int = 0\n=== start: Start\nSum {{{total}}}, {{{product}}}.\n"
+                           f"~ x = {total}\n{{if {every}: all}}\n* [Go] -> end\n" + END)
+        assert [d for d in loaded.diagnostics if d.is_error] == []
+        view = Session(loaded.story, 0).view()
+        assert view.paragraphs[0] == f"Sum {n}, 1." and view.paragraphs[1] == "all"

@@ -393,3 +393,39 @@ def test_replay_transcript_to_an_unwritable_place_is_one_line(tmp_path: Path) ->
     assert r.returncode == 1
     assert [line for line in r.stderr.splitlines() if line.startswith("error:")] == [
         f"error: cannot write the transcript {tmp_path}: Is a directory"]
+
+
+def test_transcript_and_graph_never_replace_a_story_file_or_a_run_file(tmp_path: Path) -> None:
+    """Issue 15, point 7: `replay --transcript` and `graph --out` refuse, as `--record` does, to write over
+    a story's `.ifs` file or a run file: one line, exit 1, the file unchanged."""
+    story = copy_story(SHOWCASE, tmp_path)
+    run = tmp_path / "r.toml"
+    clean(ifengine("play", str(story), "--plain", "--canon", "--record", str(run)))
+    other_run = tmp_path / "other.toml"
+    shutil.copy(run, other_run)
+    files = {p: p.read_bytes() for p in (story / "main.ifs", story / "branch.ifs", run, other_run)}
+    for target, why in ((story / "main.ifs", "is a story file"), (story / "branch.ifs", "is a story file"),
+                        (run, "is a run file"), (other_run, "is a run file")):
+        r = ifengine("replay", str(run), "--transcript", str(target))
+        clean(r)
+        assert r.returncode == 1
+        assert [line for line in r.stderr.splitlines() if line.startswith("error:")] == [
+            f"error: cannot write the transcript {target}: {why}; not replacing it"]
+        r = ifengine("graph", str(story), "--out", str(target))
+        clean(r)
+        assert (r.returncode, r.stderr) == (1, f"ifengine graph: cannot write {target}: {why}; not replacing it\n")
+    assert {p: p.read_bytes() for p in files} == files
+    notes = tmp_path / "notes.md"
+    notes.write_text("old", encoding="utf-8")
+    assert ifengine("graph", str(story), "--out", str(notes)).returncode == 0  # any other file is replaced
+    assert notes.read_text(encoding="utf-8").startswith("flowchart TD")
+
+
+def test_record_to_an_empty_name_is_a_usage_error(capsys) -> None:
+    """Issue 15, point 17: `--record ""` recorded nothing and said nothing."""
+    from ifengine.cli import main
+
+    for name in ("", "  "):
+        assert main(["play", str(SHOWCASE), "--plain", "--canon", "--record", name]) == 2
+        out, err = capsys.readouterr()
+        assert err == "ifengine play: --record needs a file name\n" and out == ""

@@ -454,3 +454,21 @@ def test_play_at_unreachable_scene_is_a_usage_error(monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     assert main(["play", TROUBLE, "--plain", "--at", "cellar"]) == 2
     assert "no path of choices reaches scene 'cellar'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("mode", [[], ["--exhaustive"]])
+def test_a_scene_that_faults_on_entry_is_reported_as_faulted_not_never_reached(tmp_path, capsys, mode):
+    """Issue 15, point 17: a scene whose entry always faults was listed among "scenes never reached"; it is
+    reported as faulted, with the path that enters it."""
+    from ifengine.cli import main
+
+    (tmp_path / "s.ifs").write_text(
+        "@story faulty\n@title Faulty\n@role Ana: A tester.\n@start a\n@flag n: int = 0\n"
+        "=== a: A\nHello.\n* canon [Safe] -> e\n* [Divide] -> b\n"
+        "=== b: B\n{10 / n} parts.\n* continue -> e\n"
+        "=== ending e (canon): E\nBye.\n", encoding="utf-8")
+    assert main(["explore", str(tmp_path), "--runs", "20", *mode]) == 1
+    out = capsys.readouterr().out
+    assert "scenes never reached" not in out
+    assert [line for line in out.splitlines() if "faulted" in line] == [
+        f"  scene b faulted when entered (see ERRORS), by: a.divide  (seed {0 if mode else 3})"]

@@ -155,3 +155,24 @@ def test_expression_source_round_trips_precedence(tmp_path):
     assert expr_source(cond) == "not (b or n > 1) and (n + 2) * 3 >= -n - (1 - 2)"
     # labels are shortened for the picture, with an ellipsis
     assert "|\"Go ? not (b or n #gt; 1) and (n + 2) * 3 #gt;= -n - (…\"|" in to_mermaid(story)
+
+
+def test_dot_gives_each_attribute_once(tmp_path, capsys):
+    """Issue 15, point 17: an interlude on the canon path, or one no road reaches, had two `color`s (and two
+    `style`s); each node now carries each attribute once, the canon or unreachable look winning."""
+    import re
+
+    (tmp_path / "main.ifs").write_text(
+        "@story d\n@title D\n@role R: R.\n@start a\n"
+        "=== a: A\nHi.\n* canon [Go] -> drop\n* [Other] -> b\n"
+        "=== interlude drop (Reem): The Drop\nShake.\n* canon continue -> b\n"
+        "=== interlude lost (Reem): Lost\nNobody comes here.\n* continue -> b\n"
+        "=== ending b (canon): B\nBye.\n", encoding="utf-8")
+    assert main(["graph", str(tmp_path), "--format", "dot"]) == 0
+    out = capsys.readouterr().out
+    nodes = [line for line in out.splitlines() if line.startswith('  "drop" [') or line.startswith('  "lost" [')]
+    assert len(nodes) == 2
+    for line in nodes:
+        names = re.findall(r'(\w+)=(?:"(?:[^"\\]|\\.)*"|[^,\s\]]+)', line)
+        assert len(names) == len(set(names)), line
+    assert 'color="#b8860b"' in nodes[0] and 'style="dashed"' in nodes[1] and 'color="#999999"' in nodes[1]

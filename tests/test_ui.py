@@ -714,3 +714,127 @@ async def test_a_fault_in_the_story_is_a_notification_not_a_crash(tmp_path):
         await pilot.press("1")
         await settle(pilot)
         assert a.game.view.ending is not None
+
+
+async def _press_into_a_fault(a, key: str) -> None:
+    """Press a key that ends the app (Pilot.press would wait for a screen that never comes back)."""
+    import asyncio
+
+    a.simulate_key(key)
+    for _ in range(200):
+        if not a.is_running or a.return_code is not None:
+            return
+        await asyncio.sleep(0.02)
+
+
+async def test_a_fault_nothing_caught_ends_the_app_with_one_line_and_status_1(monkeypatch, capsys):
+    """Issue 15, point 2: a fault inside the running app that no screen handles (here a bug, faked in
+    `Game.choose`) ends the app at once with status 1, and the player prints one line naming it, never a
+    traceback and never status 0."""
+    from ifengine.ui.app import exit_status
+    from ifengine.ui.game import Game
+
+    def broken(self, choice_id):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Game, "choose", broken)
+    a = playing()
+    async with a.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _press_into_a_fault(a, "1")
+    assert not a.is_running and a.return_code == 1
+    assert exit_status(a) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "RuntimeError: boom" in err and "Traceback" not in err
+
+
+async def test_a_story_fault_nothing_caught_reaches_the_command_line_guard(monkeypatch, capsys):
+    """A story fault (StoryRuntimeError) escaping a screen ends the app, and the command line's guard
+    prints it as its one `error: file:line:col: ...` line with status 1."""
+    from ifengine.cli import _guarded
+    from ifengine.errors import StoryRuntimeError
+    from ifengine.source import Span
+    from ifengine.ui.app import exit_status
+    from ifengine.ui.game import Game
+
+    def faulting(self, choice_id):
+        raise StoryRuntimeError("division by zero", Span("s.ifs", 7, 8))
+
+    monkeypatch.setattr(Game, "choose", faulting)
+    monkeypatch.setattr("ifengine.ui.screens.play.StoryRuntimeError", type("NotThis", (Exception,), {}))
+    a = playing()
+    async with a.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _press_into_a_fault(a, "1")
+    assert a.return_code == 1
+    assert _guarded("play.py", lambda: exit_status(a)) == 1
+    assert capsys.readouterr().err == "error: s.ifs:7:8: division by zero\n"
+
+
+def test_a_first_scene_that_faults_is_one_line_and_status_1_from_play_py(tmp_path, capsys):
+    """Issue 15, point 2: the start scene faults on seed 1 (it passes `check`: seed 0 rolls 2); the
+    full-screen player says where in one line and exits 1, before the screen is taken over."""
+    from ifengine.cli import play_main
+
+    (tmp_path / "main.ifs").write_text(
+        "@story dz\n@title Divide\n@role Dee: A divider.\n@start a\n"
+        "=== a: A\nShare {10 / (roll(2) - 1)}.\n* canon [Go] -> b\n"
+        "=== ending b (canon): B\nThe end.\n", encoding="utf-8")
+    assert play_main(["--story", str(tmp_path), "--seed", "1"]) == 1
+    err = capsys.readouterr().err
+    assert err == f"error: {tmp_path / 'main.ifs'}:6:8: division by zero\n"
+
+
+def test_starting_the_player_removes_stale_temporaries_of_ours_and_nothing_else(home):
+    """Issue 15, point 9: `kill -9` mid-autosave leaves `.autosave.toml.XXXXXXXX.tmp` in the saves folder.
+    Starting the player removes those older than a few minutes, in each story's saves folder and the
+    endings record's, and leaves everything else: fresh ones (a write in progress), other names, links,
+    folders, and files one level further down."""
+    import os
+    import tempfile
+    import time
+
+    saves = home / "saves" / "lantern"
+    saves.mkdir(parents=True)
+    (home / "progress").mkdir()
+    old = time.time() - 3600
+
+    def temporary(folder, name):  # named exactly as files.write_atomically names its temporary file
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+        os.close(fd)
+        return tmp
+
+    stale = [temporary(saves, "autosave.toml"), temporary(saves, "my-save.toml"),
+             temporary(home / "progress", "lantern.toml")]
+    fresh = temporary(saves, "autosave.toml")
+    kept = [saves / ".autosave.toml.tmp", saves / "notes.tmp", saves / ".notes.txt.abcdefgh.tmp",
+            saves / "autosave.toml", saves / "deeper" / ".autosave.toml.abcdefgh.tmp"]
+    (saves / "deeper").mkdir()
+    for p in kept:
+        p.write_text("x", encoding="utf-8")
+    (saves / ".linked.toml.abcdefgh.tmp").symlink_to(saves / "autosave.toml")
+    (saves / ".folder.toml.abcdefgh.tmp").mkdir()
+    for p in [*stale, fresh, *kept, saves / ".folder.toml.abcdefgh.tmp"]:
+        os.utime(p, (old, old))
+    os.utime(fresh, None)
+    make_app(play_args())
+    assert not any(os.path.exists(p) for p in stale)
+    assert os.path.exists(fresh) and all(p.exists() for p in kept)
+    assert (saves / ".linked.toml.abcdefgh.tmp").is_symlink() and (saves / ".folder.toml.abcdefgh.tmp").is_dir()
+
+
+async def test_undo_at_the_very_start_says_there_is_nothing_to_undo():
+    """Issue 15, point 16: `u` before the first decision said nothing; it says there is nothing to undo
+    (the footer still shows Undo as off there)."""
+    a = playing()
+    async with a.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert [n.message for n in a._notifications][-1:] == ["Nothing to undo: this is the start of the story."]
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert a.game.steps == 0
+        assert sum("Nothing to undo" in n.message for n in a._notifications) == 1

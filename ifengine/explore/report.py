@@ -64,6 +64,18 @@ class Report:
         return [sid for sid, s in self.story.scenes.items() if not s.is_ending and sid not in self.scenes_reached]
 
     @property
+    def faulted_scenes(self) -> dict[str, Finding]:
+        """Scenes never reached because entering them faulted: each with the first error found there (the
+        scene the error's last choice leads to, or the start)."""
+        out: dict[str, Finding] = {}
+        for f in self.errors.values():
+            choice = self.story.choice(f.path[-1]) if f.path else None
+            sid = choice.target if choice is not None else self.story.start
+            if sid in self.unreached_scenes and sid not in out:
+                out[sid] = f
+        return out
+
+    @property
     def unreached_endings(self) -> list[str]:
         return [s.id for s in self.story.endings if s.id not in self.endings]
 
@@ -156,8 +168,12 @@ def format_report(report: Report, story_path: str = "STORY") -> str:
                  else f"{f.count:,} end state{'s' if f.count != 1 else ''}")
         lines.append(f"    {s.ending_kind:<9} {s.id}: {s.title} ({count})")
         lines.append(f"              shortest: {_path_text(f)}")
-    if report.unreached_scenes:
-        lines.append(f"  scenes never reached ({verb}): {', '.join(report.unreached_scenes)}")
+    faulted = report.faulted_scenes
+    never = [sid for sid in report.unreached_scenes if sid not in faulted]
+    if never:
+        lines.append(f"  scenes never reached ({verb}): {', '.join(never)}")
+    for sid, f in faulted.items():
+        lines.append(f"  scene {sid} faulted when entered (see ERRORS), by: {_path_text(f)}")
     if report.unreached_endings:
         lines.append(f"  endings never reached ({verb}): {', '.join(report.unreached_endings)}")
     if report.unreached_choices:

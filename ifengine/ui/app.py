@@ -87,6 +87,16 @@ class IFApp(App[int]):
         self._save_lock = threading.Lock()
         self._changes = 0  # moves made; compared with `_saved` to know whether the autosave is behind
         self._saved = 0
+        self.fault: BaseException | None = None  # what ended the app, if a fault did (see `_handle_exception`)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A fault nothing on the screens caught (a story fault in an unguarded place, a bug): the app ends
+        at once with status 1, and `exit_status` turns the fault into one message on the restored terminal,
+        never a traceback drawn over the screen. (Textual's own handler would print the traceback and, under
+        `run`, leave the status to the caller.)"""
+        if self.fault is None:
+            self.fault = error
+        self.exit(return_code=1)
 
     # ---- screens ----------------------------------------------------------
 
@@ -439,7 +449,9 @@ def make_app(request: PlayRequest, **options: Any) -> IFApp:
     """Build the app for a play request. Bad requests raise `UsageError`; a story with errors raises
     `StoryError` (both before the screen is taken over, so the messages stay on the terminal)."""
     from ..errors import RunFileError, UsageError
+    from ..saves import remove_stale_temporaries
 
+    remove_stale_temporaries()  # what a crash mid-autosave left behind (issue 15, point 9)
     start: Start | None = None
     if request.replay:
         from ..launch import open_run
@@ -473,5 +485,22 @@ def make_app(request: PlayRequest, **options: Any) -> IFApp:
 def run_app(request: PlayRequest) -> int:
     """Run the player; its exit status."""
     app = make_app(request)
-    result = app.run()
-    return result if isinstance(result, int) else 0
+    app.run()
+    return exit_status(app)
+
+
+def exit_status(app: IFApp) -> int:
+    """The exit status of an app that has stopped: 0 after a quit, 1 after a fault. A fault of ifengine's
+    own family is raised again, for the command line's guard to print as one line; any other fault (a bug)
+    is printed here as one line naming it."""
+    fault = app.fault
+    if fault is None:
+        code = app.return_code
+        return code if code is not None else 0
+    if isinstance(fault, IfengineError):
+        raise fault
+    import sys
+
+    print(f"ifengine: the player stopped on an internal error ({type(fault).__name__}: {fault}); "
+          "this is a bug in ifengine", file=sys.stderr)
+    return 1

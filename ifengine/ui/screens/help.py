@@ -35,7 +35,7 @@ def sections() -> list[tuple[str, list[tuple[str, str]]]]:
         rows = list(EXTRA.get(name, []))
         for b in bindings:
             assert isinstance(b, Binding)
-            if b.action.startswith("choose(") and b.action != "choose(1)":
+            if b.action.startswith("choose(") and b.action != "choose(1)" or b.action == "nothing_to_undo":
                 continue
             rows.append((_keys(b), b.tooltip or b.description))
         out.append((name, rows))

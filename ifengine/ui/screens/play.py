@@ -34,6 +34,7 @@ class PlayScreen(GameScreen[None]):
         Binding("1", "choose(1)", "Choose", key_display="1-9", tooltip="Take choice 1 to 9"),
         *[Binding(str(n), f"choose({n})", show=False) for n in range(2, 10)],
         Binding("u", "undo", "Undo", tooltip="Undo the last decision"),
+        Binding("u", "nothing_to_undo", show=False),  # `u` at the start, where Undo is off: say so
         Binding("h", "history", "History", tooltip="Every decision so far; pick one to go back to it"),
         Binding("c", "autoplay", "Canon", tooltip="Canon autoplay: the story follows its canon choices "
                                                   "until you press a key"),
@@ -186,6 +187,9 @@ class PlayScreen(GameScreen[None]):
         if self.game.steps:
             self.game.undo()
             self.after_move()
+
+    def action_nothing_to_undo(self) -> None:
+        self.notify("Nothing to undo: this is the start of the story.", markup=False)
 
     def rewind(self, index: int) -> None:
         self.take_over()
@@ -344,6 +348,8 @@ class PlayScreen(GameScreen[None]):
             return not over
         if action == "undo":
             return True if game.steps else None
+        if action == "nothing_to_undo":
+            return not game.steps
         if action == "autoplay":
             return None if over else True
         return True
