@@ -345,5 +345,5 @@ def check_canon_play(story: Story) -> list[Diagnostic]:
             session.choose(canon_id)
     except StoryRuntimeError as e:
         span = e.span or story.header_span
-        checker.error(span, f"playing the canon path fails here: {e.args[0].split(': ', 1)[-1]}", "IFS150")
+        checker.error(span, f"playing the canon path fails here: {e.reason}", "IFS150")
     return checker.diags

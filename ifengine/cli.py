@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from . import __version__
 
-from .errors import IfengineError, Reported, StoryError, StoryRuntimeError, UsageError
+from .errors import IfengineError, StoryError, StoryRuntimeError, UsageError
 from .launch import PlayRequest, open_story
 from .safe_text import visible
 
@@ -325,8 +325,6 @@ def _guarded(prog: str, run: Callable[[], int]) -> int:
         return 2
     except StoryError as e:
         _print_story_errors(e)
-        return 1
-    except Reported:
         return 1
     except StoryRuntimeError as e:  # the story's own fault, where it is: "error: file:line:col: ..."
         print(f"error: {visible(str(e))}", file=sys.stderr)

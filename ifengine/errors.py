@@ -27,10 +27,6 @@ class UsageError(IfengineError):
     """Bad command-line usage: exit status 2 with a one-line message."""
 
 
-class Reported(IfengineError):
-    """A failure whose message has already been printed (a story's diagnostics): exit status 1."""
-
-
 class StoryError(IfengineError):
     """A story that cannot be played: carries every diagnostic (errors and warnings) found."""
 

@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import RunFileError, StoryError, UsageError
+from .errors import StoryError, UsageError
 from .model import Story
 from .runtime import Session
 from .saves import Run
@@ -88,4 +88,4 @@ def open_run(run_file: str, story_name: str | None = None) -> tuple[Run, Story, 
     return run, story, path
 
 
-__all__ = ["PlayRequest", "RunFileError", "new_seed", "open_run", "open_story", "start_session"]
+__all__ = ["PlayRequest", "new_seed", "open_run", "open_story", "start_session"]

@@ -8,12 +8,13 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from contextlib import contextmanager
+from typing import Callable, Hashable, Iterator, Mapping, TypeVar
 
 from .build import build_file
 from .diagnostics import Diagnostic, Severity, has_errors, sort_key
 from .errors import StoryError
-from .model import Choice, Extend, FlagDecl, Role, Scene, ScriptFile, Story
+from .model import Choice, Extend, FlagDecl, Include, Role, Scene, ScriptFile, Story
 from .parser import parse_source
 from .source import SourceFile, Span, normalise
 
@@ -108,51 +109,80 @@ def load(path: Path | str) -> Loaded:
 
     The cyclic garbage collector is paused meanwhile: parse trees and the model are large, acyclic and
     alive until the end, so its passes only cost time, and more the larger the story (GUIDE 1.3)."""
+    with _gc_paused():
+        return _load(Path(path))
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load(Path(path))
+        yield
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _load(path: Path) -> Loaded:
-    if not path.exists():
-        return Loaded(None, [Diagnostic(_display(path), 1, 1, "no such file or folder", "IFS101")])
-    root, queue = story_files(path)
-    if not queue:
-        return Loaded(None, [Diagnostic(_display(path), 1, 1, "no .ifs files in this folder", "IFS101")])
+K = TypeVar("K", bound=Hashable)
+
+
+def _read_all(first: list[K], read: Callable[[K], SourceFile | Diagnostic],
+              include: Callable[[K, Include], K | Diagnostic]) -> tuple[list[ScriptFile], list[Diagnostic]]:
+    """Read, parse and build each script named in `first`, then each one they `@include`, once each.
+    `read` and `include` say where scripts come from (files in a folder, or texts by name) and what is
+    refused; the rest is the same whatever the source."""
     diags: list[Diagnostic] = []
     files: list[ScriptFile] = []
-    seen: set[Path] = set()
+    seen: set[K] = set()
+    queue = list(first)
     while queue:
-        p = queue.pop(0)
-        key = p.resolve()
+        key = queue.pop(0)
         if key in seen:
             continue
         seen.add(key)
-        if not _inside(p, root):
-            diags.append(Diagnostic(_display(p), 1, 1, f"this file lies outside the story folder {_display(root)}",
-                                    "IFS103"))
-            continue
-        src = read_source(p)
+        src = read(key)
         if isinstance(src, Diagnostic):
             diags.append(src)
             continue
         built = _parse_and_build(src, diags)
         files.append(built)
         for inc in built.includes:
-            target = (p.parent / inc.path)
-            if not _inside(target, root):
-                diags.append(Diagnostic(inc.span.file, inc.span.line, inc.span.col,
-                                        f"@include \"{inc.path}\" lies outside the story folder {_display(root)}",
-                                        "IFS103"))
-            elif not target.is_file():
-                diags.append(Diagnostic(inc.span.file, inc.span.line, inc.span.col,
-                                        f"@include \"{inc.path}\": no such file", "IFS101"))
+            target = include(key, inc)
+            if isinstance(target, Diagnostic):
+                diags.append(target)
             else:
                 queue.append(target)
+    return files, diags
+
+
+def _load(path: Path) -> Loaded:
+    if not path.exists():
+        return Loaded(None, [Diagnostic(_display(path), 1, 1, "no such file or folder", "IFS101")])
+    root, first = story_files(path)
+    if not first:
+        return Loaded(None, [Diagnostic(_display(path), 1, 1, "no .ifs files in this folder", "IFS101")])
+    resolved = {p.resolve(): p for p in first}  # what `seen` compares: a file reached two ways is read once
+
+    def read(key: Path) -> SourceFile | Diagnostic:
+        p = resolved.get(key, key)
+        if not _inside(p, root):
+            return Diagnostic(_display(p), 1, 1, f"this file lies outside the story folder {_display(root)}",
+                              "IFS103")
+        return read_source(p)
+
+    def include(key: Path, inc: Include) -> Path | Diagnostic:
+        target = resolved.get(key, key).parent / inc.path
+        where = inc.span
+        if not _inside(target, root):
+            return Diagnostic(where.file, where.line, where.col,
+                              f"@include \"{inc.path}\" lies outside the story folder {_display(root)}", "IFS103")
+        if not target.is_file():
+            return Diagnostic(where.file, where.line, where.col, f"@include \"{inc.path}\": no such file", "IFS101")
+        resolved.setdefault(target.resolve(), target)
+        return target.resolve()
+
+    files, diags = _read_all(list(resolved), read, include)
     return _finish(files, root, diags)
 
 
@@ -185,38 +215,22 @@ def load_text(sources: str | Mapping[str, str], name: str = "story.ifs") -> Load
     diagnostics) or several by name, `@include`s resolved among them. Never raises for anything in them.
     A host program that keeps its stories in a database or a bundle loads them this way."""
     texts = {name: sources} if isinstance(sources, str) else dict(sources)
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        root = Path(".")
-        diags: list[Diagnostic] = []
-        files: list[ScriptFile] = []
-        seen: set[str] = set()
-        queue = sorted(texts)
-        while queue:
-            key = queue.pop(0)
-            if key in seen:
-                continue
-            seen.add(key)
-            src = source_from_text(Path(key), key, texts[key])
-            if isinstance(src, Diagnostic):
-                diags.append(src)
-                continue
-            built = _parse_and_build(src, diags)
-            files.append(built)
-            for inc in built.includes:
-                target = posixpath.normpath(posixpath.join(posixpath.dirname(key), inc.path))
-                if target not in texts:
-                    diags.append(Diagnostic(inc.span.file, inc.span.line, inc.span.col,
-                                            f"@include \"{inc.path}\": no such script among those given", "IFS101"))
-                else:
-                    queue.append(target)
-        if not texts:
-            return Loaded(None, [Diagnostic(name, 1, 1, "no story text was given", "IFS101")])
-        return _finish(files, root, diags)
-    finally:
-        if was_enabled:
-            gc.enable()
+    if not texts:
+        return Loaded(None, [Diagnostic(name, 1, 1, "no story text was given", "IFS101")])
+
+    def read(key: str) -> SourceFile | Diagnostic:
+        return source_from_text(Path(key), key, texts[key])
+
+    def include(key: str, inc: Include) -> str | Diagnostic:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(key), inc.path))
+        if target not in texts:
+            return Diagnostic(inc.span.file, inc.span.line, inc.span.col,
+                              f"@include \"{inc.path}\": no such script among those given", "IFS101")
+        return target
+
+    with _gc_paused():
+        files, diags = _read_all(sorted(texts), read, include)
+        return _finish(files, Path("."), diags)
 
 
 def _parse_and_build(src: SourceFile, diags: list[Diagnostic]) -> ScriptFile:
