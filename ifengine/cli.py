@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
@@ -58,14 +59,33 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
-    return play(PlayRequest(story=args.story, at=args.at, seed=args.seed, watch=args.watch, plain=args.plain,
-                            canon=args.canon, record=args.record))
+    return play(play_request(args), prog="ifengine play")
 
 
-def play(request: PlayRequest) -> int:
-    """Play as asked: the plain-text player, or the full-screen one (the Textual app, imported only here)."""
+def interactive() -> bool:
+    """Whether the full-screen player can run: both standard input and output are a terminal. (Textual
+    would write its escape codes into a pipe, or wait forever for keys from one.)"""
+    return all(hasattr(f, "isatty") and f.isatty() for f in (sys.stdin, sys.stdout))
+
+
+def play(request: PlayRequest, prog: str = "ifengine play") -> int:
+    """Play as asked: the plain-text player, or the full-screen one (the Textual app, imported only here).
+    Away from a terminal the plain player plays instead, and says so."""
     if request.record is not None and not request.record.strip():
         raise UsageError("--record needs a file name")
+    if not request.plain and not interactive():
+        what = "standard output" if sys.stdin.isatty() else "standard input"
+        if request.watch or request.replay:
+            raise UsageError(f"{what} is not a terminal, and {'--watch' if request.watch else '--replay'} needs "
+                             "the full-screen player" + ("" if request.watch else
+                                                         "; `ifengine replay RUN` checks a run in text"))
+        if not request.name:
+            from .library import available
+
+            raise UsageError(f"{what} is not a terminal, so the title screen cannot open; name a story to play it "
+                             f"in plain text ({available()})")
+        print(f"{prog}: {what} is not a terminal: playing in plain text (as with --plain)", file=sys.stderr)
+        request = replace(request, plain=True)
     if not request.plain:
         if request.canon or request.record:
             raise UsageError(f"{'--canon' if request.canon else '--record'} needs the plain player (add --plain)")
@@ -77,7 +97,9 @@ def play(request: PlayRequest) -> int:
     if request.replay:
         raise UsageError("--replay needs the full-screen player; `ifengine replay RUN` checks a run in text")
     if not request.name:
-        raise UsageError("--plain needs --story PATH or --role NAME")
+        from .library import available
+
+        raise UsageError(f"--plain needs a story to play ({available()})")
     from .launch import start_session
     from .plain import PlainPlayer
     from .render import use_colour
@@ -219,57 +241,135 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-# ---- play.py ----------------------------------------------------------------
+# ---- the play flags (ifengine play, ifengine alone, play.py) -------------------
+
+
+def add_play_arguments(p: argparse.ArgumentParser) -> None:
+    """The flags of every way to play: `ifengine play`, and `python play.py` in a checkout."""
+    p.add_argument("name", nargs="?", metavar="STORY",
+                   help="a story folder or file, or the id or role of a story in the library; "
+                        "none opens the title screen")
+    p.add_argument("--story", metavar="PATH",
+                   help="the story at PATH; a folder of story folders lists them on the title screen")
+    p.add_argument("--role", help="the story of this role (rumak, davis, ...)")
+    p.add_argument("--replay", metavar="RUN", help="play a recorded run back, at a readable pace")
+    p.add_argument("--at", metavar="SCENE", help="start at this scene, reached by the shortest path")
+    p.add_argument("--seed", type=int, default=None, help="the random seed of a new playthrough")
+    p.add_argument("--plain", action="store_true",
+                   help="plain text: numbered choices, one number per line (the default away from a terminal)")
+    p.add_argument("--canon", action="store_true", help="plain text: follow the canon choices without input")
+    p.add_argument("--record", metavar="RUN.toml", help="plain text: write the run file at the end or at end of input")
+    p.add_argument("--watch", action="store_true",
+                   help="live editing: reload the story being played whenever one of its .ifs files changes")
 
 
 def play_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="play.py", description="Play ifengine stories in the terminal.")
-    p.add_argument("--role", help="go straight into the story of this role (rumak, davis, ...)")
-    p.add_argument("--story", help="go straight into the story at this path")
-    p.add_argument("--replay", metavar="RUN", help="play a recorded run back, at a readable pace")
-    p.add_argument("--at", metavar="SCENE", help="start at this scene, reached by the shortest path")
-    p.add_argument("--watch", action="store_true",
-                   help="live editing: reload the story being played (--story, or the one picked on the title "
-                        "screen) whenever one of its .ifs files changes")
-    p.add_argument("--seed", type=int, default=None, help="the random seed of a new playthrough")
-    p.add_argument("--plain", action="store_true", help="play in plain text instead of the full-screen player")
+    p = argparse.ArgumentParser(prog="play.py", description="Play ifengine stories in the terminal. With no "
+                                "story, the title screen opens.", epilog=_where_stories_are(),
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_play_arguments(p)
     return p
 
 
 def play_main(argv: Sequence[str] | None = None) -> int:
     """`python play.py`: the Textual player (or the plain one with --plain)."""
-    request = play_request(play_parser().parse_args(argv))
-    return _guarded("play.py", lambda: play(request))
+    args = play_parser().parse_args(argv)
+    return _guarded("play.py", lambda: play(play_request(args), prog="play.py"))
 
 
 def play_request(args: argparse.Namespace) -> PlayRequest:
-    """play.py's parsed flags as a request."""
-    return PlayRequest(story=args.story, role=args.role, replay=args.replay, at=args.at, seed=args.seed,
-                       watch=args.watch, plain=args.plain)
+    """The parsed play flags as a request. A story given both ways is one too many."""
+    name = getattr(args, "name", None)
+    if name and args.story:
+        raise UsageError(f"two stories given: '{name}' and --story {args.story}")
+    if (name or args.story) and args.role:
+        raise UsageError("give a story or --role, not both")
+    story = name or args.story
+    collection: tuple[Path, ...] = ()
+    if story and not args.replay:
+        from .library import expand_collections
+
+        where = Path(story)
+        if where.is_dir() and expand_collections(where) != [where]:  # a folder of stories: list them
+            story, collection = None, (where,)
+    return PlayRequest(story=story, role=args.role, replay=args.replay, at=args.at, seed=args.seed,
+                       watch=args.watch, plain=args.plain, canon=args.canon, record=args.record,
+                       collections=collection)
+
+
+def _where_stories_are() -> str:
+    import textwrap
+
+    from .library import user_stories
+
+    return textwrap.fill("Stories are found by id, role or folder name, first match first, in ./stories and ./examples in "
+            f"the current folder, in your own stories folder ({user_stories()}), and among the stories "
+            "that come with ifengine; a path plays any story folder.", width=78)
+
+
+# ---- docs -------------------------------------------------------------------
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from .resources import shipped
+
+    folder = shipped("docs")
+    topics = {p.stem: p for p in sorted(folder.glob("*.md"))} if folder else {}
+    if not topics:
+        raise IfengineError("this copy of ifengine was installed without its docs")
+    if not args.topic:
+        width = max(map(len, topics))
+        for name, path in topics.items():
+            print(f"{name:<{width}}  {_heading(path)}")
+        print("\n`ifengine docs TOPIC` prints one (a unique start of its name is enough).", file=sys.stderr)
+        return 0
+    wanted = args.topic.lower().removesuffix(".md")
+    matches = [name for name in topics if name == wanted] or [name for name in topics if name.startswith(wanted)]
+    if len(matches) != 1:
+        raise UsageError(f"{'no' if not matches else 'more than one'} topic '{args.topic}' "
+                         f"(topics: {', '.join(matches or topics)})")
+    text = topics[matches[0]].read_text(encoding="utf-8")
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        console = Console()
+        with console.pager(styles=True):
+            console.print(Markdown(text))
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _heading(path: Path) -> str:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            return line.lstrip("#").strip()
+    return ""
 
 
 # ---- main -------------------------------------------------------------------
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ifengine", description="Branching interactive fiction for the terminal.")
+    parser = argparse.ArgumentParser(
+        prog="ifengine", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Branching interactive fiction for the terminal.\n\n"
+                    "ifengine with no command opens the title screen: pick a story and play.",
+        epilog=_where_stories_are() + "\n\n`ifengine docs` lists the guides that come with ifengine (the story\n"
+               "language, authoring, embedding); `ifengine COMMAND --help` describes a command.")
     parser.add_argument("--version", action="version", version=f"ifengine {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    play = sub.add_parser("play", help="play a story (full screen, or --plain text); no story: the title screen",
+                          epilog=_where_stories_are())
+    add_play_arguments(play)
+    play.set_defaults(func=cmd_play)
 
     check = sub.add_parser("check", help="check story folders or files and print every problem found")
     check.add_argument("paths", nargs="+", metavar="PATH", help="a story folder or .ifs file")
     check.add_argument("--json", action="store_true", help="print the diagnostics as a JSON list")
     check.set_defaults(func=cmd_check)
-
-    play = sub.add_parser("play", help="play a story (full screen, or --plain text)")
-    play.add_argument("story", metavar="STORY", help="a story folder, file, id or role")
-    play.add_argument("--plain", action="store_true", help="plain text: numbered choices, one number per line")
-    play.add_argument("--seed", type=int, default=None, help="random seed (default 0)")
-    play.add_argument("--record", metavar="RUN.toml", help="write the run file at the end or at end of input")
-    play.add_argument("--canon", action="store_true", help="follow the canon choices without input")
-    play.add_argument("--at", metavar="SCENE", help="start at this scene, reached by the shortest path")
-    play.add_argument("--watch", action="store_true", help="full screen only: reload the story when its files change")
-    play.set_defaults(func=cmd_play)
 
     replay = sub.add_parser("replay", help="replay run files and check each reproduces its recorded end")
     replay.add_argument("runs", nargs="+", metavar="RUN.toml")
@@ -303,15 +403,17 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("story", metavar="STORY", help="a story folder, file, id or role")
     stats.add_argument("--json", action="store_true", help="print one JSON object")
     stats.set_defaults(func=cmd_stats)
+
+    docs = sub.add_parser("docs", help="print a guide that comes with ifengine (language, authoring, ...)")
+    docs.add_argument("topic", nargs="?", metavar="TOPIC", help="the guide to print; none lists them")
+    docs.set_defaults(func=cmd_docs)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help(sys.stderr)
-        return 2
+    args = build_parser().parse_args(argv)
+    if not getattr(args, "func", None):  # `ifengine` alone: the title screen
+        return _guarded("ifengine", lambda: play(PlayRequest(), prog="ifengine"))
     return _guarded(f"ifengine {args.command}", lambda: args.func(args))
 
 

@@ -27,6 +27,7 @@ class PlayRequest:
     plain: bool = False
     canon: bool = False
     record: str | None = None
+    collections: tuple[Path, ...] = ()  # folders of story folders given to list on the title screen
 
     @property
     def name(self) -> str | None:
@@ -41,7 +42,9 @@ def open_story(name: str) -> tuple[Story, Path]:
 
     path = find_story(name)
     if path is None:
-        raise UsageError(f"no story found at or named '{name}'")
+        from .library import available
+
+        raise UsageError(f"no story found at or named '{name}' ({available()})")
     loaded = load(path)
     if not loaded.ok:
         error = StoryError(loaded.diagnostics)

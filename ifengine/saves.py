@@ -59,7 +59,7 @@ class Run:
     updated: dt.datetime
     engine_version: str = __version__
     name: str = ""
-    source: str = ""  # the story path as recorded, a hint for finding the story again
+    source: str = ""  # the story's path, relative to the run file once written: a hint for finding it again
 
 
 def _now() -> dt.datetime:
@@ -207,7 +207,24 @@ def parse_text(text: str, name: str = "<run>") -> Run:
 def write_run(path: Path | str, run: Run) -> Path:
     """Write a run atomically (see `files.write_atomically`): a crash or a full disk leaves whatever was
     there before intact, and a file there that is not a readable run is moved aside, not overwritten."""
-    return write_atomically(Path(path), dumps(run), lambda text: parse_run(tomllib.loads(text)))
+    path = Path(path)
+    run = replace(run, source=relative_source(run.source, path))
+    return write_atomically(path, dumps(run), lambda text: parse_run(tomllib.loads(text)))
+
+
+def relative_source(source: str, run_file: Path) -> str:
+    """The story path a run records, relative to the run file's folder (with `/`, whatever the system), so
+    the pair can be moved or shared together and replayed from any working folder. A source is given as
+    the working folder sees it; one that is not there (a run read and written again, whose source is
+    already relative to its file) is kept as recorded, and one that cannot be made relative (another
+    drive) is kept absolute."""
+    where = Path(source)
+    if not source or not where.exists():
+        return source
+    try:
+        return Path(os.path.relpath(where.resolve(), run_file.resolve().parent)).as_posix()
+    except ValueError:
+        return where.resolve().as_posix()
 
 
 RUN_SNIFF_LIMIT = 1 << 20  # a run file is a few kilobytes; what is bigger is not read to see if it is one

@@ -140,11 +140,14 @@ def test_plain_same_seed_same_output_and_seeds_differ() -> None:
     assert len(others) > 1
 
 
-def test_play_an_unknown_story() -> None:
+def test_play_an_unknown_story_lists_the_stories_there_are() -> None:
     r = ifengine("play", "no-such-story-anywhere", "--plain")
     clean(r)
     assert r.returncode == 2
-    assert r.stderr.strip() == "ifengine play: no story found at or named 'no-such-story-anywhere'"
+    assert r.stderr.startswith("ifengine play: no story found at or named 'no-such-story-anywhere' "
+                               "(stories you can play: cerberi (Foley: Amongst the Stars), ")
+    assert "rumak (Rumak: Red Helms), showcase (Ines Varga: The Skerry Light))" in r.stderr
+    assert len(r.stderr.splitlines()) == 1
 
 
 def test_play_a_broken_story_lists_its_errors() -> None:

@@ -122,7 +122,9 @@ async def test_no_stories_found_says_what_to_do(tmp_path):
     async with a.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         empty = a.screen.query_one("#title-empty", Static)
-        assert empty.display and "No stories found" in str(empty.render())
+        shown = str(empty.render())
+        assert empty.display and "No stories found" in shown
+        assert "ifengine play PATH" in shown and "play.py" not in shown and "docs/" not in shown
 
 
 # ---- playing ----------------------------------------------------------------------------------------
@@ -771,10 +773,13 @@ async def test_a_story_fault_nothing_caught_reaches_the_command_line_guard(monke
     assert capsys.readouterr().err == "error: s.ifs:7:8: division by zero\n"
 
 
-def test_a_first_scene_that_faults_is_one_line_and_status_1_from_play_py(tmp_path, capsys):
+def test_a_first_scene_that_faults_is_one_line_and_status_1_from_play_py(tmp_path, capsys, monkeypatch):
     """Issue 15, point 2: the start scene faults on seed 1 (it passes `check`: seed 0 rolls 2); the
     full-screen player says where in one line and exits 1, before the screen is taken over."""
+    from ifengine import cli
     from ifengine.cli import play_main
+
+    monkeypatch.setattr(cli, "interactive", lambda: True)  # as in a terminal: the full-screen player
 
     (tmp_path / "main.ifs").write_text(
         "@story dz\n@title Divide\n@role Dee: A divider.\n@start a\n"

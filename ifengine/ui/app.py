@@ -71,9 +71,10 @@ class IFApp(App[int]):
 
     def __init__(self, *, folders: list[Path] | None = None, seed: int | None = None, pace: float = DEFAULT_PACE,
                  clock: Clock = SYSTEM_CLOCK, start: Start | None = None, watch: bool = False,
-                 watch_interval: float = WATCH_INTERVAL) -> None:
+                 watch_interval: float = WATCH_INTERVAL, collections: tuple[Path, ...] = ()) -> None:
         super().__init__()
         self.folders = folders  # None: the library's story folders, found when the title screen shows
+        self.collections = collections  # folders of stories given on the command line, listed first
         self.seed = seed
         self.pace = pace
         self.clock = clock
@@ -285,7 +286,7 @@ class IFApp(App[int]):
             return list(self.folders)
         from ..library import story_folders
 
-        return story_folders()
+        return story_folders(self.collections)
 
     def _story(self, path: Path) -> Story | list[str]:
         """The story at `path`, loaded once per sitting; or the lines describing why it cannot be played.
@@ -472,7 +473,7 @@ def make_app(request: PlayRequest, **options: Any) -> IFApp:
     elif request.at:
         raise UsageError("--at needs --story PATH or --role NAME")
     options.setdefault("seed", request.seed)
-    app = IFApp(start=start, watch=request.watch, **options)
+    app = IFApp(start=start, watch=request.watch, collections=request.collections, **options)
     if start is None:
         # Scan the library now, before the event loop and the terminal are taken over: it takes a few
         # milliseconds and the title screen's first frame then has its cards. Rescans run in a worker.

@@ -162,8 +162,11 @@ class TitleScreen(HostScreen[None]):
         empty.display = not entries
         stories.display = bool(entries)
         if not entries:
-            empty.update("No stories found. Put a story folder under stories/ (see docs/language.md), "
-                         "or start one directly: python play.py --story PATH")
+            from ...library import user_stories
+
+            empty.update(f"No stories found. Put a story folder in {user_stories()} or in ./stories, or play "
+                         "one by its path: ifengine play PATH. `ifengine docs language` describes how a story "
+                         "is written.")
 
     def highlighted_entry(self) -> Entry | None:
         option = self.query_one("#stories", OptionList).highlighted_option
