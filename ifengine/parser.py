@@ -5,11 +5,8 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from importlib.resources import files
-from pathlib import Path
 from typing import Iterable
 
-import lark
 import lark.lexer
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -17,7 +14,9 @@ from lark.grammar import Rule
 from lark.lexer import PatternStr, TerminalDef
 from lark.utils import TextSlice
 
-from .cache import digest, read_entry, write_entry
+from . import grammar_file
+from .grammar_file import grammar_source  # noqa: F401  where it always was, for its callers
+from .cache import read_entry, write_entry
 from .codec import Codec
 from .diagnostics import Diagnostic
 from .source import SourceFile
@@ -71,32 +70,16 @@ AFTER = {
 }
 
 
-def grammar_source() -> tuple[str, str]:
-    """The grammar text and its path: the packaged copy in a wheel, else the checkout's `grammar/`."""
-    packaged = files("ifengine").joinpath("grammar", "story.lark")
-    if packaged.is_file():
-        return packaged.read_text(encoding="utf-8"), str(packaged)
-    repo = Path(__file__).resolve().parent.parent / "grammar" / "story.lark"
-    return repo.read_text(encoding="utf-8"), str(repo)
-
-
-@functools.cache
-def grammar_digest() -> str:
-    """What names this grammar as lark builds it: the caches made from it are keyed by this, so any edit
-    of `story.lark` (or another lark) makes them stale by itself, with no version number to bump."""
-    return digest(grammar_source()[0], lark.__version__)
-
-
 @functools.cache
 def story_parser(strict: bool = False) -> Lark:
     """The one parser of this process. Building lark's LALR tables costs about 70 ms (over 200 more when
     `interegular` is installed and lark looks for colliding terminals), so they are built once per grammar
     and kept in the user's cache; a later process loads them in a few milliseconds. `strict` (the tests)
     builds afresh with every check lark has."""
-    text, path = grammar_source()
+    text, path = grammar_file.grammar_source()
     if strict:
         return _build(text, path, strict=True)
-    key = grammar_digest()
+    key = grammar_file.grammar_digest()
     payload = read_entry("parser", "story", key)
     if payload is not None:
         try:

@@ -20,15 +20,17 @@ from dataclasses import is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import build, codec, diagnostics, model, parser, source
+from . import model
 from .cache import digest, read_entry, write_entry
 from .codec import Codec, CodecError
 from .diagnostics import Diagnostic, Severity
+from .grammar_file import grammar_digest
 from .model import ScriptFile
+from .source import SourceFile
 
-# The modules whose code decides what a script builds into (with this one): a change to any of them is a
-# new version.
-_BUILT_BY = (parser, build, model, source, diagnostics, codec)
+# The modules whose code decides what a script builds into: a change to any of them is a new version. Read
+# as files: `parser` and `build` (and lark with them) are imported only when a script must be parsed.
+_BUILT_BY = ("parser", "build", "model", "source", "diagnostics", "codec", "grammar_file", "script_cache")
 
 # Built files kept in memory, by text size: about three stories of a million words.
 MEMORY_LIMIT = 24_000_000
@@ -42,13 +44,13 @@ def version() -> str | None:
     """The grammar and the code the cached models were built by; None when that code cannot be read (a
     frozen application): then nothing is kept on disk, since a stale entry could not be told apart."""
     try:
-        code = [Path(m.__file__ or "").read_bytes() for m in _BUILT_BY] + [Path(__file__).read_bytes()]
+        code = [(Path(__file__).parent / f"{name}.py").read_bytes() for name in _BUILT_BY]
     except OSError:
         return None
-    return digest(parser.grammar_digest(), *code)
+    return digest(grammar_digest(), *code)
 
 
-def parse_and_build(src: source.SourceFile) -> tuple[ScriptFile, list[Diagnostic]]:
+def parse_and_build(src: SourceFile) -> tuple[ScriptFile, list[Diagnostic]]:
     """One script's model and the diagnostics its parse and build gave: from memory, from the user's
     cache, or made (and then kept in both)."""
     text_digest = hashlib.sha256(src.text.encode("utf-8")).hexdigest()
@@ -66,9 +68,12 @@ def parse_and_build(src: source.SourceFile) -> tuple[ScriptFile, list[Diagnostic
     return (built if built.source == src else replace(built, source=src)), list(diags)
 
 
-def _made(src: source.SourceFile, text_digest: str) -> tuple[ScriptFile, tuple[Diagnostic, ...]]:
-    items, diags = parser.parse_source(src)
-    built = build.build_file(src, items, diags)
+def _made(src: SourceFile, text_digest: str) -> tuple[ScriptFile, tuple[Diagnostic, ...]]:
+    from .build import build_file
+    from .parser import parse_source
+
+    items, diags = parse_source(src)
+    built = build_file(src, items, diags)
     v = version()
     if v is not None:
         try:
@@ -80,7 +85,7 @@ def _made(src: source.SourceFile, text_digest: str) -> tuple[ScriptFile, tuple[D
     return built, tuple(diags)
 
 
-def _from_disk(src: source.SourceFile, text_digest: str) -> tuple[ScriptFile, tuple[Diagnostic, ...]] | None:
+def _from_disk(src: SourceFile, text_digest: str) -> tuple[ScriptFile, tuple[Diagnostic, ...]] | None:
     v = version()
     payload = read_entry("scripts", text_digest, v) if v is not None else None
     if payload is None:

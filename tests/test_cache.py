@@ -133,7 +133,7 @@ def test_a_grammar_change_makes_every_entry_stale(tmp_path: Path, fresh: list[di
     check(folder, home)
     kept = entries(home)
     parser_entry = (home / "cache" / "parser" / "story.json").read_bytes()
-    changed = ("import ifengine.parser as p\nreal = p.grammar_source\n"
+    changed = ("import ifengine.grammar_file as p\nreal = p.grammar_source\n"
                "p.grammar_source = lambda: (real()[0] + '\\n// an edit of the grammar\\n', real()[1])")
     assert check(folder, home, changed) == fresh
     now = entries(home)
