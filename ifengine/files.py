@@ -35,10 +35,7 @@ def write_atomically(path: Path, text: str, check: Callable[[str], object]) -> P
             move_aside(path)
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _discard(tmp)
         raise
     return path
 
@@ -54,11 +51,16 @@ def replace_quickly(path: Path, data: bytes) -> None:
             f.write(data)
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _discard(tmp)
         raise
+
+
+def _discard(tmp: str) -> None:
+    """Remove a temporary file a write gave up on (it may already be gone)."""
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
 
 
 # The temporary files `write_atomically` makes: mkstemp's `.<name>.<8 random characters>.tmp`, for the
