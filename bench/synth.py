@@ -8,15 +8,27 @@ once-only branch further ahead (with conditions and effects on some) and a stick
 in place (sometimes disabled with a reason). The canon path runs through every scene in order to the
 one canon ending, so every scene is reachable, every flag is read and the checker reports nothing.
 
-Deterministic: the same `n_scenes` and `seed` always give the same text.
+Book-sized stories: `words_per_scene` pads each scene with plain prose paragraphs up to about that
+many words (200 a scene makes 5,000 scenes about a million words, the size of the longest published
+ChoiceScript games), and `generate_files` spreads a story over several files, as a writer splits a
+long story, for the per-file parse cache to work on.
+
+Deterministic: the same arguments always give the same text (and the default shape is the one the
+figures in the README were measured on).
 
     import sys; sys.path.insert(0, "bench")
-    from synth import generate_story
+    from synth import generate_story, write_story
     text = generate_story(1000)
+    write_story(folder, 5000, files=50, words_per_scene=200)
+
+    python bench/synth.py 8                                   # print a small sample
+    python bench/synth.py 5000 --files 50 --words 200 --out DIR  # write a story folder
 """
 from __future__ import annotations
 
+import argparse
 import random
+from pathlib import Path
 
 N_INT = 12
 N_BOOL = 8
@@ -70,7 +82,18 @@ def _header(n_scenes: int) -> list[str]:
     return out
 
 
-def _scene(rng: random.Random, i: int, n_plain: int, ending_ids: list[str]) -> list[str]:
+def _padding(rng: random.Random, words: int) -> list[str]:
+    """Plain paragraphs of about `words` words, a blank line before each: the bulk of a long story."""
+    out: list[str] = []
+    while words > 0:
+        n = min(words, rng.randint(24, 40))
+        out += ["", f"{_sentence(rng, n)}."]
+        words -= n
+    return out
+
+
+def _scene(rng: random.Random, i: int, n_plain: int, ending_ids: list[str],
+           words_per_scene: int | None = None) -> list[str]:
     sid = _scene_id(i)
     ia, ib = rng.choice(INT_FLAGS), rng.choice(INT_FLAGS)
     ba, bb = rng.choice(BOOL_FLAGS), rng.choice(BOOL_FLAGS)
@@ -95,6 +118,8 @@ def _scene(rng: random.Random, i: int, n_plain: int, ending_ids: list[str]) -> l
     if rng.random() < 0.15:
         out += [f"~ if {ia} > {rng.randint(1, 6)} and not {bb}", f"{_sentence(rng, 8)}.",
                 "~ else", f"{_sentence(rng, 7)}.", "~ end"]
+    if words_per_scene is not None:
+        out += _padding(rng, words_per_scene - sum(len(line.split()) for line in out) - 20)  # 20: the choices
 
     # Targets: the canon choice goes on to the next scene; the branch jumps ahead or ends the story.
     nxt = _scene_id(i + 1) if i + 1 < n_plain else ending_ids[0]
@@ -135,21 +160,67 @@ def _endings(rng: random.Random, ending_ids: list[str]) -> list[str]:
     return out
 
 
-def generate_story(n_scenes: int, seed: int = 0) -> str:
-    """The text of one `.ifs` file holding a valid story of exactly `n_scenes` scenes (3 of them endings)."""
+def _lines(n_scenes: int, seed: int, words_per_scene: int | None) -> tuple[list[str], list[list[str]]]:
+    """The header's lines and each scene's lines (the endings last), in story order."""
     if n_scenes < N_ENDINGS + 1:
         raise ValueError(f"a synthetic story needs at least {N_ENDINGS + 1} scenes")
     rng = random.Random(seed)
     n_plain = n_scenes - N_ENDINGS
     ending_ids = ["ending-canon", "ending-alternate", "ending-death"]
-    lines = _header(n_scenes)
-    for i in range(n_plain):
-        lines += _scene(rng, i, n_plain, ending_ids)
-    lines += _endings(rng, ending_ids)
-    return "\n".join(lines)
+    scenes = [_scene(rng, i, n_plain, ending_ids, words_per_scene) for i in range(n_plain)]
+    return _header(n_scenes), scenes + [_endings(rng, ending_ids)]
 
 
-if __name__ == "__main__":  # print a small sample
-    import sys
+def generate_story(n_scenes: int, seed: int = 0, words_per_scene: int | None = None) -> str:
+    """The text of one `.ifs` file holding a valid story of exactly `n_scenes` scenes (3 of them endings);
+    with `words_per_scene`, each scene padded with prose to about that many words."""
+    header, scenes = _lines(n_scenes, seed, words_per_scene)
+    return "\n".join(header + [line for scene in scenes for line in scene])
 
-    print(generate_story(int(sys.argv[1]) if len(sys.argv) > 1 else 8))
+
+def generate_files(n_scenes: int, files: int, seed: int = 0,
+                   words_per_scene: int | None = None) -> dict[str, str]:
+    """The same story spread over `files` scripts (`part-01.ifs`...: the first holds the header), the
+    scenes in order and about as many in each; choices cross from file to file."""
+    header, scenes = _lines(n_scenes, seed, words_per_scene)
+    files = max(1, min(files, len(scenes)))
+    out: dict[str, str] = {}
+    width = len(str(files))
+    for k in range(files):
+        part = scenes[k * len(scenes) // files:(k + 1) * len(scenes) // files]
+        lines = (header if k == 0 else [f"// Part {k + 1} of {files}.", ""]) + [x for scene in part for x in scene]
+        out[f"part-{k + 1:0{width}d}.ifs"] = "\n".join(lines) + "\n"
+    return out
+
+
+def write_story(folder: Path, n_scenes: int, files: int = 1, seed: int = 0,
+                words_per_scene: int | None = None) -> dict[str, Path]:
+    """Write the story's files into `folder` (created if needed); returns each file's path by name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for name, text in generate_files(n_scenes, files, seed, words_per_scene).items():
+        (folder / name).write_text(text, encoding="utf-8")
+        written[name] = folder / name
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Print or write a synthetic story.")
+    ap.add_argument("scenes", type=int, nargs="?", default=8)
+    ap.add_argument("--files", type=int, default=1, help="spread the story over this many files")
+    ap.add_argument("--words", type=int, default=None, help="pad each scene to about this many words")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out", type=Path, help="write the files into this folder instead of printing")
+    args = ap.parse_args(argv)
+    if args.out is None:
+        for text in generate_files(args.scenes, args.files, args.seed, args.words).values():
+            print(text, end="")
+        return 0
+    written = write_story(args.out, args.scenes, args.files, args.seed, args.words)
+    words = sum(len(p.read_text(encoding="utf-8").split()) for p in written.values())
+    print(f"wrote {len(written)} files, {args.scenes:,} scenes, {words:,} words to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,4 +1,5 @@
-"""Writing the player's files so that nothing is ever lost: saves, runs and the record of endings found."""
+"""Writing the player's files so that nothing is ever lost: saves, runs and the record of endings found;
+and the caches' files, which may be lost but never seen half-written."""
 from __future__ import annotations
 
 import os
@@ -34,12 +35,32 @@ def write_atomically(path: Path, text: str, check: Callable[[str], object]) -> P
             move_aside(path)
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _discard(tmp)
         raise
     return path
+
+
+def replace_quickly(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` atomically (a temporary file in the same folder, then `os.replace`), for
+    files that can be made again: no fsync (a cache written at every check should not wait for the disk;
+    after a power cut its readers find a damaged entry and ignore it), no reading back, and whatever was
+    at `path` is replaced. Raises OSError, leaving no temporary file behind."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        _discard(tmp)
+        raise
+
+
+def _discard(tmp: str) -> None:
+    """Remove a temporary file a write gave up on (it may already be gone)."""
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
 
 
 # The temporary files `write_atomically` makes: mkstemp's `.<name>.<8 random characters>.tmp`, for the

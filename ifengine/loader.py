@@ -11,11 +11,10 @@ from pathlib import Path
 from contextlib import contextmanager
 from typing import Callable, Hashable, Iterator, Mapping, TypeVar
 
-from .build import build_file
 from .diagnostics import Diagnostic, Severity, has_errors, sort_key
 from .errors import StoryError
 from .model import Choice, Extend, FlagDecl, Include, Role, Scene, ScriptFile, Story
-from .parser import parse_source
+from .script_cache import parse_and_build
 from .source import SourceFile, Span, normalise
 
 MAX_LINE = 100_000  # longer lines are not prose but accidents (a pasted binary, a minified file)
@@ -234,9 +233,9 @@ def load_text(sources: str | Mapping[str, str], name: str = "story.ifs") -> Load
 
 
 def _parse_and_build(src: SourceFile, diags: list[Diagnostic]) -> ScriptFile:
-    items, syntax = parse_source(src)
-    diags += syntax
-    return build_file(src, items, diags)
+    built, found = parse_and_build(src)  # parsed again only when its text changed (script_cache.py)
+    diags += found
+    return built
 
 
 def load_story(path: Path | str) -> Story:

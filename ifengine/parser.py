@@ -1,18 +1,23 @@
-"""Grammar loading and parsing: one lark LALR parser per process, scene-by-scene error recovery,
-and syntax errors phrased for writers."""
+"""Grammar loading and parsing: one lark LALR parser per process, its tables kept in the user's cache
+between processes, scene-by-scene error recovery, and syntax errors phrased for writers."""
 from __future__ import annotations
 
 import functools
 import re
-from importlib.resources import files
-from pathlib import Path
+import threading
 from typing import Iterable
 
+import lark.lexer
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
-from lark.lexer import PatternStr
+from lark.grammar import Rule
+from lark.lexer import PatternStr, TerminalDef
 from lark.utils import TextSlice
 
+from . import grammar_file
+from .grammar_file import grammar_source  # noqa: F401  where it always was, for its callers
+from .cache import read_entry, write_entry
+from .codec import Codec
 from .diagnostics import Diagnostic
 from .source import SourceFile
 
@@ -65,22 +70,46 @@ AFTER = {
 }
 
 
-def grammar_source() -> tuple[str, str]:
-    """The grammar text and its path: the packaged copy in a wheel, else the checkout's `grammar/`."""
-    packaged = files("ifengine").joinpath("grammar", "story.lark")
-    if packaged.is_file():
-        return packaged.read_text(encoding="utf-8"), str(packaged)
-    repo = Path(__file__).resolve().parent.parent / "grammar" / "story.lark"
-    return repo.read_text(encoding="utf-8"), str(repo)
-
-
 @functools.cache
 def story_parser(strict: bool = False) -> Lark:
-    """The one parser of this process (building the LALR tables costs milliseconds; do it once)."""
-    text, path = grammar_source()
+    """The one parser of this process. Building lark's LALR tables costs about 70 ms (over 200 more when
+    `interegular` is installed and lark looks for colliding terminals), so they are built once per grammar
+    and kept in the user's cache; a later process loads them in a few milliseconds. `strict` (the tests)
+    builds afresh with every check lark has."""
+    text, path = grammar_file.grammar_source()
+    if strict:
+        return _build(text, path, strict=True)
+    key = grammar_file.grammar_digest()
+    payload = read_entry("parser", "story", key)
+    if payload is not None:
+        try:
+            return Lark.load(_LARK_DATA.loads(payload))  # Lark.load takes the dict `memo_serialize` made
+        except Exception:  # noqa: BLE001  tables that passed their digest yet fail to load: build afresh
+            pass
+    parser = _build(text, path)
+    data, memo = parser.memo_serialize([TerminalDef, Rule])
+    write_entry("parser", "story", key, _LARK_DATA.dumps({"data": data, "memo": memo}).encode("utf-8"))
+    return parser
+
+
+# lark's serialised tables are plain data (dicts with int keys, tuples): JSON through the codec, never pickle.
+_LARK_DATA = Codec()
+_BUILDING = threading.Lock()
+
+
+def _build(text: str, path: str, strict: bool = False) -> Lark:
+    """Build the parser. Unless `strict`, without lark's search for colliding terminals: with `interegular`
+    installed it costs three times the build, and reports, as log warnings nobody reads in play, what the
+    strict build in the tests turns into errors."""
     # No propagate_positions: it costs about 40% of a parse. Tokens carry positions; the builder takes a
     # node's span from its first token (the grammar keeps the tokens spans start at).
-    return Lark(text, parser="lalr", source_path=path, strict=strict)
+    with _BUILDING:  # the switch is lark's module global: one build at a time
+        checks = getattr(lark.lexer, "has_interegular", False)
+        lark.lexer.has_interegular = checks and strict
+        try:
+            return Lark(text, parser="lalr", source_path=path, strict=strict)
+        finally:
+            lark.lexer.has_interegular = checks
 
 
 def describe_terminal(name: str) -> str:

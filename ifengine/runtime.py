@@ -28,6 +28,10 @@ class Session:
     `render=False` prose is not assembled (conditions and dice still run, so the path is identical): the
     explorer plays that way. The whole changing state is `self.state` (a `GameState`); `history` and
     `choices_taken` are the record of how it got there.
+
+    The `SceneView` of a step is put together only when `view()` asks for it: replaying a run, rewinding
+    or playing the canon path moves through hundreds of scenes nobody looks at. Everything that decides
+    the path (the body's effects, the dice, the conditions, labels that draw) still runs on arrival.
     """
 
     def __init__(self, story: Story | Program, seed: int = 0, *, render: bool = True,
@@ -42,17 +46,21 @@ class Session:
                                set(), dice if dice is not None else SeededDice(seed))
         self.history: list[Step] = []
         self.choices_taken: list[str] = []  # the player's decisions: what runs and saves record
-        self._view: SceneView
+        self._view: SceneView | None = None  # built from `_arrival` when first asked for
+        self._arrival: _Arrival
         self._enter(self.story.start)
 
     # ---- reading ----------------------------------------------------------
 
     def view(self) -> SceneView:
-        return self._view
+        view = self._view
+        if view is None:
+            view = self._view = self._arrival.view()
+        return view
 
     @property
     def scene_id(self) -> str:
-        return self._view.scene_id
+        return self._arrival.plan.id
 
     @property
     def flags(self) -> dict[str, Value]:
@@ -64,13 +72,13 @@ class Session:
 
     @property
     def is_over(self) -> bool:
-        return self._view.ending is not None
+        return self._arrival.plan.ending is not None
 
     @property
     def is_stuck(self) -> bool:
         """Not an ending, yet nothing can be chosen: a dead end the author should fix."""
-        v = self._view
-        return v.ending is None and not v.enabled
+        arrival = self._arrival
+        return arrival.plan.ending is None and not any(c.enabled for c in arrival.choices)
 
     def visible_flags(self) -> list[tuple[str, Value]]:
         """(label, value) for flags the author marked visible, in declaration order."""
@@ -105,11 +113,16 @@ class Session:
     # ---- moving -----------------------------------------------------------
 
     def choose(self, choice_id: str) -> SceneView:
-        view = self._view
-        offered = next((c for c in view.choices if c.id == choice_id), None)
+        self._choose(choice_id)
+        return self.view()
+
+    def _choose(self, choice_id: str) -> None:
+        """`choose` without making the view it returns (a replay reads none of them)."""
+        arrival = self._arrival
+        offered = next((c for c in arrival.choices if c.id == choice_id), None)
         if offered is None or not offered.enabled:
             why = "is not offered" if offered is None else f"is disabled ({offered.reason})"
-            raise ChoiceError(f"choice '{choice_id}' {why} in scene '{view.scene_id}'")
+            raise ChoiceError(f"choice '{choice_id}' {why} in scene '{arrival.plan.id}'")
         self.choices_taken.append(choice_id)
         try:
             self._take(choice_id, auto=False)
@@ -119,7 +132,6 @@ class Session:
             if self._own_dice:
                 self.rewind(len(self.choices_taken) - 1)
             raise
-        return self._view
 
     def undo(self, steps: int = 1) -> SceneView:
         """Go back `steps` player decisions (to the start at most)."""
@@ -129,9 +141,9 @@ class Session:
         """Go back to the point after the first `n_choices` player decisions, by replaying them from the start."""
         fresh = Session(self.program, self.seed, render=self.render)
         for cid in self.choices_taken[:max(0, n_choices)]:
-            fresh.choose(cid)
+            fresh._choose(cid)
         self._adopt(fresh)
-        return self._view
+        return self.view()
 
     def fork(self) -> Session:
         """An independent copy at the same point (the explorer branches from it)."""
@@ -156,10 +168,10 @@ class Session:
         self._plans = other._plans
         self._own_dice = other._own_dice
         self.state, self.history, self.choices_taken = other.state, other.history, other.choices_taken
-        self._view = other._view
+        self._view, self._arrival = other._view, other._arrival
 
     def _take(self, choice_id: str, auto: bool) -> None:
-        cp = self._plans[self._view.scene_id].by_id[choice_id]
+        cp = self._arrival.plan.by_id[choice_id]
         self.history.append(cp.auto_step if auto else cp.step)
         state = self.state
         if not cp.sticky:
@@ -172,17 +184,18 @@ class Session:
         passed: list[SceneView] = []
         plans = self._plans
         state = self.state
+        self._view = None
         for _ in range(MAX_AUTO_STEPS):
             plan = plans[scene_id]
             state.scene = scene_id
-            view, fallback = self._arrive(plan)
-            self._view = view
+            arrival, fallback = self._arrive(plan)
+            self._arrival = arrival
             if fallback is None:
                 if passed:
-                    self._view = replace(view, passed=tuple(passed))
+                    self._view = replace(arrival.view(), passed=tuple(passed))
                 return
             if self.render:
-                passed.append(view)
+                passed.append(arrival.view())
             self.history.append(fallback.auto_step)
             if not fallback.sticky:
                 state.used.add(fallback.id)
@@ -193,9 +206,10 @@ class Session:
                                 f"anything (a loop of fallbacks around scene '{scene_id}')",
                                 self.story.scenes[scene_id].span)
 
-    def _arrive(self, plan: ScenePlan) -> tuple[SceneView, ChoicePlan | None]:
-        """Enter a scene: count the visit, run its body, work out its choices. Returns the view and the
-        fallback the story takes by itself (None when the player has something to choose, or at an ending)."""
+    def _arrive(self, plan: ScenePlan) -> tuple[_Arrival, ChoicePlan | None]:
+        """Enter a scene: count the visit, run its body, work out its choices. Returns what the view is made
+        of and the fallback the story takes by itself (None when the player has something to choose, or at
+        an ending)."""
         state = self.state
         visits = state.visits
         sid = plan.id
@@ -239,6 +253,22 @@ class Session:
                 if cp.label_must_run:
                     cp.label(state)  # the same draws (and the same faults) as when rendering
                 views.append(cp.plain_views[reason])
-        view = SceneView(sid, plan.title, tuple(out) if out is not None else (), plan.interlude, plan.viewpoint,
-                         tuple(views), plan.ending, len(self.choices_taken))
-        return view, (None if any_enabled else fallback)
+        return _Arrival(plan, out, views, len(self.choices_taken)), (None if any_enabled else fallback)
+
+
+class _Arrival:
+    """What a step arrived at, worked out on arrival (the rendered paragraphs, the choices offered), from
+    which its `SceneView` is made when someone asks."""
+
+    __slots__ = ("plan", "paragraphs", "choices", "step")
+
+    def __init__(self, plan: ScenePlan, paragraphs: list[str] | None, choices: list[ChoiceView], step: int) -> None:
+        self.plan = plan
+        self.paragraphs = paragraphs
+        self.choices = choices
+        self.step = step
+
+    def view(self) -> SceneView:
+        plan, out = self.plan, self.paragraphs
+        return SceneView(plan.id, plan.title, tuple(out) if out is not None else (), plan.interlude, plan.viewpoint,
+                         tuple(self.choices), plan.ending, self.step)

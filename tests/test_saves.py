@@ -135,7 +135,7 @@ def test_loading_never_changes_the_file(walk_dir: Path, tmp_path: Path) -> None:
     resume(load_story(walk_dir), read_run(path))  # even when it no longer fits
     assert main(["replay", str(path), "--story", str(walk_dir)]) == 1
     assert fingerprint(path) == before
-    assert files_in(tmp_path) == ["run.toml", "walk"]
+    assert files_in(tmp_path) == ["home", "run.toml", "walk"]  # home: IFENGINE_HOME, where the caches go
 
 
 def test_a_thousand_step_run(walk_dir: Path, tmp_path: Path) -> None:
@@ -432,7 +432,7 @@ def test_a_second_bad_file_does_not_replace_the_first_one_moved_aside(walk_dir: 
     write_run(path, run)
     path.write_bytes(b"second broken save")
     write_run(path, run)
-    kept = sorted(p.read_bytes() for p in tmp_path.iterdir() if p.name not in ("slot.toml", "walk"))
+    kept = sorted(p.read_bytes() for p in tmp_path.iterdir() if p.name not in ("slot.toml", "walk", "home"))
     assert kept == [b"first broken save", b"second broken save"]
     assert read_run(path).choices == tuple(WALK)
 

@@ -1,0 +1,29 @@
+"""Where the grammar is and what names it, without importing lark: a load whose every script is in the
+cache never needs the parser, and so never pays lark's import (about as long as the rest of a warm check)."""
+from __future__ import annotations
+
+import functools
+from importlib.resources import files
+from importlib.util import find_spec
+from pathlib import Path
+
+from .cache import digest
+
+
+def grammar_source() -> tuple[str, str]:
+    """The grammar text and its path: the packaged copy in a wheel, else the checkout's `grammar/`."""
+    packaged = files("ifengine").joinpath("grammar", "story.lark")
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8"), str(packaged)
+    repo = Path(__file__).resolve().parent.parent / "grammar" / "story.lark"
+    return repo.read_text(encoding="utf-8"), str(repo)
+
+
+@functools.cache
+def grammar_digest() -> str:
+    """What names this grammar as lark builds it: the caches made from it are keyed by this, so any edit
+    of `story.lark` (or another lark: its `__init__.py` holds the version) makes them stale by itself,
+    with no version number to bump."""
+    spec = find_spec("lark")
+    lark_init = Path(spec.origin).read_bytes() if spec is not None and spec.origin else b""
+    return digest(grammar_source()[0], lark_init)

@@ -1,0 +1,123 @@
+"""Each script parsed and built once: a file whose text has not changed is not parsed again, in this
+process (a `--watch` reload re-parses only the file saved) or in the next (`check` after editing one file
+of fifty). Lark's lexer and parser are three quarters of a cold load; the builder most of the rest.
+
+Kept by the digest of the file's text, for one *version*: the digest of the grammar and of the code that
+turns text into the model (this module and those listed in `_BUILT_BY`). Editing any of them, or
+installing another lark, makes every entry stale by itself. An entry holds the built model and the
+diagnostics the parse and the build gave, with no file name: a renamed or moved file is still a hit, and
+its spans and diagnostics name it as it is now called. A stale, damaged or unreadable entry is ignored
+and rewritten (see `cache.py`), so what a load reports never depends on the cache.
+"""
+from __future__ import annotations
+
+import enum
+import functools
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import is_dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from . import model
+from .cache import digest, read_entry, write_entry
+from .codec import Codec, CodecError
+from .diagnostics import Diagnostic, Severity
+from .grammar_file import grammar_digest
+from .model import ScriptFile
+from .source import SourceFile
+
+# The modules whose code decides what a script builds into: a change to any of them is a new version. Read
+# as files: `parser` and `build` (and lark with them) are imported only when a script must be parsed.
+_BUILT_BY = ("parser", "build", "model", "source", "diagnostics", "codec", "grammar_file", "script_cache")
+
+# Built files kept in memory, by text size: about three stories of a million words.
+MEMORY_LIMIT = 24_000_000
+
+_CODEC = Codec([c for c in vars(model).values() if isinstance(c, type) and c.__module__ == model.__name__
+                and (is_dataclass(c) or issubclass(c, enum.Enum))] + [Severity])
+
+
+@functools.cache
+def version() -> str | None:
+    """The grammar and the code the cached models were built by; None when that code cannot be read (a
+    frozen application): then nothing is kept on disk, since a stale entry could not be told apart."""
+    try:
+        code = [(Path(__file__).parent / f"{name}.py").read_bytes() for name in _BUILT_BY]
+    except OSError:
+        return None
+    return digest(grammar_digest(), *code)
+
+
+def parse_and_build(src: SourceFile) -> tuple[ScriptFile, list[Diagnostic]]:
+    """One script's model and the diagnostics its parse and build gave: from memory, from the user's
+    cache, or made (and then kept in both)."""
+    text_digest = hashlib.sha256(src.text.encode("utf-8")).hexdigest()
+    key = (src.name, text_digest)
+    with _LOCK:
+        found = _MEMORY.get(key)
+        if found is not None:
+            _MEMORY.move_to_end(key)
+    if found is None:
+        found = _from_disk(src, text_digest)
+        if found is None:
+            found = _made(src, text_digest)
+        _remember(key, found, len(src.text))
+    built, diags = found
+    return (built if built.source == src else replace(built, source=src)), list(diags)
+
+
+def _made(src: SourceFile, text_digest: str) -> tuple[ScriptFile, tuple[Diagnostic, ...]]:
+    from .build import build_file
+    from .parser import parse_source
+
+    items, diags = parse_source(src)
+    built = build_file(src, items, diags)
+    v = version()
+    if v is not None:
+        try:
+            payload = _CODEC.dumps((_parts(built), tuple(_without_file(d, src.name) for d in diags)), src.name)
+        except CodecError:  # a span or diagnostic naming another file: nothing this build makes; do not keep it
+            pass
+        else:
+            write_entry("scripts", text_digest, v, payload.encode("utf-8"))
+    return built, tuple(diags)
+
+
+def _from_disk(src: SourceFile, text_digest: str) -> tuple[ScriptFile, tuple[Diagnostic, ...]] | None:
+    v = version()
+    payload = read_entry("scripts", text_digest, v) if v is not None else None
+    if payload is None:
+        return None
+    try:
+        (header, flags, scenes, extends, includes), diags = _CODEC.loads(payload, src.name)
+        built = ScriptFile(src, header, flags, scenes, extends, includes)
+        return built, tuple(Diagnostic(src.name, *d) for d in diags)
+    except (CodecError, TypeError, ValueError):  # the right digest but not our shape: treat as missing
+        return None
+
+
+def _parts(built: ScriptFile) -> tuple[Any, ...]:
+    return built.header, built.flags, built.scenes, built.extends, built.includes
+
+
+def _without_file(d: Diagnostic, name: str) -> tuple[Any, ...]:
+    if d.file != name:
+        raise CodecError(f"a diagnostic of {d.file!r} among those of {name!r}")
+    return d.line, d.col, d.message, d.code, d.severity
+
+
+_LOCK = threading.Lock()  # the watch loads in a worker thread while the app may load another story
+_MEMORY: OrderedDict[tuple[str, str], tuple[ScriptFile, tuple[Diagnostic, ...]]] = OrderedDict()
+_SIZES: dict[tuple[str, str], int] = {}
+
+
+def _remember(key: tuple[str, str], found: tuple[ScriptFile, tuple[Diagnostic, ...]], size: int) -> None:
+    with _LOCK:
+        _MEMORY[key] = found
+        _SIZES[key] = size
+        total = sum(_SIZES.values())
+        while total > MEMORY_LIMIT and len(_MEMORY) > 1:
+            old, _ = _MEMORY.popitem(last=False)
+            total -= _SIZES.pop(old)
