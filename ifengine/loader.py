@@ -49,11 +49,13 @@ def _display(path: Path) -> str:
 
 
 def _line_col(data: bytes, offset: int) -> tuple[int, int]:
-    """1-based line and column of a byte offset; the column counts characters, as editors do, not bytes."""
-    line = data.count(b"\n", 0, offset) + 1
-    start = data.rfind(b"\n", 0, offset) + 1
-    col = len(data[start:offset].decode("utf-8", "replace")) + 1
-    return line, col
+    """1-based line and column of a byte offset, counted as the parser counts the text (`source.normalise`):
+    a byte-order mark is no column, CRLF, CR alone and LF each end a line, and the column counts characters,
+    as editors do, not bytes."""
+    before = data[:offset].decode("utf-8", "replace").removeprefix("\ufeff")
+    before = before.replace("\r\n", "\n").replace("\r", "\n")
+    start = before.rfind("\n") + 1
+    return before.count("\n") + 1, len(before) - start + 1
 
 
 def read_source(path: Path) -> SourceFile | Diagnostic:
