@@ -14,6 +14,7 @@ from typing import Callable, Hashable, Iterator, Mapping, TypeVar
 from .build import build_file
 from .diagnostics import Diagnostic, Severity, has_errors, sort_key
 from .errors import StoryError
+from .files import read_bounded
 from .model import Choice, Extend, FlagDecl, Include, Role, Scene, ScriptFile, Story
 from .parser import parse_source
 from .source import SourceFile, Span, normalise
@@ -62,7 +63,7 @@ def read_source(path: Path) -> SourceFile | Diagnostic:
     """Read one script file; an unreadable, binary or non-UTF-8 file becomes a diagnostic, never an exception."""
     name = _display(path)
     try:
-        data = path.read_bytes()
+        data = read_bounded(path)
     except OSError as e:
         return Diagnostic(name, 1, 1, f"cannot read the file: {e.strerror or e}", "IFS101")
     nul = data.find(b"\0")

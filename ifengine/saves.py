@@ -19,7 +19,7 @@ import tomli_w
 from . import __version__
 from .diagnostics import Diagnostic
 from .errors import RunFileError, run_diagnostic
-from .files import write_atomically
+from .files import read_bounded, write_atomically
 
 if TYPE_CHECKING:  # the engine is imported when a run is resumed: reading a save (the title screen) needs none of it
     from .model import Story, Value
@@ -176,7 +176,7 @@ def read_run(path: Path | str) -> Run:
     """Load a run file, or raise RunFileError with one line: the file and what is wrong. Never changes the file."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_bounded(path)
     except FileNotFoundError:
         raise RunFileError(f"{path}: no such file") from None
     except OSError as e:
@@ -228,9 +228,7 @@ def write_output(path: Path | str, text: str) -> Path:
 
 def _is_a_run(path: Path) -> bool:
     try:
-        if path.stat().st_size > RUN_SNIFF_LIMIT:
-            return False
-        parse_run(tomllib.loads(path.read_text(encoding="utf-8")))
+        parse_run(tomllib.loads(read_bounded(path, RUN_SNIFF_LIMIT).decode("utf-8")))
         return True
     except (OSError, ValueError, RecursionError):  # UnicodeDecodeError and TOMLDecodeError are ValueErrors
         return False
