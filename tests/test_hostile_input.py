@@ -80,3 +80,56 @@ def test_check_does_not_read_a_device_as_a_script(capsys):
     [d] = check_json(capsys, Path("/dev/zero"))
     assert (d["file"], d["line"], d["col"], d["code"]) == ("/dev/zero", 1, 1, "IFS101")
     assert d["message"] == "cannot read the file: not a regular file (a device, a pipe or a socket)"
+
+
+# ---- point 10: every field of a run file is checked, and the first wrong one named -------------
+
+
+def _valid_run() -> dict:
+    import tomllib
+
+    session = ifengine.Session(ifengine.load_story(SHOWCASE), 0)
+    session.choose(session.view().enabled[0].id)
+    return tomllib.loads(ifengine.dump_session(session))
+
+
+def _set(doc: dict, name: str, value: object) -> dict:
+    table, key = name.split(".")
+    doc[table][key] = value
+    return doc
+
+
+WRONG_FIELDS = [
+    ("story.role", 7, "'story.role' must be text, not 7"),
+    ("story.title", ["a"], "'story.title' must be text, not a list"),
+    ("story.source", True, "'story.source' must be text, not true"),
+    ("run.name", {"x": 1}, "'run.name' must be text, not a table"),
+    ("format.engine", 0.5, "'format.engine' must be text, not the number 0.5"),
+    ("end.steps", -1, "'end.steps' must be a whole number from 0, not -1"),
+    ("end.steps", 5, "'end.steps' is 5 but 'run.choices' holds only 1 choice"),
+    ("end.ending", 3, "'end.ending' must be text, not 3"),
+    ("end.visits", {"cottage": -2}, "'end.visits.cottage' must be a whole number from 0, not -2"),
+    ("end.flags", {"lamp": 1.5}, "'end.flags.lamp' must be true, false, a whole number or text, not the number 1.5"),
+    ("run.scenes", [], "'run.scenes' holds 0 scenes but 'run.choices' 1 choice (one scene for each choice)"),
+    ("run.created", "yesterday", "'run.created' must be a date and time, not text 'yesterday'"),
+]
+
+
+@pytest.mark.parametrize("name, value, message", WRONG_FIELDS, ids=[f"{n}={v!r}" for n, v, _ in WRONG_FIELDS])
+def test_replay_names_the_first_wrong_field_of_a_run(tmp_path, capsys, name, value, message):
+    import tomli_w
+
+    path = tmp_path / "run.toml"
+    path.write_text(tomli_w.dumps(_set(_valid_run(), name, value)), encoding="utf-8")
+    assert main(["replay", str(path), "--story", str(SHOWCASE)]) == 1
+    assert capsys.readouterr().err == f"error: {path}: {message}\n"
+
+
+def test_a_run_claiming_a_million_steps_for_one_choice_is_refused():
+    import tomli_w
+
+    doc = _valid_run()
+    doc["end"]["steps"] = 1_000_001
+    with pytest.raises(ifengine.RunFileError,
+                       match="^<run>: 'end.steps' is 1,000,001 but 'run.choices' holds only 1 choice$"):
+        ifengine.load_session(ifengine.load_story(SHOWCASE), tomli_w.dumps(doc))
