@@ -83,7 +83,9 @@ def open_run(run_file: str, story_name: str | None = None) -> tuple[Run, Story, 
     run = read_run(run_file)
     where = Path(story_name) if story_name else story_for_run(Path(run_file), run.story_id, run.source)
     if where is None:
-        raise UsageError(f"{run_file}: cannot find story '{run.story_id}' (pass --story PATH)")
+        ignored = (f"; its recorded source '{run.source}' is not a story inside the story library or the run "
+                   f"file's folder") if run.source else ""
+        raise UsageError(f"{run_file}: cannot find story '{run.story_id}'{ignored} (pass --story PATH)")
     story, path = open_story(str(where))
     return run, story, path
 

@@ -133,3 +133,63 @@ def test_a_run_claiming_a_million_steps_for_one_choice_is_refused():
     with pytest.raises(ifengine.RunFileError,
                        match="^<run>: 'end.steps' is 1,000,001 but 'run.choices' holds only 1 choice$"):
         ifengine.load_session(ifengine.load_story(SHOWCASE), tomli_w.dumps(doc))
+
+
+# ---- point 6: a run's recorded source is a hint inside the library or the run file's folder -----
+
+STORY = "@story lone\n@title Lone\n@role Lo: a reader.\n@start a\n=== a: A\nHi.\n* canon [Go] -> b\n=== ending b (canon): B\nBye.\n"
+
+
+def _run_file(path: Path, source: str, story_id: str = "lone") -> Path:
+    import tomli_w
+
+    session = ifengine.Session(ifengine.load_story_text(STORY), 0)
+    doc = __import__("tomllib").loads(ifengine.dump_session(session))
+    doc["story"]["source"], doc["story"]["id"] = source, story_id
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(tomli_w.dumps(doc), encoding="utf-8")
+    return path
+
+
+def _story_at(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "main.ifs").write_text(STORY, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("where", ["absolute", "nested"])
+def test_replay_does_not_follow_a_source_outside_the_library_and_the_run_files_folder(tmp_path, capsys, where):
+    elsewhere = tmp_path / "someone-else"
+    story = _story_at(elsewhere / "deep" / "lone") if where == "nested" else _story_at(elsewhere)
+    run = _run_file(tmp_path / "shared" / "run.toml", str(elsewhere))
+    assert main(["replay", str(run)]) == 1
+    assert capsys.readouterr().err == (
+        f"error: {run}: cannot find story 'lone'; its recorded source '{elsewhere}' is not a story "
+        "inside the story library or the run file's folder (pass --story PATH)\n")
+    assert main(["replay", str(run), "--story", str(story)]) == 0  # named by the player, it is followed
+
+
+def test_a_source_of_the_whole_disk_is_refused_at_once(tmp_path, capsys):
+    run = _run_file(tmp_path / "run.toml", "/", story_id="/")
+    assert main(["replay", str(run)]) == 1
+    assert "cannot find story '/'; its recorded source '/' is not a story" in capsys.readouterr().err
+    from ifengine.cli import play_main
+
+    assert play_main(["--replay", str(run)]) == 2
+    assert "cannot find story '/'" in capsys.readouterr().err
+
+
+def test_a_story_id_is_never_taken_as_a_path(tmp_path, capsys, monkeypatch):
+    _story_at(tmp_path / "lone")
+    monkeypatch.chdir(tmp_path / "lone")
+    run = _run_file(tmp_path / "runs-elsewhere" / "run.toml", "", story_id="..")
+    assert main(["replay", str(run)]) == 1
+    assert "cannot find story '..' (pass --story PATH)" in capsys.readouterr().err
+
+
+def test_a_source_relative_to_the_run_file_is_found(tmp_path, capsys, monkeypatch):
+    _story_at(tmp_path / "shared" / "lone")
+    run = _run_file(tmp_path / "shared" / "run.toml", "lone")
+    monkeypatch.chdir(tmp_path)
+    assert main(["replay", str(run)]) == 0
+    assert capsys.readouterr().out == f"ok   {run}: 0 choices, scene 'a'\n"
