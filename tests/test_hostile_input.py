@@ -193,3 +193,42 @@ def test_a_source_relative_to_the_run_file_is_found(tmp_path, capsys, monkeypatc
     monkeypatch.chdir(tmp_path)
     assert main(["replay", str(run)]) == 0
     assert capsys.readouterr().out == f"ok   {run}: 0 choices, scene 'a'\n"
+
+
+# ---- point 8: the title screen reads headers by the loader's rules --------------------------------
+
+HEADERLESS = "=== a: A\nHi.\n* canon [Go] -> b\n=== ending b (canon): B\nBye.\n=== ending c: C\nNo.\n"
+
+
+async def test_the_title_card_reads_a_header_after_a_bom_with_cr_line_ends_and_no_file_outside(tmp_path):
+    from textual.widgets import OptionList
+
+    from ifengine.ui.progress import record_ending
+    from tests.fixtures.ui.support import WHEN, app, settle
+
+    folder = tmp_path / "card"
+    folder.mkdir()
+    header = "@story carded\r@title The Card\r@role Ana: a reader.\r@start a\r"
+    (folder / "main.ifs").write_bytes(b"\xef\xbb\xbf" + (header + HEADERLESS).encode())
+    outside = tmp_path / "outside.ifs"
+    outside.write_text("@blurb Read from outside the story folder.\n", encoding="utf-8")
+    (folder / "extra.ifs").symlink_to(outside)
+    record_ending("carded", "b", WHEN)
+    a = app(folders=[folder])
+    async with a.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        [card] = [str(getattr(o.prompt, "plain", o.prompt)) for o in a.screen.query_one("#stories", OptionList).options]
+    assert card.startswith("Ana  ·  The Card")
+    assert "Endings found: 1 of 2" in card
+    assert "outside" not in card
+
+
+def test_a_role_read_through_a_link_out_of_the_folder_names_no_story(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "stories" / "mine"
+    folder.mkdir(parents=True)
+    (folder / "main.ifs").write_text(HEADERLESS, encoding="utf-8")
+    (tmp_path / "elsewhere.ifs").write_text("@story stolen\n@title T\n@role Eve: x.\n@start a\n", encoding="utf-8")
+    (folder / "head.ifs").symlink_to(tmp_path / "elsewhere.ifs")
+    monkeypatch.chdir(tmp_path)
+    assert main(["stats", "eve"]) == 2
+    assert capsys.readouterr().err == "ifengine stats: no story found at or named 'eve'\n"
