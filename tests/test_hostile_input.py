@@ -232,3 +232,65 @@ def test_a_role_read_through_a_link_out_of_the_folder_names_no_story(tmp_path, m
     monkeypatch.chdir(tmp_path)
     assert main(["stats", "eve"]) == 2
     assert capsys.readouterr().err == "ifengine stats: no story found at or named 'eve'\n"
+
+
+# ---- point 3: what one scene may render is bounded; wrapping is linear -----------------------------
+
+BIG = "@story big\n@title Big\n@role Bo: a reader.\n@start a\n@flag s: str = \"" + "x" * 99_000 + "\"\n"
+
+
+def _folder(tmp_path: Path, text: str) -> Path:
+    folder = tmp_path / "big"
+    folder.mkdir()
+    (folder / "main.ifs").write_text(text, encoding="utf-8")
+    return folder
+
+
+def _play(folder: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ENGINE)}
+    return subprocess.run([sys.executable, "-m", "ifengine", "play", str(folder), "--plain"], input=stdin,
+                          capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_a_line_that_would_render_100_mb_is_a_fault_where_it_stands(tmp_path):
+    folder = _folder(tmp_path, BIG + "=== a: A\n" + "{s}" * 1000 + "\n* canon [Go] -> b\n=== ending b (canon): B\nBye.\n")
+    r = _play(folder)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert r.stderr.strip() == (f"error: {folder / 'main.ifs'}:7:1: this text renders more than 1,000,000 "
+                                "characters, the most one scene may show")
+
+
+def test_a_scene_whose_paragraphs_together_pass_the_bound_is_a_fault(tmp_path):
+    body = "".join(f"Part {i}: {{s}}\n\n" for i in range(11))
+    folder = _folder(tmp_path, BIG + "=== a: A\n" + body + "* canon [Go] -> b\n=== ending b (canon): B\nBye.\n")
+    r = _play(folder)
+    assert r.returncode == 1
+    assert r.stderr.strip() == (f"error: {folder / 'main.ifs'}:6:5: scene 'a' renders more than 1,000,000 "
+                                "characters, the most one scene may show")
+
+
+def test_a_long_paragraph_under_the_bound_is_wrapped_to_the_width(tmp_path):
+    words = "{s} " * 9 + "and a few words after it"
+    folder = _folder(tmp_path, BIG + "=== a: A\n" + words + "\n* canon [Go] -> b\n=== ending b (canon): B\nBye.\n")
+    r = _play(folder, "1\n")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert max(map(len, lines)) == 78 and sum(line.count("x") for line in lines) == 9 * 99_000
+    assert "and a few words after it" in r.stdout
+
+
+# ---- point 15: plain mode wraps by terminal columns ----------------------------------------------
+
+
+def test_plain_mode_wraps_cjk_text_by_columns_not_characters(tmp_path):
+    from rich.cells import cell_len
+
+    prose = "霧の夜、灯台守は最後の油を灯に注いだ。" * 12
+    folder = _folder(tmp_path, "@story cjk\n@title 灯台\n@role 守: 灯台守。\n@start a\n=== a: 灯台\n" + prose +
+                     " End of the night.\n* canon [Go] -> b\n=== ending b (canon): B\nBye.\n")
+    r = _play(folder, "1\n")
+    assert r.returncode == 0, r.stderr
+    wrapped = [line for line in r.stdout.splitlines() if "霧" in line or "night" in line]
+    assert len(wrapped) >= 6 and all(cell_len(line) <= 78 for line in wrapped)
+    assert max(cell_len(line) for line in wrapped) >= 76  # each line is filled, not cut at half the width
+    assert " ".join(wrapped).replace(" ", "") == prose + "Endofthenight."
