@@ -294,3 +294,59 @@ def test_plain_mode_wraps_cjk_text_by_columns_not_characters(tmp_path):
     assert len(wrapped) >= 6 and all(cell_len(line) <= 78 for line in wrapped)
     assert max(cell_len(line) for line in wrapped) >= 76  # each line is filled, not cut at half the width
     assert " ".join(wrapped).replace(" ", "") == prose + "Endofthenight."
+
+
+# ---- point 13 and the time bounds: --at over the dice, --at and --max-states bounded in time --------
+
+LUCKY = ("@story lucky\n@title Lucky\n@role R: r.\n@start a\n=== a: A\nHi.\n* [Win] -> lucky\n  ? chance(5)\n"
+         "* canon [Stop] -> b\n=== lucky: Lucky\nYou won.\n* canon [On] -> b\n=== ending b (canon): B\nBye.\n")
+
+
+def test_at_a_scene_behind_the_dice_is_reached_with_a_seed_that_gets_there(tmp_path):
+    folder = _folder(tmp_path, LUCKY)
+    env = {**os.environ, "PYTHONPATH": str(ENGINE)}
+    r = subprocess.run([sys.executable, "-m", "ifengine", "play", str(folder), "--plain", "--at", "lucky"],
+                       input="1\n", capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 0, r.stderr
+    first = r.stdout.splitlines()[0]
+    assert first.startswith("(started at 'lucky' by the shortest path: a.win; reached with seed ")
+    seed = int(first.rsplit(" ", 1)[1].rstrip(")"))
+    session = ifengine.Session(ifengine.load_story(folder), seed)
+    session.choose("a.win")  # that seed does get there
+    assert session.scene_id == "lucky" and "== Lucky ==" in r.stdout
+
+
+def test_at_with_a_seed_given_that_cannot_get_there_names_one_that_can(tmp_path, capsys):
+    folder = _folder(tmp_path, LUCKY)
+    assert main(["play", str(folder), "--plain", "--at", "lucky", "--seed", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ifengine play: --at: no path reaches scene 'lucky' with seed 0; with seed ")
+    assert err.rstrip().endswith(")") and "one does (--seed " in err
+
+
+COUNTER = ("@story sq\n@title Sq\n@role R: r.\n@start a\n@flag x: int = 2\n=== a: A\n~ x = x + 1\nX is {x}.\n"
+           "+ [Again] -> a\n* [Neg] -> neg\n  ? x < 0\n* canon [Stop] -> b\n=== neg: Neg\nNo.\n* canon [On] -> b\n"
+           "=== ending b (canon): B\nBye.\n")
+
+
+def test_at_gives_up_within_its_time_bound_and_says_so(tmp_path):
+    folder = _folder(tmp_path, COUNTER)
+    env = {**os.environ, "PYTHONPATH": str(ENGINE)}
+    r = subprocess.run([sys.executable, "-m", "ifengine", "play", str(folder), "--plain", "--at", "neg"],
+                       capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 2
+    assert r.stderr == ("ifengine play: --at: no path into scene 'neg' was found within the search's bounds "
+                        "(200,000 states, 10 s)\n")
+
+
+def test_the_exhaustive_search_is_bounded_in_time_and_says_which_bound_stopped_it(tmp_path, capsys):
+    folder = _folder(tmp_path, "@story dice\n@title Dice\n@role R: r.\n@start a\n=== a: A\nYou rolled "
+                     "{roll(1000000000)}.\n* canon [Stop] -> b\n=== ending b (canon): B\nBye.\n")
+    assert main(["explore", str(folder), "--exhaustive", "--max-seconds", "0.5"]) == 0  # as at --max-states
+    out = capsys.readouterr().out
+    assert "INCOMPLETE: stopped after --max-seconds 0.5; what is listed unreached was not reached" in out
+    assert main(["explore", str(folder), "--exhaustive", "--max-seconds", "0.5", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["complete"] is False and data["stopped_by"] == "time"
+    assert main(["explore", str(folder), "--exhaustive", "--max-seconds", "0"]) == 2
+    assert capsys.readouterr().err == "ifengine explore: --max-seconds must be more than 0, not 0\n"

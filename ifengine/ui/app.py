@@ -466,8 +466,10 @@ def make_app(request: PlayRequest, **options: Any) -> IFApp:
         from ..launch import new_seed, open_story, start_session
 
         story, path = open_story(request.name)
-        session, at_path = start_session(story, new_seed(request.seed), request.at)
-        notes = [f"Started at '{request.at}' by the shortest road ({len(at_path or [])} choices)."] if request.at else []
+        seed = new_seed(request.seed)
+        session, at_path = start_session(story, seed, request.at, seed_given=request.seed is not None)
+        lucky = f" Reached with seed {session.seed}." if session.seed != seed else ""
+        notes = [f"Started at '{request.at}' by the shortest road ({len(at_path or [])} choices).{lucky}"] if request.at else []
         start = Start(story, path, session, notes=notes)
     elif request.at:
         raise UsageError("--at needs --story PATH or --role NAME")
