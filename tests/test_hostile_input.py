@@ -350,3 +350,27 @@ def test_the_exhaustive_search_is_bounded_in_time_and_says_which_bound_stopped_i
     assert data["complete"] is False and data["stopped_by"] == "time"
     assert main(["explore", str(folder), "--exhaustive", "--max-seconds", "0"]) == 2
     assert capsys.readouterr().err == "ifengine explore: --max-seconds must be more than 0, not 0\n"
+
+
+async def test_the_side_panel_wraps_a_long_flag_value_at_spaces_never_mid_word(tmp_path):
+    from textual.widgets import Static
+
+    from ifengine.ui.app import Start
+    from tests.fixtures.ui.support import app, settle
+
+    orders = "hold the causeway until the relief column arrives from Tilam at dawn"
+    folder = _folder(tmp_path, "@story side\n@title Side\n@role Sid: a reader.\n@start a\n"
+                     f"@flag orders: str = \"{orders}\" \"Standing orders for the night\"\n"
+                     "@flag coins: int = 3 \"Coins\"\n"
+                     "=== a: A\nHi.\n* canon [Go] -> b\n=== ending b (canon): B\nBye.\n")
+    story = ifengine.load_story(folder)
+    a = app(start=Start(story, folder, ifengine.Session(story, 0)))
+    async with a.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        stats = a.screen.query_one("#stats", Static)
+        lines = [strip.text.rstrip() for strip in stats.render_lines(stats.content_region.reset_offset)]
+    shown = [line.strip() for line in lines if line.strip()]
+    words = " ".join(shown).split()
+    for word in orders.split():
+        assert word in words, (word, lines)  # every word whole on one line
+    assert "Coins" in words and "3" in words and "Standing" in words
