@@ -255,10 +255,13 @@ class IFApp(App[int]):
         self.replace_story(found.loaded.story, note=f"Reloaded: {what or 'the story'} changed.")
 
     def _show_problems(self) -> None:
+        """Show the watch's problems on the play screens that are up. A play screen pushed but not yet
+        mounted (the watch timer can fire between `open_game` and the screen's compose) has no panel to
+        show them in: it reads `watch_problems` itself when it mounts, so it is skipped here."""
         from .screens.play import PlayScreen
 
         for screen in self.screen_stack:
-            if isinstance(screen, PlayScreen):
+            if isinstance(screen, PlayScreen) and screen.is_mounted:
                 screen.show_problems(self.watch_problems)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
