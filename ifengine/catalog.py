@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .source import SourceFile
+
 _HEADER = re.compile(r"^@(story|title|role|blurb|start)\b\s*(.*)$")
 _SCENE = re.compile(r"^===\s*(?:(interlude|ending)\s+)?([A-Za-z0-9_-]+)\s*(?:\(([^)]*)\))?\s*:\s*(.*)$")
 
@@ -59,17 +61,20 @@ def strip_line(line: str) -> str:
 
 
 def scan_story(folder: Path) -> StoryCard:
-    """Read the header lines and scene headers of every `.ifs` file below `folder`."""
+    """Read the header lines and scene headers of every `.ifs` file of the story at `folder`, by the
+    loader's rules (`reading`): a file outside the folder (a link out of it) or one the loader cannot read
+    says nothing, and a byte-order mark or CR line ends hide nothing."""
+    from .reading import inside, read_source, story_files
+
     header: dict[str, str] = {}
     endings: list[EndingInfo] = []
     titles: dict[str, str] = {}
-    files = [folder] if folder.is_file() else sorted(p for p in folder.rglob("*.ifs") if p.is_file())
+    root, files = story_files(folder)
     for path in files:
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        source = read_source(path) if inside(path, root) else None
+        if not isinstance(source, SourceFile):
             continue
-        for raw in text.splitlines():
+        for raw in source.text.split("\n"):
             if raw.startswith("@"):
                 m = _HEADER.match(strip_line(raw))
                 if m and m.group(1) not in header:

@@ -106,10 +106,11 @@ def play(request: PlayRequest, prog: str = "ifengine play") -> int:
 
     story, path = open_story(request.name)
     seed = request.seed if request.seed is not None else 0
-    session, at_path = start_session(story, seed, request.at)
+    session, at_path = start_session(story, seed, request.at, seed_given=request.seed is not None)
     player = PlainPlayer(session, sys.stdout, colour=use_colour(sys.stdout))
     if at_path is not None:
-        player.say(f"(started at '{request.at}' by the shortest path: {' -> '.join(at_path) or 'the start'})")
+        lucky = f"; reached with seed {session.seed}" if session.seed != seed else ""
+        player.say(f"(started at '{request.at}' by the shortest path: {' -> '.join(at_path) or 'the start'}{lucky})")
     try:
         player.play(sys.stdin.readline, canon=request.canon)
     finally:  # record what was played even when the story faulted or input stopped
@@ -185,6 +186,8 @@ def cmd_explore(args: argparse.Namespace) -> int:
                         ("--max-steps", args.max_steps)):
         if value < 1:
             raise UsageError(f"{name} must be at least 1, not {value}")
+    if not args.max_seconds > 0:
+        raise UsageError(f"--max-seconds must be more than 0, not {args.max_seconds:g}")
     story, path = open_story(args.story)
     show_bar = hasattr(sys.stderr, "isatty") and sys.stderr.isatty()  # the bar draws on stderr
     if args.exhaustive:
@@ -192,7 +195,8 @@ def cmd_explore(args: argparse.Namespace) -> int:
             print("ifengine explore: --jobs spreads random runs; the exhaustive search runs in one process",
                   file=sys.stderr)
         with progress_bar(show_bar, "exploring", None) as tick:
-            report = explore_exhaustive(story, max_states=args.max_states, seed=args.seed, progress=tick)
+            report = explore_exhaustive(story, max_states=args.max_states, seed=args.seed, progress=tick,
+                                        max_seconds=args.max_seconds)
     else:
         with progress_bar(show_bar, "playing", args.runs) as tick:
             report = explore_random(story, args.runs, args.seed, jobs=args.jobs, path=str(path),
@@ -384,7 +388,9 @@ def build_parser() -> argparse.ArgumentParser:
     explore.add_argument("--exhaustive", action="store_true",
                          help="visit every distinct state instead (breadth-first, every random outcome)")
     explore.add_argument("--max-states", type=int, default=250_000, metavar="N",
-                         help="bound of the exhaustive search (default 250,000)")
+                         help="bound of the exhaustive search: distinct states kept (default 250,000)")
+    explore.add_argument("--max-seconds", type=float, default=600.0, metavar="S",
+                         help="time bound of the exhaustive search (default 600)")
     explore.add_argument("--max-steps", type=int, default=10_000, metavar="N",
                          help="cap on one random playthrough's choices (default 10,000)")
     explore.add_argument("--jobs", type=int, default=1, metavar="J", help="spread random runs over J processes")

@@ -11,9 +11,10 @@ from typing import Any, Callable
 
 from .analysis import must_run
 from .errors import StoryRuntimeError
+from .source import Span
 from .model import (
     Binary, Body, Choice, Conditional, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp, Literal, Paragraph, RandomCall,
-    INT_MAX, INT_MIN, Scene, SceneCall, Text, Type, Unary, Value,
+    INT_MAX, INT_MIN, MAX_RENDER, Scene, SceneCall, Text, Type, Unary, Value,
 )
 from .state import GameState as State
 from .visit import DispatchTable, dispatch_table
@@ -127,9 +128,16 @@ def tidy(text: str) -> str:
     return text.strip()
 
 
-def _compile_parts(text: Text) -> TextFn:
+def too_much_text(span: Span | None, what: str = "this text") -> StoryRuntimeError:
+    """The fault of a text, or a scene, that would render more than `MAX_RENDER` characters."""
+    return StoryRuntimeError(f"{what} renders more than {MAX_RENDER:,} characters, the most one scene may show",
+                             span)
+
+
+def _compile_parts(text: Text, span: Span | None) -> TextFn:
     # Each part compiles to a string (plain text is itself) or a function of the state; rendering joins
-    # them, calling only the functions: most of a line of prose is plain text.
+    # them, calling only the functions: most of a line of prose is plain text. The pieces are measured
+    # before they are joined, so a text past the bound faults without being built (`MAX_RENDER`).
     parts: list[str | TextFn] = [_PART_RULES(p)(p) for p in text]
     if not parts:
         return lambda s: ""
@@ -141,7 +149,13 @@ def _compile_parts(text: Text) -> TextFn:
         assert not isinstance(only, str)
         return only
     items = tuple(parts)
-    return lambda s: "".join([p if isinstance(p, str) else p(s) for p in items])
+
+    def joined(s: State) -> str:
+        pieces = [p if isinstance(p, str) else p(s) for p in items]
+        if sum(map(len, pieces)) > MAX_RENDER:
+            raise too_much_text(span)
+        return "".join(pieces)
+    return joined
 
 
 def _plain(p: str) -> str:
@@ -154,7 +168,7 @@ def _interp(p: Interp) -> TextFn:
 
 
 def _inline_if(p: InlineIf) -> TextFn:
-    cond, then, other = compile_expr(p.cond), _compile_parts(p.then), _compile_parts(p.otherwise)
+    cond, then, other = compile_expr(p.cond), _compile_parts(p.then, p.span), _compile_parts(p.otherwise, p.span)
     return lambda s: (then(s) if cond(s) else other(s)) or _GAP
 
 
@@ -162,12 +176,13 @@ _PART_RULES: DispatchTable[Callable[[Any], str | TextFn]] = dispatch_table(
     "the compiler", {str: _plain, Interp: _interp, InlineIf: _inline_if})
 
 
-def compile_text(text: Text) -> TextFn:
-    """A text (a paragraph or a label) as a function of the state, tidied of empty inline `if`s."""
+def compile_text(text: Text, span: Span | None = None) -> TextFn:
+    """A text (a paragraph or a label) as a function of the state, tidied of empty inline `if`s; `span`
+    places the fault of a text that renders past the bound."""
     if all(isinstance(p, str) for p in text):
         whole = "".join(p for p in text if isinstance(p, str)).strip()  # all of them
         return lambda s: whole
-    inner = _compile_parts(text)
+    inner = _compile_parts(text, span)
     return lambda s: tidy(inner(s))
 
 
@@ -214,7 +229,7 @@ def compile_body(body: Body, flags: dict[str, FlagDecl]) -> Step:
 
 
 def _paragraph(item: Paragraph, flags: dict[str, FlagDecl]) -> Step:
-    render = compile_text(item.text)
+    render = compile_text(item.text, item.span)
     if must_run(item.text):
         def para(s: State, out: list[str] | None) -> None:
             text = render(s)  # run even when not rendering: the dice stay in step, faults still show
@@ -271,7 +286,7 @@ def compile_scene(scene: Scene, flags: dict[str, FlagDecl]) -> CompiledScene:
         tuple(
             CompiledChoice(
                 c,
-                compile_text(c.label),
+                compile_text(c.label, c.span),
                 must_run(c.label),
                 tuple((compile_expr(cond.expr), cond.reason) for cond in c.conditions),
                 tuple(compile_effect(e, flags[e.flag]) for e in c.effects),

@@ -2,6 +2,7 @@
 and the caches' files, which may be lost but never seen half-written."""
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -11,15 +12,52 @@ from pathlib import Path
 from typing import Callable
 
 
+MAX_READ = 64 << 20  # bytes: a run file is kilobytes (a million choices, tens of megabytes); more is not ours
+
+
+def read_bounded(path: Path, limit: int = MAX_READ) -> bytes:
+    """The bytes of the regular file at `path`, or OSError (with a sentence as its strerror) for anything
+    else: a device (`/dev/zero` reads forever), a pipe (opening one blocks until a writer comes), a folder,
+    or a file larger than `limit`, of which at most `limit + 1` bytes are read. The kind is taken from the
+    file opened (without blocking), not from a look before opening, so nothing can be swapped in between."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, "not a regular file (a device, a pipe or a socket)", str(path))
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"larger than {limit:,} bytes, more than a file of its kind holds", str(path))
+    return data
+
+
+def refuse_special(path: Path) -> None:
+    """OSError when something that is neither a regular file nor absent stands at `path` (a folder, a
+    device, a pipe): a file of ours is never written over one, nor read from one."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return  # nothing there (or a dangling link), which a write creates
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
+    if not stat.S_ISREG(mode):
+        raise OSError(errno.EINVAL, "not a regular file (a device, a pipe or a socket); not writing there",
+                      str(path))
+
+
 def write_atomically(path: Path, text: str, check: Callable[[str], object]) -> Path:
     """Write `text` to `path` or leave what was there: a temporary file in the same folder, flushed to
     disk and read back through `check` (which raises if the text is not a good file of its kind), then
     `os.replace`. A crash or a full disk leaves the previous file intact and no temporary file behind.
     A `.toml` file already at `path` that `check` rejects (a corrupt save) is moved aside to `<name>.bad`
     rather than overwritten; any other file that is not of this kind (a story, notes) is left alone and
-    the write refused."""
-    if path.is_dir():
-        raise IsADirectoryError(21, "is a folder, not a file", str(path))
+    the write refused. Nothing is written over a folder, a device or a pipe (`refuse_special`)."""
+    refuse_special(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -112,7 +150,7 @@ def _mode_for(path: Path) -> int:
 
 def _readable(path: Path, check: Callable[[str], object]) -> bool:
     try:
-        check(path.read_text(encoding="utf-8"))
+        check(read_bounded(path).decode("utf-8"))
         return True
     except (OSError, ValueError, RecursionError):  # UnicodeDecodeError and TOMLDecodeError are ValueErrors
         return False

@@ -58,23 +58,34 @@ def new_seed(seed: int | None) -> int:
     return seed if seed is not None else random.randrange(2**31)
 
 
-def start_session(story: Story, seed: int, at: str | None = None, render: bool = True
+def start_session(story: Story, seed: int, at: str | None = None, render: bool = True, seed_given: bool = True
                   ) -> tuple[Session, list[str] | None]:
     """A session at the start, or at scene `at` by the shortest path (the explorer finds it); the path
-    taken is returned with it (None from the start)."""
-    session = Session(story, seed, render=render)
+    taken is returned with it (None from the start). When no path reaches `at` with `seed` but the dice can
+    (the scene is behind a `chance()`), the session is played with the first seed that does, and
+    `session.seed` says which; unless the seed was the player's (`seed_given`): then that is refused,
+    naming the seed that works. The search is bounded (`explore.limits`: AT_STATES, AT_SECONDS)."""
     if at is None:
-        return session, None
+        return Session(story, seed, render=render), None
     if at not in story.scenes:
         raise UsageError(f"--at: story '{story.id}' has no scene '{at}'")
-    from .explore import shortest_path
+    from .explore import find_route
+    from .explore.limits import AT_SECONDS, AT_STATES
 
-    path = shortest_path(story, at, seed=seed)
-    if path is None:
+    found = find_route(story, at, seed=seed)
+    if found.route is None:
+        if not found.complete:
+            raise UsageError(f"--at: no path into scene '{at}' was found within the search's bounds "
+                             f"({AT_STATES:,} states, {AT_SECONDS:g} s)")
         raise UsageError(f"--at: no path of choices reaches scene '{at}' from the start")
-    for cid in path:
+    route = found.route
+    if route.seed != seed and seed_given:
+        raise UsageError(f"--at: no path reaches scene '{at}' with seed {seed}; with seed {route.seed} one does "
+                         f"(--seed {route.seed})")
+    session = Session(story, route.seed, render=render)
+    for cid in route.path:
         session.choose(cid)
-    return session, path
+    return session, route.path
 
 
 def open_run(run_file: str, story_name: str | None = None) -> tuple[Run, Story, Path]:
@@ -86,7 +97,9 @@ def open_run(run_file: str, story_name: str | None = None) -> tuple[Run, Story, 
     run = read_run(run_file)
     where = Path(story_name) if story_name else story_for_run(Path(run_file), run.story_id, run.source)
     if where is None:
-        raise UsageError(f"{run_file}: cannot find story '{run.story_id}' (pass --story PATH)")
+        ignored = (f"; its recorded source '{run.source}' is not a story inside the story library or the run "
+                   f"file's folder") if run.source else ""
+        raise UsageError(f"{run_file}: cannot find story '{run.story_id}'{ignored} (pass --story PATH)")
     story, path = open_story(str(where))
     return run, story, path
 

@@ -3,7 +3,6 @@ the working folder's `stories/` and `examples/`, in the user's own stories folde
 beside the saves), and among the stories that ship with ifengine (see `resources`)."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from .resources import shipped
@@ -54,13 +53,19 @@ def story_folders(extra: list[Path] | tuple[Path, ...] = ()) -> list[Path]:
 
 
 def find_story(name: str) -> Path | None:
-    """A path as given, else the first story of the library whose folder name, story id or role matches
-    (any case, by the header lines alone: `StoryCard.matches` is the one rule every client uses)."""
+    """A path as given, else a story of that name in the library (`find_in_library`)."""
     p = Path(name)
     if p.exists():
         return p
-    if os.sep in name or (os.altsep and os.altsep in name):
-        return None  # a path that is not there is not a name to look up
+    return find_in_library(name)
+
+
+def find_in_library(name: str) -> Path | None:
+    """The first story of the library whose folder name, story id or role matches (any case, by the
+    header lines alone: `StoryCard.matches` is the one rule every client uses). Never a path: a name with
+    a slash or a `..` in it names nothing here."""
+    if not name or "/" in name or "\\" in name or name in (".", ".."):
+        return None
     from .catalog import scan_story
 
     return next((folder for folder in story_folders() if scan_story(folder).matches(name)), None)
@@ -83,20 +88,46 @@ def available() -> str:
     return f"stories you can play: {', '.join(names)}" if names else "no stories were found"
 
 
-def story_for_run(run_path: Path, story_id: str, source: str) -> Path | None:
-    """Where a run's story is: beside its `runs/` folder, at the path it recorded (relative to the run
-    file; older runs recorded it relative to the working folder) when the story there has the run's id,
-    else the library's story of that id."""
+def is_story(path: Path) -> bool:
+    """A script file, or a folder with a script at its top: what a run's recorded source may name. The
+    folder is not searched below its top, so a source of `/` costs one look, not a walk of the disk."""
+    try:
+        if path.is_file():
+            return path.suffix.lower() == ".ifs"
+        return path.is_dir() and any(p.is_file() for p in path.glob("*.ifs"))
+    except OSError:
+        return False
+
+
+def _within(path: Path, roots: list[Path]) -> bool:
+    resolved = path.resolve()
+    return any(resolved.is_relative_to(root.resolve()) for root in roots)
+
+
+def recorded_story(run_path: Path, source: str, story_id: str) -> Path | None:
+    """The story a run's recorded source names, if it is a story of the run's id and lies where a shared
+    run file may point. A run file is shared like a story, so its source is a hint, not a path to follow
+    anywhere on the disk: a source relative to the run file (as runs are written) is followed from there;
+    an absolute one, or one relative to the working folder (as older runs recorded it), only inside the
+    story library or the run file's own folder."""
+    if not source:
+        return None
     from .catalog import scan_story
 
+    given = Path(source)
+    roots = [*story_roots(), run_path.resolve().parent]
+    candidates = [] if given.is_absolute() else [run_path.parent / given]
+    candidates += [c for c in [given] if _within(c, roots)]
+    return next((c for c in candidates if is_story(c) and scan_story(c).story_id == story_id), None)
+
+
+def story_for_run(run_path: Path, story_id: str, source: str) -> Path | None:
+    """Where a run's story is: beside its `runs/` folder, at the path it recorded (`recorded_story`), or
+    by its id in the library."""
     parent = run_path.resolve().parent
-    candidates = [parent.parent] if parent.name == "runs" else []
-    if source:
-        candidates += [parent / source, Path(source)]
-    for p in candidates:
-        if p.exists() and (p.is_file() or is_story_folder(p)) and scan_story(p).story_id == story_id:
-            return p
-    return find_story(story_id)
+    if parent.name == "runs" and any(parent.parent.glob("*.ifs")):
+        return parent.parent
+    return recorded_story(run_path, source, story_id) or find_in_library(story_id)
 
 
 def expand_collections(path: Path) -> list[Path]:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import os
 import posixpath
 import re
 from dataclasses import dataclass
@@ -14,10 +13,9 @@ from typing import Callable, Hashable, Iterator, Mapping, TypeVar
 from .diagnostics import Diagnostic, Severity, has_errors, sort_key
 from .errors import StoryError
 from .model import Choice, Extend, FlagDecl, Include, Role, Scene, ScriptFile, Story
+from .reading import display as _display, inside as _inside, read_source, source_from_text, story_files
 from .script_cache import parse_and_build
-from .source import SourceFile, Span, normalise
-
-MAX_LINE = 100_000  # longer lines are not prose but accidents (a pasted binary, a minified file)
+from .source import SourceFile, Span
 
 # A scene header's id, read from the raw text. A scene whose section has a syntax error is missing from
 # the model, but it exists for the writer: references to it must not be reported as unknown as well.
@@ -36,71 +34,6 @@ class Loaded:
     @property
     def ok(self) -> bool:
         return self.story is not None and not has_errors(self.diagnostics)
-
-
-def _display(path: Path) -> str:
-    """How diagnostics name a file: relative to the working folder when it is below it."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return rel if not rel.startswith("..") else str(path)
-
-
-def _line_col(data: bytes, offset: int) -> tuple[int, int]:
-    """1-based line and column of a byte offset; the column counts characters, as editors do, not bytes."""
-    line = data.count(b"\n", 0, offset) + 1
-    start = data.rfind(b"\n", 0, offset) + 1
-    col = len(data[start:offset].decode("utf-8", "replace")) + 1
-    return line, col
-
-
-def read_source(path: Path) -> SourceFile | Diagnostic:
-    """Read one script file; an unreadable, binary or non-UTF-8 file becomes a diagnostic, never an exception."""
-    name = _display(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        return Diagnostic(name, 1, 1, f"cannot read the file: {e.strerror or e}", "IFS101")
-    nul = data.find(b"\0")
-    if nul >= 0:
-        line, col = _line_col(data, nul)
-        return Diagnostic(name, line, col, f"this is a binary file, not a story script (a NUL byte at byte {nul})",
-                          "IFS101")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line, col = _line_col(data, e.start)
-        return Diagnostic(name, line, col,
-                          f"the file is not valid UTF-8: byte 0x{data[e.start]:02x} at byte offset {e.start}",
-                          "IFS101")
-    return source_from_text(path, name, text)
-
-
-def source_from_text(path: Path, name: str, text: str) -> SourceFile | Diagnostic:
-    """A script's text made ready to parse; a line too long to be prose becomes a diagnostic."""
-    text = normalise(text)
-    for number, line_text in enumerate(text.split("\n"), 1):
-        if len(line_text) > MAX_LINE:
-            return Diagnostic(name, number, 1,
-                              f"line {number} is {len(line_text):,} characters long; the limit is {MAX_LINE:,}",
-                              "IFS102")
-    return SourceFile(path, name, text)
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-        return True
-    except ValueError:
-        return False
-
-
-def story_files(path: Path) -> tuple[Path, list[Path]]:
-    """The story folder and the files to read first: every `.ifs` below a folder, or the one file given."""
-    if path.is_dir():
-        return path, sorted(p for p in path.rglob("*.ifs") if p.is_file() or p.is_symlink())
-    return path.parent, [path]
 
 
 def load(path: Path | str) -> Loaded:

@@ -191,6 +191,10 @@ ENDING_KINDS = ("canon", "alternate", "death")
 # literal outside it is a check-time error (IFS137); arithmetic that leaves it is a fault in play (IFS300).
 INT_MAX = 2**63 - 1
 INT_MIN = -INT_MAX
+# The most text one scene may show (its paragraphs and choice labels, in characters): about 300 pages,
+# far beyond any scene, and small enough that a story cannot stall a player by rendering gigabytes
+# (a 100,000-character str flag shown a thousand times in one line). Past it, play stops with a fault.
+MAX_RENDER = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)

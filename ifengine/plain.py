@@ -2,11 +2,11 @@
 reads one number per line, and closes with `ENDING: <kind>: <title>`."""
 from __future__ import annotations
 
-import textwrap
 from typing import IO, Callable
 
 from .runtime import SceneView, Session
 from .safe_text import visible
+from .wrap import fill
 
 STYLES: dict[str, str] = {"title": "1", "interlude": "3;36", "disabled": "2", "canon": "33", "ending": "1;35",
                           "note": "2"}
@@ -35,7 +35,7 @@ class PlainPlayer:
         self.say(self.style(f"== {title} ==", "interlude" if view.interlude else "title"))
         for para in view.paragraphs:
             self.say()
-            wrapped = textwrap.fill(para, self.width) if para else ""
+            wrapped = fill(para, self.width) if para else ""
             self.say(self.style(wrapped, "interlude") if view.interlude else visible(wrapped))
 
     def show(self, view: SceneView) -> None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .analysis import canon_choice
+from .compile import too_much_text
 from .errors import ChoiceError, StoryRuntimeError
-from .model import Story, Value
+from .model import MAX_RENDER, Story, Value
 from .program import ChoicePlan, Program, ScenePlan
 from .state import Dice, GameState, SeededDice
 from .views import CanonStatus, ChoiceView, SceneView, Step
@@ -253,6 +254,8 @@ class Session:
                 if cp.label_must_run:
                     cp.label(state)  # the same draws (and the same faults) as when rendering
                 views.append(cp.plain_views[reason])
+        if out is not None and sum(map(len, out)) + sum(len(v.label) for v in views) > MAX_RENDER:
+            raise too_much_text(self.story.scenes[sid].span, f"scene '{sid}'")
         return _Arrival(plan, out, views, len(self.choices_taken)), (None if any_enabled else fallback)
 
 

@@ -19,7 +19,7 @@ import tomli_w
 from . import __version__
 from .diagnostics import Diagnostic
 from .errors import RunFileError, run_diagnostic
-from .files import write_atomically
+from .files import read_bounded, write_atomically
 
 if TYPE_CHECKING:  # the engine is imported when a run is resumed: reading a save (the title screen) needs none of it
     from .model import Story, Value
@@ -122,61 +122,55 @@ def load_session(story: Story | Program, text: str) -> Session:
     return resumed.session
 
 
-def _need(table: object, key: str, kind: type[T], where: str) -> T:
-    if not isinstance(table, dict) or key not in table:
-        raise ValueError(f"missing '{where}{key}'")
-    value = table[key]
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ValueError(f"'{where}{key}' has the wrong type")
-    return value
-
-
 def _aware(when: dt.datetime) -> dt.datetime:
     """A TOML local date-time (no offset: a hand-edited file) is taken as UTC, so saves always compare."""
     return when if when.tzinfo is not None else when.replace(tzinfo=dt.timezone.utc)
 
 
 def parse_run(doc: dict) -> Run:
-    """Validate a decoded TOML document; raise ValueError naming the first problem."""
+    """Validate a decoded TOML document against the run file's fields (`run_schema.FIELDS`); raise
+    ValueError naming the first field that is missing or wrong."""
+    from .run_schema import BY_NAME, read_field, validate
+
     fmt = doc.get("format")
     if not isinstance(fmt, dict) or fmt.get("kind") != FORMAT:
         raise ValueError("not an ifengine run file (no [format] kind = \"ifengine-run\")")
-    version = _need(fmt, "version", int, "format.")
+    version = read_field(doc, BY_NAME["format.version"])  # first: a newer format may have other fields
+    assert isinstance(version, int)
     if version > VERSION:
         raise ValueError(f"made by a newer ifengine (run format {version}; this one reads up to {VERSION}); "
                          f"upgrade ifengine to load it")
     if version < 1:
         raise ValueError(f"unknown run format version {version}")
-    story, run, end = doc.get("story"), doc.get("run"), doc.get("end")
-    choices = _need(run, "choices", list, "run.")
-    scenes = run.get("scenes", []) if isinstance(run, dict) else []
-    if not all(isinstance(c, str) for c in choices) or not isinstance(scenes, list):
-        raise ValueError("'run.choices' must be a list of choice ids")
-    flags = _need(end, "flags", dict, "end.")
-    visits = _need(end, "visits", dict, "end.")
-    ending = end.get("ending") if isinstance(end, dict) else None
-    story_id, story_digest = _need(story, "id", str, "story."), _need(story, "digest", str, "story.")
-    seed = _need(run, "seed", int, "run.")
-    end_state = EndState(_need(end, "scene", str, "end."), str(ending) if ending else None,
-                         _need(end, "steps", int, "end."), dict(flags), dict(visits))
-    created = _aware(_need(run, "created", dt.datetime, "run."))
-    updated = _aware(_need(run, "updated", dt.datetime, "run."))
-    assert isinstance(story, dict) and isinstance(run, dict)  # `_need` found keys in both
+    v = validate(doc)
+    choices = tuple(_typed(v["run.choices"], list))
+    scenes = v["run.scenes"]
+    ending = v["end.ending"]
+    end_state = EndState(_typed(v["end.scene"], str), _typed(ending, str) if ending else None,
+                         _typed(v["end.steps"], int), dict(_typed(v["end.flags"], dict)),
+                         dict(_typed(v["end.visits"], dict)))
     return Run(
-        story_id=story_id, story_digest=story_digest,
-        role=str(story.get("role", "")), title=str(story.get("title", "")),
-        seed=seed, choices=tuple(choices), scenes=tuple(str(s) for s in scenes), end=end_state,
-        created=created, updated=updated,
-        engine_version=str(fmt.get("engine", "")), name=str(run.get("name", "")),
-        source=str(story.get("source", "")),
+        story_id=_typed(v["story.id"], str), story_digest=_typed(v["story.digest"], str),
+        role=_typed(v["story.role"], str), title=_typed(v["story.title"], str),
+        seed=_typed(v["run.seed"], int), choices=choices,
+        scenes=tuple(_typed(scenes, list)) if scenes is not None else (), end=end_state,
+        created=_aware(_typed(v["run.created"], dt.datetime)), updated=_aware(_typed(v["run.updated"], dt.datetime)),
+        engine_version=_typed(v["format.engine"], str), name=_typed(v["run.name"], str),
+        source=_typed(v["story.source"], str),
     )
+
+
+def _typed(value: object, kind: type[T]) -> T:
+    """A value the schema has checked, as the type its row promised (for the type checker)."""
+    assert isinstance(value, kind)
+    return value
 
 
 def read_run(path: Path | str) -> Run:
     """Load a run file, or raise RunFileError with one line: the file and what is wrong. Never changes the file."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_bounded(path)
     except FileNotFoundError:
         raise RunFileError(f"{path}: no such file") from None
     except OSError as e:
@@ -245,9 +239,7 @@ def write_output(path: Path | str, text: str) -> Path:
 
 def _is_a_run(path: Path) -> bool:
     try:
-        if path.stat().st_size > RUN_SNIFF_LIMIT:
-            return False
-        parse_run(tomllib.loads(path.read_text(encoding="utf-8")))
+        parse_run(tomllib.loads(read_bounded(path, RUN_SNIFF_LIMIT).decode("utf-8")))
         return True
     except (OSError, ValueError, RecursionError):  # UnicodeDecodeError and TOMLDecodeError are ValueErrors
         return False

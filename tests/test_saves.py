@@ -354,9 +354,9 @@ MESSAGES = {
     "empty": "the file is empty", "blank": "the file is empty", "png": "not a text file",
     "garbage": "corrupt or truncated TOML", "foreign-toml": "not an ifengine run file",
     "latin1": "not a text file", "deeply-nested": "", "newer": "made by a newer ifengine",
-    "version-zero": "unknown run format version 0", "version-string": "'format.version' has the wrong type",
-    "no-choices": "missing 'run.choices'", "choices-not-strings": "'run.choices' must be a list of choice ids",
-    "seed-string": "'run.seed' has the wrong type", "no-end": "missing 'end.flags'",
+    "version-zero": "unknown run format version 0", "version-string": "'format.version' must be a whole number, not text '1'",
+    "no-choices": "missing 'run.choices'", "choices-not-strings": "'run.choices' item 1 must be text, not 7",
+    "seed-string": "'run.seed' must be a whole number, not text '42'", "no-end": "missing 'end.scene'",
     "truncated-mid-string": "corrupt or truncated TOML", "truncated-mid-table": "corrupt or truncated TOML",
 }
 

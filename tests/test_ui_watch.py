@@ -195,15 +195,49 @@ async def test_a_reload_waits_for_an_open_dialog(story):
         assert isinstance(a.screen, PlayScreen) and "The old stones are slick" in transcript(a)
 
 
+NEVER = 3600.0  # a watch interval the test never waits out: it ticks the watch itself (`tick`)
+
+
+async def tick(pilot) -> None:
+    """One tick of the watch timer, by hand, and everything it starts run to the end (the poll in its
+    worker, the result handled on the UI thread): a test that ticks this way waits for no clock."""
+    pilot.app.check_story_files()
+    await settle(pilot)
+    await pilot.pause()
+
+
 async def test_without_story_the_watch_follows_the_story_picked_on_the_title_screen(story):
-    a = app(folders=[story], watch=True, watch_interval=POLL)
+    a = app(folders=[story], watch=True, watch_interval=NEVER)
     async with a.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("enter")  # the only card: a new run of the copy
         await until(pilot, lambda: isinstance(a.screen, PlayScreen), "the story is open")
-        await watched(pilot)
+        await tick(pilot)  # the first poll: the story on disk is the one in play
+        assert a._watch.snapshot is not None and "Fog sits on the black water." in transcript(a)
         edit(story / "story.ifs", "Fog sits on the black water.", "Fog sits thick on the black water.")
-        await until(pilot, lambda: "Fog sits thick" in transcript(a), "the edit is on screen")
+        await tick(pilot)
+        assert "Fog sits thick" in transcript(a)
+
+
+async def test_a_watch_tick_before_the_play_screen_is_built_waits_for_it(story):
+    """Issue 15, point 18: the timer fired between `open_game` pushing the play screen and the screen's
+    compose, and `NoMatches: ProblemsPanel` ended the app. Here the tick comes exactly there."""
+    from ifengine.loader import load_story
+    from ifengine.runtime import Session
+    from ifengine.ui.game import Game
+
+    a = app(folders=[story], watch=True, watch_interval=NEVER)
+    async with a.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        (story / "broken.ifs").write_text("=== broken\n", encoding="utf-8")  # the disk has errors now
+        lantern = load_story(story / "story.ifs")
+        a.open_game(Game(lantern, story, Session(lantern, 0), set()))
+        a.check_story_files()  # the play screen is pushed, not yet mounted
+        await settle(pilot)
+        await pilot.pause()
+        assert isinstance(a.screen, PlayScreen) and a.return_code is None
+        await tick(pilot)
+        assert panel(a).display and a.watch_problems is not None  # shown once the screen is there
 
 
 def test_watch_needs_the_full_screen_player(capsys):

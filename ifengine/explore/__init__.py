@@ -14,8 +14,8 @@ from .limits import MAX_STATES, MAX_STEPS, SEED_SEARCH
 from .random_runs import explore_random, random_playthrough
 from .report import Finding, Report, format_report, progress_bar
 from .runs import save_runs
-from .search import explore_exhaustive, shortest_path
+from .search import Route, RouteSearch, explore_exhaustive, find_route, shortest_path
 
 __all__ = ["MAX_STATES", "MAX_STEPS", "SEED_SEARCH", "Finding", "Relevance", "Report", "ScriptedDice",
            "explore_exhaustive", "explore_random", "format_report", "make_key", "progress_bar",
-           "random_playthrough", "relevance", "save_runs", "shortest_path"]
+           "random_playthrough", "relevance", "save_runs", "shortest_path", "find_route", "Route", "RouteSearch"]

@@ -43,6 +43,8 @@ class Report:
     runs: int = 0
     states: int | None = None
     complete: bool = True  # exhaustive: every reachable state was visited (the bound was not hit)
+    stopped_by: str | None = None  # exhaustive and incomplete: which bound stopped it ("states" or "time")
+    max_seconds: float | None = None  # exhaustive: the time bound it ran under
     steps: int = 0  # random: choices made in all runs
     capped: list[int] = field(default_factory=list)  # random: seeds of runs stopped at the step cap
     max_steps: int = MAX_STEPS  # random: the cap
@@ -101,7 +103,7 @@ class Report:
             endings.append(e)
         out: dict[str, object] = {
             "story": story.id, "mode": self.mode, "seed": self.seed,
-            "runs": self.runs, "states": self.states, "complete": self.complete,
+            "runs": self.runs, "states": self.states, "complete": self.complete, "stopped_by": self.stopped_by,
             "scenes_total": sum(not s.is_ending for s in story.scenes.values()),
             "scenes_reached": sum(1 for sid, s in story.scenes.items()
                                   if not s.is_ending and sid in self.scenes_reached),
@@ -147,8 +149,10 @@ def format_report(report: Report, story_path: str = "STORY") -> str:
     d = report.to_dict()
     lines: list[str] = []
     if report.mode == "exhaustive":
+        bound = (f"after --max-seconds {report.max_seconds:g}" if report.stopped_by == "time"
+                 else f"at --max-states {report.states:,}")
         status = ("complete: every reachable state was visited" if report.complete
-                  else f"INCOMPLETE: stopped at --max-states {report.states:,}; what is listed unreached was "
+                  else f"INCOMPLETE: stopped {bound}; what is listed unreached was "
                        f"not reached within the bound, which proves nothing")
         lines.append(f"{story.title} ({story.id}): exhaustive search, {report.states:,} distinct states, {status} "
                      f"({report.seconds:.2f} s)")

@@ -2,6 +2,7 @@
 random outcome, with the shortest choice path to each finding; and `shortest_path` for play-from-here."""
 from __future__ import annotations
 
+import time
 from collections import deque
 from dataclasses import dataclass
 from typing import Callable, Iterator, Sequence
@@ -12,7 +13,7 @@ from ..runtime import Session
 from ..views import Step
 from .abstraction import make_key, relevance
 from .dice import ScriptedDice, dice_position, each_outcome
-from .limits import MAX_STATES, SEED_SEARCH, message as fault_message
+from .limits import AT_SECONDS, AT_STATES, MAX_SECONDS, MAX_STATES, SEED_SEARCH, message as fault_message
 from .report import Finding, Report
 
 
@@ -26,8 +27,11 @@ class _Node:
 class _Search:
     """Breadth-first search over distinct states; random draws are enumerated, so every outcome is tried."""
 
-    def __init__(self, story: Story, max_states: int, full: bool = False, max_depth: int | None = None) -> None:
+    def __init__(self, story: Story, max_states: int, full: bool = False, max_depth: int | None = None,
+                 deadline: float | None = None) -> None:
         self.story = story
+        self.deadline = deadline  # a `time.monotonic()` past which the search stops, incomplete
+        self.timed_out = False
         self.program = Program(story)
         self.max_depth = max_depth
         self.rel = relevance(story, full)
@@ -48,6 +52,13 @@ class _Search:
         steps.reverse()
         return [c for c, _ in steps if c is not None], [list(d) for _, d in steps]
 
+    def out_of_time(self) -> bool:
+        """Whether the time bound has passed (then the search is marked incomplete, stopped by time)."""
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            self.timed_out = True
+            self.complete = False
+        return self.timed_out
+
     def starts(self) -> Iterator[tuple[object, tuple[int, ...]]]:
         # render=False still runs every piece of text that draws dice or can fail, so nothing is missed
         return each_outcome(self.dice, lambda: Session(self.program, 0, render=False, dice=self.dice))
@@ -58,6 +69,8 @@ class _Search:
         queue: deque[tuple[tuple, Session, int]] = deque()
         nodes = self.nodes
         for result, draws in self.starts():
+            if self.out_of_time():
+                break
             key = None
             if isinstance(result, Session):
                 key = self.key(result)
@@ -70,7 +83,7 @@ class _Search:
             on_transition(None, None, draws, result, key, result.history if isinstance(result, Session) else ())
         reported = 0
         full = False
-        while queue:
+        while queue and not self.timed_out:
             parent_key, session, depth = queue.popleft()
             if self.max_depth is not None and depth >= self.max_depth:
                 self.complete = False
@@ -85,6 +98,8 @@ class _Search:
                     return s
 
                 for result, draws in each_outcome(self.dice, step):
+                    if self.out_of_time():  # checked at every outcome: one state may have a million
+                        break
                     key = None
                     passed: Sequence[Step] = ()  # the steps the transition took
                     if isinstance(result, Session):
@@ -101,6 +116,8 @@ class _Search:
                             if not (result.is_over or result.is_stuck):
                                 queue.append((key, _slim(result), depth + 1))
                     on_transition(parent_key, cid, draws, result, key, passed)
+                if self.timed_out:
+                    break
             if progress is not None and len(nodes) - reported >= 1000:
                 progress(len(nodes) - reported)
                 reported = len(nodes)
@@ -138,17 +155,17 @@ def _reproduce_seed(program: Program, path: list[str], check: Callable[[Session 
 
 def explore_exhaustive(story: Story, max_states: int = MAX_STATES, seed: int = 0,
                        progress: Callable[[int], None] | None = None, max_depth: int | None = None,
-                       visit: Callable[[Session], None] | None = None) -> Report:
-    """Visit every distinct state reachable from the start (up to `max_states`), trying every random
-    outcome. Reports each ending, dead end and error with the shortest choice path that reaches it.
+                       visit: Callable[[Session], None] | None = None,
+                       max_seconds: float = MAX_SECONDS) -> Report:
+    """Visit every distinct state reachable from the start (up to `max_states`, and for up to
+    `max_seconds`: the report says which bound stopped it), trying every random outcome. Reports each ending, dead end and error with the shortest choice path that reaches it.
     `max_depth` stops at that many choices from the start (the report is then marked incomplete when
     anything was left unexpanded). `visit`, if given, is called with each new distinct state (a Session: read
     it, do not play it)."""
-    import time
-
     start_time = time.perf_counter()
-    search = _Search(story, max_states, max_depth=max_depth)
+    search = _Search(story, max_states, max_depth=max_depth, deadline=time.monotonic() + max_seconds)
     report = Report(story, "exhaustive", seed)
+    report.max_seconds = max_seconds
     targets = search.targets
     pending: dict[str, dict] = {"ending": {}, "dead_end": {}, "error": {}}
 
@@ -184,6 +201,8 @@ def explore_exhaustive(story: Story, max_states: int = MAX_STATES, seed: int = 0
     search.run(on_transition, progress)
     report.states = len(search.nodes)
     report.complete = search.complete
+    if not search.complete:
+        report.stopped_by = "time" if search.timed_out else "states"
 
     def finish(kind: str, name: str, slot: list) -> Finding:
         count, parent, cid, draws, scene, message = slot
@@ -217,16 +236,79 @@ def explore_exhaustive(story: Story, max_states: int = MAX_STATES, seed: int = 0
 # ---- play from here -------------------------------------------------------------------------------
 
 
-def shortest_path(story: Story, scene_id: str, seed: int = 0, max_states: int = 200_000) -> list[str] | None:
+def shortest_path(story: Story, scene_id: str, seed: int = 0, max_states: int = AT_STATES) -> list[str] | None:
     """The fewest choice ids that, played from the start with `seed`, arrive in scene `scene_id`; [] for the
     start scene; None when no path reaches it (within `max_states` states). A path that stops in the scene
     is preferred to one that only passes through it by a fallback."""
+    return _seeded_path(story, scene_id, seed, max_states, None)[0]
+
+
+@dataclass(frozen=True)
+class Route:
+    """A way into a scene for `play --at`: the choice ids, and the seed they are played with."""
+
+    path: list[str]
+    seed: int
+
+
+@dataclass(frozen=True)
+class RouteSearch:
+    """What `find_route` found: a route, or none; `complete` is False when a bound (states or time) stopped
+    the search first, so that none proves nothing."""
+
+    route: Route | None
+    complete: bool
+
+
+def find_route(story: Story, scene_id: str, seed: int = 0, max_states: int = AT_STATES,
+               seconds: float = AT_SECONDS) -> RouteSearch:
+    """A shortest way into `scene_id`: with `seed` if one exists, else over every outcome of the dice (as
+    `explore --exhaustive` searches), played with the first seed from `seed` on that gives those outcomes.
+    Bounded by `max_states` states and `seconds` seconds for the two searches together."""
+    if scene_id != story.start and not (scene_id in story.scenes and _statically_reachable(story, scene_id)):
+        return RouteSearch(None, True)
+    deadline = time.monotonic() + seconds
+    path, complete = _seeded_path(story, scene_id, seed, max_states, deadline)
+    if path is not None:
+        return RouteSearch(Route(path, seed), True)
+    if not relevance(story).random:  # no dice: the seed changes nothing, the search above was the search
+        return RouteSearch(None, complete)
+    search = _Search(story, max_states, deadline=deadline)
+    targets = search.targets
+
+    class Arrived(Exception):
+        def __init__(self, parent: tuple | None, cid: str, draws: tuple[int, ...]) -> None:
+            self.found = (parent, cid, draws)
+
+    def on_transition(parent, cid, draws, result, key, passed) -> None:
+        if cid is not None and isinstance(result, Session) and (
+                result.scene_id == scene_id or any(targets[st.choice_id] == scene_id for st in passed)):
+            raise Arrived(parent, cid, draws)
+
+    try:
+        search.run(on_transition)
+    except Arrived as arrived:
+        parent, cid, draws = arrived.found
+        lucky, _ = search.path(parent, (cid, draws))
+
+        def arrives(session: Session | None, error: BaseException | None) -> bool:
+            return session is not None and (session.scene_id == scene_id or any(
+                targets[st.choice_id] == scene_id for st in session.history))
+
+        found = _reproduce_seed(search.program, lucky, arrives, seed, True)
+        return RouteSearch(Route(lucky, found) if found is not None else None, complete and found is not None)
+    return RouteSearch(None, complete and search.complete)
+
+
+def _seeded_path(story: Story, scene_id: str, seed: int, max_states: int, deadline: float | None
+                 ) -> tuple[list[str] | None, bool]:
+    """`shortest_path`, and whether its search was complete (no bound of states or time stopped it)."""
     if scene_id not in story.scenes:
-        return None
+        return None, True
     if scene_id == story.start:
-        return []
+        return [], True
     if not _statically_reachable(story, scene_id):
-        return None
+        return None, True
     rel = relevance(story, full=relevance(story).random)
     base = make_key(story, rel)
     # The story's own seeded dice decide the draws, so their state is part of what makes two states equal.
@@ -241,6 +323,8 @@ def shortest_path(story: Story, scene_id: str, seed: int = 0, max_states: int = 
     queue: deque[tuple[Session, list[str]]] = deque([(first, [])])
     passing: list[str] | None = None
     while queue:
+        if deadline is not None and time.monotonic() > deadline:
+            return passing, False
         session, path = queue.popleft()
         n0 = len(session.history)
         for choice in session.view().enabled:
@@ -251,17 +335,17 @@ def shortest_path(story: Story, scene_id: str, seed: int = 0, max_states: int = 
                 continue
             new_path = path + [choice.id]
             if nxt.scene_id == scene_id:
-                return new_path
+                return new_path, True
             if passing is None and any(targets[st.choice_id] == scene_id for st in nxt.history[n0:]):
                 passing = new_path
             k = key(nxt)
             if k in seen or nxt.is_over or nxt.is_stuck:
                 continue
             if len(seen) >= max_states:
-                return passing
+                return passing, False
             seen.add(k)
             queue.append((_slim(nxt), new_path))
-    return passing
+    return passing, True
 
 
 def _statically_reachable(story: Story, scene_id: str) -> bool:

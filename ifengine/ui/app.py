@@ -256,10 +256,13 @@ class IFApp(App[int]):
         self.replace_story(found.loaded.story, note=f"Reloaded: {what or 'the story'} changed.")
 
     def _show_problems(self) -> None:
+        """Show the watch's problems on the play screens that are up. A play screen pushed but not yet
+        mounted (the watch timer can fire between `open_game` and the screen's compose) has no panel to
+        show them in: it reads `watch_problems` itself when it mounts, so it is skipped here."""
         from .screens.play import PlayScreen
 
         for screen in self.screen_stack:
-            if isinstance(screen, PlayScreen):
+            if isinstance(screen, PlayScreen) and screen.is_mounted:
                 screen.show_problems(self.watch_problems)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -467,8 +470,10 @@ def make_app(request: PlayRequest, **options: Any) -> IFApp:
         from ..launch import new_seed, open_story, start_session
 
         story, path = open_story(request.name)
-        session, at_path = start_session(story, new_seed(request.seed), request.at)
-        notes = [f"Started at '{request.at}' by the shortest road ({len(at_path or [])} choices)."] if request.at else []
+        seed = new_seed(request.seed)
+        session, at_path = start_session(story, seed, request.at, seed_given=request.seed is not None)
+        lucky = f" Reached with seed {session.seed}." if session.seed != seed else ""
+        notes = [f"Started at '{request.at}' by the shortest road ({len(at_path or [])} choices).{lucky}"] if request.at else []
         start = Start(story, path, session, notes=notes)
     elif request.at:
         raise UsageError("--at needs --story PATH or --role NAME")

@@ -2,6 +2,9 @@
 the player is on the original story's road, and where they first left it)."""
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,16 +16,31 @@ from ..text import flag_value, literal
 from .choices import CANON_MARK
 
 
-def stats_table(game: Game) -> Table | Text:
+BESIDE = 12  # columns: a flag value up to this wide sits beside its label; a longer one goes under it
+
+
+def stats_table(game: Game) -> RenderableType:
+    """The visible flags: a short value right-aligned beside its label, a longer one (a `str` flag's
+    sentence) on the lines under it, wrapped at spaces like prose rather than cut or folded mid-word."""
     flags = game.session.visible_flags()
     if not flags:
         return Text("Nothing to track.", style="italic")
-    table = Table.grid(expand=True)
-    table.add_column(ratio=1, overflow="fold")
-    table.add_column(justify="right", no_wrap=True)
+    parts: list[RenderableType] = []
+    table: Table | None = None
     for label, value in flags:
-        table.add_row(literal(label), literal(flag_value(value), "bold"))
-    return table
+        shown = flag_value(value)
+        if cell_len(shown) <= BESIDE:
+            if table is None:
+                table = Table.grid(expand=True, padding=(0, 1), pad_edge=False)  # a space between the two
+                table.add_column(ratio=1, overflow="fold")
+                table.add_column(justify="right", no_wrap=True)
+                parts.append(table)
+            table.add_row(literal(label), literal(shown, "bold"))
+        else:
+            table = None
+            parts.append(literal(label))
+            parts.append(Padding(literal(shown, "bold"), (0, 0, 0, 2)))
+    return parts[0] if len(parts) == 1 else Group(*parts)
 
 
 def compass_text(game: Game) -> Text:
