@@ -15,6 +15,8 @@ from .launch import PlayRequest, open_story
 from .safe_text import visible
 
 if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
+    from .model import Story
     from .runtime import Session
 
 
@@ -31,6 +33,7 @@ def _print_story_errors(e: StoryError) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .diagnostics import has_errors, sort_key
     from .loader import load
     from .render import print_diagnostics, summary
 
@@ -43,15 +46,30 @@ def cmd_check(args: argparse.Namespace) -> int:
     failed = False
     for p in (str(s) for given in args.paths for s in expand_collections(Path(given))):
         loaded = load(p)
-        all_diags += loaded.diagnostics
+        diags = loaded.diagnostics
+        if loaded.ok and args.editor:
+            extra = _editor_diagnostics(loaded.story)
+            failed |= has_errors(extra)
+            diags = sorted(diags + extra, key=sort_key)
+        all_diags += diags
         failed |= not loaded.ok
         if not args.json:
-            print_diagnostics(loaded.diagnostics, loaded.story)
+            print_diagnostics(diags, loaded.story)
     if args.json:
         print(json.dumps([d.to_dict() for d in all_diags], indent=2))
     else:
         print(f"{', '.join(args.paths)}: {summary(all_diags)}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _editor_diagnostics(story: Story | None) -> list[Diagnostic]:
+    """What `check --editor` adds for a story that loaded cleanly: the editor's checks, as the story's
+    `ifengine.toml` sets them (and what is wrong in that file)."""
+    from .editor import editor_checks, read_settings
+
+    assert story is not None
+    settings, found = read_settings(story.root)
+    return found + editor_checks(story, settings)
 
 
 # ---- play (plain) -----------------------------------------------------------
@@ -259,6 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check story folders or files and print every problem found")
     check.add_argument("paths", nargs="+", metavar="PATH", help="a story folder or .ifs file")
     check.add_argument("--json", action="store_true", help="print the diagnostics as a JSON list")
+    check.add_argument("--editor", action="store_true",
+                       help="also run the editor's checks (false choices, idle counters, flags that move together, "
+                            "long stretches without a decision, thin endings; warnings, set in ifengine.toml)")
     check.set_defaults(func=cmd_check)
 
     play = sub.add_parser("play", help="play a story (full screen, or --plain text)")

@@ -68,6 +68,14 @@ CODES: dict[str, str] = {
     "IFS311": "run goes on past the story's end",
     "IFS312": "run's choice no longer offered",
     "IFS313": "run's choice fails in play",
+    # the editor's checks (`ifengine check --editor`) and the style lint (`--style`): see docs/authoring.md
+    "IFS400": "editor settings (ifengine.toml) cannot be used",
+    "IFS401": "false choice: the options set nothing and lead to the same place",
+    "IFS402": "visible flag that gates nothing",
+    "IFS403": "two flags that always move together",
+    "IFS404": "long stretch without a real decision",
+    "IFS405": "thin ending: an epilogue under the words it needs",
+    "IFS406": "the exhaustive search stopped before flags moving together could be proven",
 }
 
 
