@@ -237,6 +237,39 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_variants(args: argparse.Namespace) -> int:
+    from .editor.variants import find_variants, format_markdown, format_variants
+    from .saves import write_output
+
+    if args.max_states < 1:
+        raise UsageError(f"--max-states must be at least 1, not {args.max_states}")
+    story, _ = open_story(args.story)
+    if args.all == (args.scene is not None):
+        raise UsageError("give a SCENE, or --all for every scene")
+    if args.scene is not None and args.scene not in story.scenes:
+        raise UsageError(f"story '{story.id}' has no scene '{args.scene}'")
+    ids = list(story.scenes) if args.all else [args.scene]
+    found, complete = find_variants(story, ids, max_states=args.max_states)
+    if args.json:
+        data: object = [sv.to_dict(complete) for sv in found.values()] if args.all else \
+            found[args.scene].to_dict(complete)
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    elif args.all:
+        text = format_markdown(story, found, complete)
+    else:
+        text = visible(format_variants(found[args.scene], complete)) + "\n"
+    if args.out:
+        try:
+            write_output(args.out, text)
+        except OSError as e:
+            print(f"ifengine variants: cannot write {args.out}: {e.strerror or e}", file=sys.stderr)
+            return 1
+        print(f"wrote the variants of {len(ids)} scene(s) to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 # ---- play.py ----------------------------------------------------------------
 
 
@@ -324,6 +357,16 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("story", metavar="STORY", help="a story folder, file, id or role")
     stats.add_argument("--json", action="store_true", help="print one JSON object")
     stats.set_defaults(func=cmd_stats)
+
+    variants = sub.add_parser("variants", help="every version of a scene a player can meet, with the path to each")
+    variants.add_argument("story", metavar="STORY", help="a story folder, file, id or role")
+    variants.add_argument("scene", metavar="SCENE", nargs="?", help="the scene (or --all)")
+    variants.add_argument("--all", action="store_true", help="every scene, as one Markdown file")
+    variants.add_argument("--json", action="store_true", help="print JSON instead")
+    variants.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    variants.add_argument("--max-states", type=int, default=250_000, metavar="N",
+                          help="bound of the exhaustive search (default 250,000)")
+    variants.set_defaults(func=cmd_variants)
     return parser
 
 
