@@ -229,10 +229,11 @@ def cmd_graph(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from .editor.numbers import reading_figures
     from .stats import format_stats, story_stats
 
     story, _ = open_story(args.story)
-    stats = story_stats(story)
+    stats = story_stats(story) | reading_figures(story)
     print(json.dumps(stats, indent=2, ensure_ascii=False) if args.json else visible(format_stats(stats)))
     return 0
 
