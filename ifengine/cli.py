@@ -130,8 +130,9 @@ def _record(session: Session, target: str, path: Path) -> bool:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     from .errors import RunFileError
+    from .expectations import run_problems
     from .launch import open_run
-    from .saves import compare, resume, write_output
+    from .saves import write_output
     from .transcript import transcript
 
     failures = 0
@@ -150,8 +151,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
             _print_story_errors(e)
             failures += 1
             continue
-        resumed = resume(story, run, where=name)
-        problem = resumed.messages[0] if resumed.messages else compare(run, resumed.session)
+        problems = run_problems(story, run, where=name)
         if args.transcript:
             out = Path(args.transcript)
             if len(args.runs) > 1:
@@ -161,13 +161,15 @@ def cmd_replay(args: argparse.Namespace) -> int:
             except OSError as e:
                 print(f"error: cannot write the transcript {out}: {e.strerror or e}", file=sys.stderr)
                 failures += 1
-        if problem:
+        for problem in problems:  # the first step that no longer fits, then each failed expectation
             print(visible(f"FAIL {name}: {problem}"))
+        if problems:
             failures += 1
         else:
-            view = resumed.session.view()
-            end = f"ending '{view.ending.id}' ({view.ending.kind})" if view.ending else f"scene '{view.scene_id}'"
-            print(f"ok   {name}: {len(run.choices)} choices, {end}")
+            end = f"ending '{run.end.ending}'" if run.end.ending else f"scene '{run.end.scene}'"
+            kind = story.scenes[run.end.ending].ending_kind if run.end.ending in story.scenes else None
+            checked = f", {len(run.expect)} expectation{'' if len(run.expect) == 1 else 's'} held" if run.expect else ""
+            print(f"ok   {name}: {len(run.choices)} choices, {end}" + (f" ({kind})" if kind else "") + checked)
     return 1 if failures else 0
 
 
