@@ -214,19 +214,25 @@ def cmd_explore(args: argparse.Namespace) -> int:
 
 def cmd_graph(args: argparse.Namespace) -> int:
     from .graph import render_graph
-    from .saves import write_output
 
     story, _ = open_story(args.story)
-    text = render_graph(story, args.format)
-    if args.out:
-        try:
-            write_output(args.out, text)
-        except OSError as e:
-            print(f"ifengine graph: cannot write {args.out}: {e.strerror or e}", file=sys.stderr)
-            return 1
-        print(f"wrote {args.format} graph of {len(story.scenes)} scenes to {args.out}", file=sys.stderr)
-    else:
+    return _write(render_graph(story, args.format), args.out, "graph",
+                  f"wrote {args.format} graph of {len(story.scenes)} scenes to {args.out}")
+
+
+def _write(text: str, out: str | None, command: str, wrote: str) -> int:
+    """A tool's output to standard output, or to `out` (never over a story or a run file), saying so."""
+    from .saves import write_output
+
+    if not out:
         sys.stdout.write(text)
+        return 0
+    try:
+        write_output(out, text)
+    except OSError as e:
+        print(f"ifengine {command}: cannot write {out}: {e.strerror or e}", file=sys.stderr)
+        return 1
+    print(wrote, file=sys.stderr)
     return 0
 
 
@@ -242,7 +248,6 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_variants(args: argparse.Namespace) -> int:
     from .editor.variants import find_variants, format_markdown, format_variants
-    from .saves import write_output
 
     if args.max_states < 1:
         raise UsageError(f"--max-states must be at least 1, not {args.max_states}")
@@ -258,19 +263,10 @@ def cmd_variants(args: argparse.Namespace) -> int:
             found[args.scene].to_dict(complete)
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     elif args.all:
-        text = format_markdown(story, found, complete)
+        text = visible(format_markdown(story, found, complete))
     else:
         text = visible(format_variants(found[args.scene], complete)) + "\n"
-    if args.out:
-        try:
-            write_output(args.out, text)
-        except OSError as e:
-            print(f"ifengine variants: cannot write {args.out}: {e.strerror or e}", file=sys.stderr)
-            return 1
-        print(f"wrote the variants of {len(ids)} scene(s) to {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-    return 0
+    return _write(text, args.out, "variants", f"wrote the variants of {len(ids)} scene(s) to {args.out}")
 
 
 # ---- play.py ----------------------------------------------------------------
