@@ -47,8 +47,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     for p in (str(s) for given in args.paths for s in expand_collections(Path(given))):
         loaded = load(p)
         diags = loaded.diagnostics
-        if loaded.ok and args.editor:
-            extra = _editor_diagnostics(loaded.story)
+        if loaded.ok and (args.editor or args.style):
+            extra = _editor_diagnostics(loaded.story, editor=args.editor, style=args.style)
             failed |= has_errors(extra)
             diags = sorted(diags + extra, key=sort_key)
         all_diags += diags
@@ -62,14 +62,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _editor_diagnostics(story: Story | None) -> list[Diagnostic]:
-    """What `check --editor` adds for a story that loaded cleanly: the editor's checks, as the story's
-    `ifengine.toml` sets them (and what is wrong in that file)."""
-    from .editor import editor_checks, read_settings
+def _editor_diagnostics(story: Story | None, editor: bool, style: bool) -> list[Diagnostic]:
+    """What `check --editor` and `check --style` add for a story that loaded cleanly: the editor's checks
+    and the style lint, as the story's `ifengine.toml` sets them (and what is wrong in that file). The two
+    share one read of the story, so the exhaustive search runs once."""
+    from .editor import Reading, editor_checks, read_settings, style_checks
 
     assert story is not None
     settings, found = read_settings(story.root)
-    return found + editor_checks(story, settings)
+    reading = Reading(story)
+    return (found + (editor_checks(story, settings, reading) if editor else [])
+            + (style_checks(story, settings, reading) if style else []))
 
 
 # ---- play (plain) -----------------------------------------------------------
@@ -312,6 +315,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--editor", action="store_true",
                        help="also run the editor's checks (false choices, idle counters, flags that move together, "
                             "long stretches without a decision, thin endings; warnings, set in ifengine.toml)")
+    check.add_argument("--style", action="store_true",
+                       help="also run the style lint (digits in prose, two spellings of one word, repeated sentence "
+                            "frames, spelling; warnings, set in ifengine.toml, the story's words in words.txt)")
     check.set_defaults(func=cmd_check)
 
     play = sub.add_parser("play", help="play a story (full screen, or --plain text)")

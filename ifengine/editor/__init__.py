@@ -10,5 +10,6 @@ from __future__ import annotations
 from .checks import editor_checks
 from .reading import Reading
 from .settings import Settings, read_settings
+from .style import style_checks
 
-__all__ = ["Reading", "Settings", "editor_checks", "read_settings"]
+__all__ = ["Reading", "Settings", "editor_checks", "read_settings", "style_checks"]

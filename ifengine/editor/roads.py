@@ -80,6 +80,7 @@ class Stop:
     words: int
     decision: bool
     ending: bool
+    text: tuple[str, ...] = ()  # the paragraphs as rendered there (what the style lint reads)
 
 
 @dataclass(frozen=True)
@@ -103,11 +104,13 @@ class Road:
 
 
 def _stops(options: Choices, view: SceneView) -> list[Stop]:
-    stops = [Stop(v.scene_id, sum(count_words(p) for p in v.paragraphs), False, False) for v in view.passed]
+    stops = [Stop(v.scene_id, sum(count_words(p) for p in v.paragraphs), False, False, tuple(v.paragraphs))
+             for v in view.passed]
     open_ids = {v.id for v in view.enabled}
     enabled = [c for c in options.story.scenes[view.scene_id].choices if c.id in open_ids]
     words = sum(count_words(p) for p in view.paragraphs)
-    return stops + [Stop(view.scene_id, words, options.decides(enabled), view.ending is not None)]
+    return stops + [Stop(view.scene_id, words, options.decides(enabled), view.ending is not None,
+                         tuple(view.paragraphs))]
 
 
 def play_road(program: Program, name: str, choices: Sequence[str], seed: int = 0,

@@ -45,6 +45,12 @@ CHECKS: dict[str, CheckSpec] = {spec.name: spec for spec in (
     CheckSpec("flags-together", "IFS403", "two flags that always move together"),
     CheckSpec("long-stretch", "IFS404", "long stretch without a real decision", {"max-scenes": 4}),
     CheckSpec("thin-ending", "IFS405", "thin ending: an epilogue under the words it needs", {"min-words": 250}),
+    # the style lint (`check --style`, see `style`)
+    CheckSpec("digits", "IFS451", "a number in digits in the prose, outside a designation"),
+    CheckSpec("spellings", "IFS452", "two spellings of one word in one story"),
+    CheckSpec("sentence-frames", "IFS453", "the same sentence frame more than twice on one road",
+              {"max-repeats": 2, "frame-words": 3}),
+    CheckSpec("spelling", "IFS454", "a word the dictionary and the story's word list do not know"),
 )}
 
 
