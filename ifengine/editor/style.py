@@ -35,6 +35,8 @@ from .spellings import american
 # a hyphen, colon, point, comma or slash (2-1, 06:00, 3.5, 1,000, 24/7).
 _NUMBER = re.compile(r"(?<![^\W_])[^\W\d_]*\d[^\W_]*(?:[-–:.,/]\d[^\W_]*)*")
 _ERA = re.compile(r"\s+(?:[A-Z]\.){1,3}(?![^\W_])|\s+[A-Z]{2,3}\b")  # P.D., A.D., BC, CE
+_YEAR = re.compile(r"1\d{3}|2[01]\d{2}")
+_TIME = re.compile(r"([01]?\d|2[0-3]):[0-5]\d|([01]\d|2[0-3])\.[0-5]\d")  # 06:00, 6:00, 21.15 as a log writes it
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)$", re.I)
 _LIST_WORDS = {"and", "or", "to", "through", "&"}
 
@@ -56,11 +58,10 @@ def _is_designation(number: str, before: str, after: str, surface: Surface, allo
         return next_word[:1].isupper()
     if any(c.isalpha() for c in number):
         return True  # a code: M40, F100, the 1990s
-    if re.fullmatch(r"1\d{3}|2[01]\d{2}", number) or re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d|([01]\d|2[0-3])\.[0-5]\d",
-                                                                     number):
-        return True  # a year, a time (06:00, 6:00, 21.15 as a log writes it)
-    if re.fullmatch(r"\d{4}", number) and next_word.lower() == "hours":
+    if _YEAR.fullmatch(number) or _TIME.fullmatch(number):
         return True
+    if re.fullmatch(r"\d{4}", number) and next_word.lower() == "hours":
+        return True  # 0600 hours
     if _ERA.match(after):
         return True  # a year of an era: 790 P.D., 300 BC
     if prev[:1].isupper() and (len(words_before) > 1 or prev in surface.names or heading):
