@@ -95,7 +95,7 @@ def test_ifs451_digits_outside_designations_at_each_number(tmp_path, capsys):
 
 
 def test_ifs451_a_name_at_a_sentence_start_takes_a_number_and_the_story_allows_its_own(tmp_path, capsys):
-    body = ("=== start: Start\nStation 12 is dark. We met at Station 9.\nDock 3 is open. Take 2.\n"
+    body = ("=== start: Start\nStation 12 is dark. We met at Station 9. BAY 4 CLEAR.\nDock 3 is open. Take 2.\n"
             "* canon [Go] -> end\n=== ending end (canon): The End\nDone.\n")
     folder = write(tmp_path, body)
     _, found = style(folder, capsys)
@@ -207,8 +207,8 @@ def test_ifs454_a_word_no_dictionary_knows_once_at_its_first_use(tmp_path, capsy
 
 
 def test_ifs454_the_word_list_and_the_allow_table_teach_the_story_its_words(tmp_path, capsys):
-    folder = write(tmp_path, SPELLING, words="# the cast\nRumak  # the lieutenant\n")
-    assert [d["message"].split("'")[1] for d in of(style(folder, capsys)[1], "IFS454")] == ["bridgee"]
+    folder = write(tmp_path, SPELLING + "Two HQs and HICOMM.\n", words="# the cast\nRumak  # the lieutenant\nHQ\n")
+    assert [d["message"].split("'")[1] for d in of(style(folder, capsys)[1], "IFS454")] == ["bridgee", "HICOMM"]
     write(folder, SPELLING, settings='[checks.spelling.allow]\nbridgee = "how Rumak says it"\n', words="Rumak\n")
     assert style(folder, capsys) == (0, [])
     write(folder, SPELLING, settings='[checks.spelling]\noff = "a dialect story"\n')
@@ -216,7 +216,8 @@ def test_ifs454_the_word_list_and_the_allow_table_teach_the_story_its_words(tmp_
 
 
 def test_ifs454_british_spellings_are_words(tmp_path, capsys):
-    body = ("=== start: Start\nThe colour of the theatre's armour; we realised it, kilometres on.\n"
+    body = ("=== start: Start\nThe colour of the theatre's armour; we realised it, kilometres on. There'd be "
+            "a draught, we could've said.\n"
             "* canon [Go] -> end\n=== ending end (canon): The End\nDone.\n")
     assert style(write(tmp_path, body), capsys) == (0, [])
 

@@ -2,14 +2,16 @@
 neither the dictionary (pyspellchecker's English, British spellings of its American words included) nor the
 story knows. The story teaches its own words: `words.txt` in the story folder (words separated by spaces
 or lines, `#` to the end of a line is a comment), the flags' labels, the role's name and line, the story's
-title and the scene titles, and `[checks.spelling.allow]` in `ifengine.toml`. Each unknown word is reported
-once, at its first use, with how often the story uses it.
+title and the scene titles, and `[checks.spelling.allow]` in `ifengine.toml` (and their plurals). A
+contraction is a word when what it contracts is (there'd, could've). Each unknown word is reported once,
+at its first use, with how often the story uses it.
 
 pyspellchecker is the `style` extra (`pip install 'ifengine[style]'`): only authors who lint need its
 dictionary. Without it the check says so (IFS455) and the other style checks still run.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import cache
 from typing import Protocol
@@ -21,6 +23,10 @@ from .settings import Settings
 from .spellings import american
 
 WORD_LIST = "words.txt"
+_CONTRACTION = re.compile(r"'(d|ve|ll|re|m|s)$|n't$")
+# British words the (American) dictionary lacks and no American spelling stands for: "draft" is another
+# word in British English, so draught is not in `spellings`' pairs.
+BRITISH = frozenset({"draught", "draughts", "draughtsman", "kerb", "kerbs", "gaol", "gaols", "whilst", "amongst"})
 WORD_LIST_CODE = "IFS450"
 UNAVAILABLE = "IFS455"
 
@@ -80,8 +86,13 @@ def spelling(surface: Surface, settings: Settings) -> list[Diagnostic]:
     def known(word: str) -> bool:
         if word in known_here or word in checker or any(c.isdigit() for c in word) or len(word) == 1:
             return True
+        if word.endswith("s") and word[:-1] in known_here:
+            return True  # the plural of the story's own word: APCs, Jogorians
+        stem = _CONTRACTION.sub("", word)
+        if stem != word:
+            return known(stem)  # there'd, could've
         us = american(word)
-        return us is not None and us in checker
+        return us is not None and (us in checker or us in known_here) or word in BRITISH
 
     first: dict[str, Token] = {}
     count: Counter[str] = Counter()

@@ -6,10 +6,10 @@ set or switched off with the reason in the story's `ifengine.toml`, like the edi
 A *designation* is a number that names rather than counts, and may stay in digits: a code that mixes
 letters and digits (M40, F100, A3, the 1990s), an ordinal before a name (1st Army, 2nd Platoon), a number
 after a name (Type 11, Ship 5, Victor 2-1, Ships 4 and 5), a year (1000-2199, or any before an era: 790 P.D.,
-300 BC), a time (06:00, 21.15, 0600 hours),
-and whatever the story allows in `[checks.digits.allow]` (a number as written, "Ship 5", or a name that
-takes numbers, "Ship"). A *name*, here and for the sentence frames, is a word the story writes with a
-capital in the middle of a sentence, or that its word list (`words.txt`) or its role's name does.
+300 BC), a time (06:00, 21.15, 0600 hours), and whatever the story allows in `[checks.digits.allow]` (a
+number as written, "Ship 5", or a name that takes numbers, "Ship"). A *name*, here and for the sentence frames, is a word the story writes with a
+capital in the middle of a sentence, or that its word list (`words.txt`) or its role's name does; a
+word in capitals before a number is one too (STATION 12, on a display).
 
 A *sentence frame* is the first words of a sentence (3 by default, `frame-words`), in lower case, with the
 story's names masked (a run of names is one), so "Kuim takes the wall" and "Tara Vask takes the door"
@@ -64,8 +64,8 @@ def _is_designation(number: str, before: str, after: str, surface: Surface, allo
         return True  # 0600 hours
     if _ERA.match(after):
         return True  # a year of an era: 790 P.D., 300 BC
-    if prev[:1].isupper() and (len(words_before) > 1 or prev in surface.names or heading):
-        return True  # Type 11, Ship 5
+    if prev[:1].isupper() and (len(words_before) > 1 or prev in surface.names or heading or prev.isupper()):
+        return True  # Type 11, Ship 5, STATION 12 on a display
     if prev.lower() in _LIST_WORDS or before.rstrip().endswith(","):
         earlier = list(_NUMBER.finditer(before))
         if earlier and before[earlier[-1].end():].strip(" ,").lower() in _LIST_WORDS | {""}:
