@@ -16,6 +16,8 @@ from .launch import PlayRequest, open_story
 from .safe_text import visible
 
 if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
+    from .model import Story
     from .runtime import Session
 
 
@@ -32,6 +34,7 @@ def _print_story_errors(e: StoryError) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .diagnostics import has_errors, sort_key
     from .loader import load
     from .render import print_diagnostics, summary
 
@@ -44,15 +47,33 @@ def cmd_check(args: argparse.Namespace) -> int:
     failed = False
     for p in (str(s) for given in args.paths for s in expand_collections(Path(given))):
         loaded = load(p)
-        all_diags += loaded.diagnostics
+        diags = loaded.diagnostics
+        if loaded.ok and (args.editor or args.style):
+            extra = _editor_diagnostics(loaded.story, editor=args.editor, style=args.style)
+            failed |= has_errors(extra)
+            diags = sorted(diags + extra, key=sort_key)
+        all_diags += diags
         failed |= not loaded.ok
         if not args.json:
-            print_diagnostics(loaded.diagnostics, loaded.story)
+            print_diagnostics(diags, loaded.story)
     if args.json:
         print(json.dumps([d.to_dict() for d in all_diags], indent=2))
     else:
         print(f"{', '.join(args.paths)}: {summary(all_diags)}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _editor_diagnostics(story: Story | None, editor: bool, style: bool) -> list[Diagnostic]:
+    """What `check --editor` and `check --style` add for a story that loaded cleanly: the editor's checks
+    and the style lint, as the story's `ifengine.toml` sets them (and what is wrong in that file). The two
+    share one read of the story, so the exhaustive search runs once."""
+    from .editor import Reading, editor_checks, read_settings, style_checks
+
+    assert story is not None
+    settings, found = read_settings(story.root)
+    reading = Reading(story)
+    return (found + (editor_checks(story, settings, reading) if editor else [])
+            + (style_checks(story, settings, reading) if style else []))
 
 
 # ---- play (plain) -----------------------------------------------------------
@@ -135,8 +156,9 @@ def _record(session: Session, target: str, path: Path) -> bool:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     from .errors import RunFileError
+    from .expectations import run_problems
     from .launch import open_run
-    from .saves import compare, resume, write_output
+    from .saves import write_output
     from .transcript import transcript
 
     failures = 0
@@ -155,8 +177,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
             _print_story_errors(e)
             failures += 1
             continue
-        resumed = resume(story, run, where=name)
-        problem = resumed.messages[0] if resumed.messages else compare(run, resumed.session)
+        problems = run_problems(story, run, where=name)
         if args.transcript:
             out = Path(args.transcript)
             if len(args.runs) > 1:
@@ -166,13 +187,15 @@ def cmd_replay(args: argparse.Namespace) -> int:
             except OSError as e:
                 print(f"error: cannot write the transcript {out}: {e.strerror or e}", file=sys.stderr)
                 failures += 1
-        if problem:
+        for problem in problems:  # the first step that no longer fits, then each failed expectation
             print(visible(f"FAIL {name}: {problem}"))
+        if problems:
             failures += 1
         else:
-            view = resumed.session.view()
-            end = f"ending '{view.ending.id}' ({view.ending.kind})" if view.ending else f"scene '{view.scene_id}'"
-            print(f"ok   {name}: {len(run.choices)} choices, {end}")
+            end = f"ending '{run.end.ending}'" if run.end.ending else f"scene '{run.end.scene}'"
+            kind = story.scenes[run.end.ending].ending_kind if run.end.ending in story.scenes else None
+            checked = f", {len(run.expect)} expectation{'' if len(run.expect) == 1 else 's'} held" if run.expect else ""
+            print(f"ok   {name}: {len(run.choices)} choices, {end}" + (f" ({kind})" if kind else "") + checked)
     return 1 if failures else 0
 
 
@@ -220,29 +243,59 @@ def cmd_explore(args: argparse.Namespace) -> int:
 
 def cmd_graph(args: argparse.Namespace) -> int:
     from .graph import render_graph
-    from .saves import write_output
 
     story, _ = open_story(args.story)
-    text = render_graph(story, args.format)
-    if args.out:
-        try:
-            write_output(args.out, text)
-        except OSError as e:
-            print(f"ifengine graph: cannot write {args.out}: {e.strerror or e}", file=sys.stderr)
-            return 1
-        print(f"wrote {args.format} graph of {len(story.scenes)} scenes to {args.out}", file=sys.stderr)
-    else:
+    return _write(render_graph(story, args.format), args.out, "graph",
+                  f"wrote {args.format} graph of {len(story.scenes)} scenes to {args.out}")
+
+
+def _write(text: str, out: str | None, command: str, wrote: str) -> int:
+    """A tool's output to standard output, or to `out` (never over a story or a run file), saying so."""
+    from .saves import write_output
+
+    if not out:
         sys.stdout.write(text)
+        return 0
+    try:
+        write_output(out, text)
+    except OSError as e:
+        print(f"ifengine {command}: cannot write {out}: {e.strerror or e}", file=sys.stderr)
+        return 1
+    print(wrote, file=sys.stderr)
     return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from .editor.numbers import reading_figures
     from .stats import format_stats, story_stats
 
     story, _ = open_story(args.story)
-    stats = story_stats(story)
+    stats = story_stats(story) | reading_figures(story)
     print(json.dumps(stats, indent=2, ensure_ascii=False) if args.json else visible(format_stats(stats)))
     return 0
+
+
+def cmd_variants(args: argparse.Namespace) -> int:
+    from .editor.variants import find_variants, format_markdown, format_variants
+
+    if args.max_states < 1:
+        raise UsageError(f"--max-states must be at least 1, not {args.max_states}")
+    story, _ = open_story(args.story)
+    if args.all == (args.scene is not None):
+        raise UsageError("give a SCENE, or --all for every scene")
+    if args.scene is not None and args.scene not in story.scenes:
+        raise UsageError(f"story '{story.id}' has no scene '{args.scene}'")
+    ids = list(story.scenes) if args.all else [args.scene]
+    found, complete = find_variants(story, ids, max_states=args.max_states)
+    if args.json:
+        data: object = [sv.to_dict(complete) for sv in found.values()] if args.all else \
+            found[args.scene].to_dict(complete)
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    elif args.all:
+        text = visible(format_markdown(story, found, complete))
+    else:
+        text = visible(format_variants(found[args.scene], complete)) + "\n"
+    return _write(text, args.out, "variants", f"wrote the variants of {len(ids)} scene(s) to {args.out}")
 
 
 # ---- the play flags (ifengine play, ifengine alone, play.py) -------------------
@@ -373,6 +426,12 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check story folders or files and print every problem found")
     check.add_argument("paths", nargs="+", metavar="PATH", help="a story folder or .ifs file")
     check.add_argument("--json", action="store_true", help="print the diagnostics as a JSON list")
+    check.add_argument("--editor", action="store_true",
+                       help="also run the editor's checks (false choices, idle counters, flags that move together, "
+                            "long stretches without a decision, thin endings; warnings, set in ifengine.toml)")
+    check.add_argument("--style", action="store_true",
+                       help="also run the style lint (digits in prose, two spellings of one word, repeated sentence "
+                            "frames, spelling; warnings, set in ifengine.toml, the story's words in words.txt)")
     check.set_defaults(func=cmd_check)
 
     replay = sub.add_parser("replay", help="replay run files and check each reproduces its recorded end")
@@ -413,6 +472,16 @@ def build_parser() -> argparse.ArgumentParser:
     docs = sub.add_parser("docs", help="print a guide that comes with ifengine (language, authoring, ...)")
     docs.add_argument("topic", nargs="?", metavar="TOPIC", help="the guide to print; none lists them")
     docs.set_defaults(func=cmd_docs)
+
+    variants = sub.add_parser("variants", help="every version of a scene a player can meet, with the path to each")
+    variants.add_argument("story", metavar="STORY", help="a story folder, file, id or role")
+    variants.add_argument("scene", metavar="SCENE", nargs="?", help="the scene (or --all)")
+    variants.add_argument("--all", action="store_true", help="every scene, as one Markdown file")
+    variants.add_argument("--json", action="store_true", help="print JSON instead")
+    variants.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    variants.add_argument("--max-states", type=int, default=250_000, metavar="N",
+                          help="bound of the exhaustive search (default 250,000)")
+    variants.set_defaults(func=cmd_variants)
     return parser
 
 

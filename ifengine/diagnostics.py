@@ -68,6 +68,20 @@ CODES: dict[str, str] = {
     "IFS311": "run goes on past the story's end",
     "IFS312": "run's choice no longer offered",
     "IFS313": "run's choice fails in play",
+    # the editor's checks (`ifengine check --editor`) and the style lint (`--style`): see docs/authoring.md
+    "IFS400": "editor settings (ifengine.toml) cannot be used",
+    "IFS401": "false choice: the options set nothing and lead to the same place",
+    "IFS402": "visible flag that gates nothing",
+    "IFS403": "two flags that always move together",
+    "IFS404": "long stretch without a real decision",
+    "IFS405": "thin ending: an epilogue under the words it needs",
+    "IFS406": "the exhaustive search stopped before flags moving together could be proven",
+    "IFS450": "the story's word list (words.txt) cannot be read",
+    "IFS451": "a number in digits in the prose, outside a designation",
+    "IFS452": "two spellings of one word in one story",
+    "IFS453": "the same sentence frame more than twice on one road",
+    "IFS454": "a word the dictionary and the story's word list do not know",
+    "IFS455": "the spelling check cannot run: pyspellchecker is not installed",
 }
 
 

@@ -32,7 +32,7 @@ FORMAT = "ifengine-run"
 VERSION = 1  # bump on incompatible change; older versions are migrated in `_parse`, newer refused
 
 
-__all__ = ["AUTOSAVE", "EndState", "Resumed", "Run", "RunFileError", "autosave", "compare", "dump_session", "dumps",
+__all__ = ["AUTOSAVE", "EndState", "Expectation", "Resumed", "Run", "RunFileError", "autosave", "compare", "dump_session", "dumps",
            "list_saves", "load_session", "parse_run", "parse_text", "read_run", "resume", "run_from_session", "slot_path", "write_run"]
 
 
@@ -43,6 +43,27 @@ class EndState:
     steps: int
     flags: dict[str, Value]
     visits: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What a pinned run checks at one step (after that many choices; 0 is the start): text that must
+    appear, text that must not, flag values. Partial checks survive unrelated edits (RegTest's model)."""
+
+    step: int
+    shows: tuple[str, ...] = ()
+    hides: tuple[str, ...] = ()
+    flags: dict[str, Value] = field(default_factory=dict)
+
+    def to_toml(self) -> dict[str, object]:
+        out: dict[str, object] = {"step": self.step}
+        if self.shows:
+            out["shows"] = list(self.shows)
+        if self.hides:
+            out["hides"] = list(self.hides)
+        if self.flags:
+            out["flags"] = dict(self.flags)
+        return out
 
 
 @dataclass(frozen=True)
@@ -60,6 +81,7 @@ class Run:
     engine_version: str = __version__
     name: str = ""
     source: str = ""  # the story's path, relative to the run file once written: a hint for finding it again
+    expect: tuple[Expectation, ...] = ()  # optional `[[expect]]` tables: checked by `ifengine replay`
 
 
 def _now() -> dt.datetime:
@@ -93,12 +115,15 @@ def to_toml(run: Run) -> dict:
         played["name"] = run.name
     if run.source:
         story["source"] = run.source
-    return {
+    doc: dict[str, object] = {
         "format": {"kind": FORMAT, "version": VERSION, "engine": run.engine_version},
         "story": story,
         "run": played,
         "end": end,
     }
+    if run.expect:
+        doc["expect"] = [e.to_toml() for e in run.expect]
+    return doc
 
 
 def dumps(run: Run) -> str:
@@ -156,7 +181,7 @@ def parse_run(doc: dict) -> Run:
         scenes=tuple(_typed(scenes, list)) if scenes is not None else (), end=end_state,
         created=_aware(_typed(v["run.created"], dt.datetime)), updated=_aware(_typed(v["run.updated"], dt.datetime)),
         engine_version=_typed(v["format.engine"], str), name=_typed(v["run.name"], str),
-        source=_typed(v["story.source"], str),
+        source=_typed(v["story.source"], str), expect=_expectations(doc.get("expect", []), len(choices)),
     )
 
 
@@ -164,6 +189,37 @@ def _typed(value: object, kind: type[T]) -> T:
     """A value the schema has checked, as the type its row promised (for the type checker)."""
     assert isinstance(value, kind)
     return value
+
+
+def _expectations(tables: object, steps: int) -> tuple[Expectation, ...]:
+    """The optional `[[expect]]` tables of a run (an additive section: a run without them is as before)."""
+    if not isinstance(tables, list):
+        raise ValueError("'expect' must be a list of [[expect]] tables")
+    found: list[Expectation] = []
+    for n, t in enumerate(tables, 1):
+        where = f"expect {n}: "
+        step = t.get("step") if isinstance(t, dict) else None
+        if not isinstance(step, int) or isinstance(step, bool):
+            raise ValueError(f"{where}'step' must be a whole number")
+        if not 0 <= step <= steps:
+            raise ValueError(f"{where}step {step} is outside the run (0 to {steps})")
+        assert isinstance(t, dict)
+        texts = {}
+        for key in ("shows", "hides"):
+            value = t.get(key, [])
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+                raise ValueError(f"{where}'{key}' must be a text or a list of texts")
+            texts[key] = tuple(value)
+        flags = t.get("flags", {})
+        if not isinstance(flags, dict) or not all(isinstance(v, (bool, int, str)) for v in flags.values()):
+            raise ValueError(f"{where}'flags' must be a table of flag values")
+        unknown = sorted(set(t) - {"step", "shows", "hides", "flags"})
+        if unknown:
+            raise ValueError(f"{where}unknown key '{unknown[0]}' (an expectation takes step, shows, hides, flags)")
+        found.append(Expectation(step, texts["shows"], texts["hides"], dict(flags)))
+    return tuple(found)
 
 
 def read_run(path: Path | str) -> Run:

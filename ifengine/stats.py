@@ -141,6 +141,7 @@ def format_stats(stats: dict[str, object]) -> str:
         f"  divergence   {s['divergence_points']} point{'' if s['divergence_points'] == 1 else 's'} on the canon path"
         + (": " + ", ".join(divergence) if divergence else ""),
     ]
+    lines += _figure_lines(s)
     if flags:
         lines += ["", "flags (where set, where read):"]
         for f in flags:
@@ -149,6 +150,25 @@ def format_stats(stats: dict[str, object]) -> str:
             lines.append("    set   " + _places(f["set_at"]))
             lines.append("    read  " + _places(f["read_at"]))
     return "\n".join(lines)
+
+
+def _figure_lines(s: dict[str, object]) -> list[str]:
+    """The lines of the figures read from playing the roads (`editor.numbers`), when they are there."""
+    if "decision_scenes" not in s:
+        return []
+    lines = [f"  decisions    {s['decision_scenes']} scenes with a real decision, {s['continue_scenes']} with only a way on"
+             + (f"; the canon path: {s['canon_decisions']} decisions, {s['canon_continues']} continue presses"
+                if s["canon_decisions"] is not None else "")]
+    words, mins = s["playthrough_words"], s["play_minutes"]
+    if isinstance(words, dict) and isinstance(mins, dict):
+        lines.append(f"  playthrough  {words['min']:,} / {words['median']:,} / {words['max']:,} words (min / median / "
+                     f"max over the shortest road to each of {s['playthroughs']} endings)")
+        lines.append(f"  play time    {mins['min']} / {mins['median']} / {mins['max']} minutes ({s['play_time_model']})")
+    stretch = s["longest_stretch"]
+    if isinstance(stretch, dict):
+        lines.append(f"  stretch      {stretch['length']} scenes without a real decision on {stretch['road']}: "
+                     + " -> ".join(stretch["scenes"]))
+    return lines
 
 
 def _places(where: list[str]) -> str:

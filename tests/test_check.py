@@ -664,7 +664,8 @@ NOT_EMITTED: set[str] = set()
 
 def test_every_emitted_code_is_in_the_table_and_every_other_code_is_emitted():
     emitted = set()
-    for module in ("parser", "build", "loader", "check", "source", "diagnostics", "errors", "saves"):
+    for module in ("parser", "build", "loader", "check", "source", "diagnostics", "errors", "saves",
+                   "editor/settings", "editor/checks", "editor/spelling"):
         text = (ROOT / "ifengine" / f"{module}.py").read_text(encoding="utf-8")
         if module == "diagnostics":
             text = text[: text.index("CODES")]

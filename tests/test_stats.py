@@ -68,3 +68,29 @@ def test_stats_on_broken_story_prints_diagnostics(capsys):
 def test_word_count():
     assert count_words("You pay a tab of seventy-five eshts. Kuim’s arm, 790 P.D.") == 12  # P, D
     assert count_words("  // --- ") == 0
+
+
+def test_stats_reads_the_roads_decisions_words_play_time_and_the_longest_stretch(capsys):
+    """The figures that come from playing (issue 16): every old key stays, new keys are added."""
+    assert main(["stats", str(SHOWCASE), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["divergence_points"] == 3 and data["canon_path_length"] == 5  # the old keys, unchanged
+    # cottage, tower-stair, lamp-room decide; lit has one way on and the bridge only a fallback
+    assert (data["canon_decisions"], data["canon_continues"]) == (3, 2)
+    assert data["decision_scenes"] + data["continue_scenes"] == data["scenes"]
+    assert data["playthroughs"] == 4  # one road per ending
+    words, minutes = data["playthrough_words"], data["play_minutes"]
+    assert words["min"] <= words["median"] <= words["max"] < data["words"]
+    assert 0 < minutes["min"] <= minutes["median"] <= minutes["max"]
+    assert data["play_time_model"] == "200 words a minute, plus 10 seconds a real decision"
+    stretch = data["longest_stretch"]
+    assert stretch["length"] == len(stretch["scenes"]) and stretch["road"].startswith("the ")
+    assert main(["stats", str(SHOWCASE)]) == 0
+    out = capsys.readouterr().out
+    assert "  decisions    " in out and "minutes (200 words a minute, plus 10 seconds a real decision)" in out
+
+
+def test_play_time_model():
+    from ifengine.editor.numbers import minutes
+
+    assert minutes(2000, 6) == 11.0  # ten minutes of reading, one of deciding

@@ -8,14 +8,15 @@ The modules, each with one job: `abstraction` (which parts of a state matter: th
 """
 from __future__ import annotations
 
-from .abstraction import Relevance, make_key, relevance
+from .abstraction import Relevance, gating_flags, make_key, relevance
 from .dice import ScriptedDice
 from .limits import MAX_STATES, MAX_STEPS, SEED_SEARCH
 from .random_runs import explore_random, random_playthrough
 from .report import Finding, Report, format_report, progress_bar
 from .runs import save_runs
-from .search import Route, RouteSearch, explore_exhaustive, find_route, shortest_path
+from .search import Route, RouteSearch, each_transition, explore_exhaustive, find_route, shortest_path
 
-__all__ = ["MAX_STATES", "MAX_STEPS", "SEED_SEARCH", "Finding", "Relevance", "Report", "ScriptedDice",
-           "explore_exhaustive", "explore_random", "format_report", "make_key", "progress_bar",
-           "random_playthrough", "relevance", "save_runs", "shortest_path", "find_route", "Route", "RouteSearch"]
+__all__ = ["MAX_STATES", "MAX_STEPS", "SEED_SEARCH", "Finding", "Relevance", "Report", "Route", "RouteSearch",
+           "ScriptedDice", "each_transition", "explore_exhaustive", "explore_random", "find_route", "format_report",
+           "gating_flags", "make_key", "progress_bar", "random_playthrough", "relevance", "save_runs",
+           "shortest_path"]

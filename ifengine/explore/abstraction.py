@@ -125,44 +125,64 @@ def _cyclic_scenes(story: Story) -> frozenset[str]:
     return frozenset(sid for comp in strong_components(story.scenes, edges) if cyclic(comp, edges) for sid in comp)
 
 
-def relevance(story: Story, full: bool = False) -> Relevance:
-    """Work out, from the model, which parts of a state the deduplication key must keep."""
+def _deciding(uses: _Uses, also: Callable[[Expr], bool], observe: Iterable[Expr] = ()
+              ) -> tuple[set[str], list[Expr], list[Expr]]:
+    """The fixed point at the heart of the abstraction: the flags read by a choice condition (or by an
+    `observe`d expression), then those read by an effect on one of them or by a `~ if` guarding one, until
+    nothing changes. An expression for which `also` holds is kept whatever it sets. Returns the flags, the
+    expressions kept and the expressions dropped."""
+    flags: set[str] = set()
+    kept: list[Expr] = list(uses.always) + list(observe)
+    for e in kept:
+        flags |= _flags_read(e)
+    # each pending use: the expression, and the flag it sets (an effect) or the flags set under it (a guard)
+    pending_effects: list[tuple[Expr, str | frozenset[str]]] = list(uses.effects)
+    pending_guards: list[tuple[Expr, str | frozenset[str]]] = list(uses.guards)
+    changed = True
+    while changed:  # a fixed point: effects on kept flags, and `~ if`s guarding them, are kept too
+        changed = False
+        for group in (pending_effects, pending_guards):
+            rest: list[tuple[Expr, str | frozenset[str]]] = []
+            for e, target in group:
+                hit = target in flags if isinstance(target, str) else bool(target & flags)
+                if hit or also(e):
+                    kept.append(e)
+                    flags |= _flags_read(e)
+                    changed = True
+                else:
+                    rest.append((e, target))
+            group[:] = rest
+    dropped = uses.text + [e for e, _ in pending_effects] + [e for e, _ in pending_guards]
+    return flags, kept, dropped
+
+
+def gating_flags(story: Story) -> frozenset[str]:
+    """The flags that change an outcome: read by a choice condition or by a `~ if` around an effect, or by
+    an effect on a flag that does. A flag outside it only changes what the text says."""
     uses = _collect(story)
+    guards = {id(e) for e, targets in uses.guards if targets}
+    flags, _, _ = _deciding(uses, lambda e: id(e) in guards)
+    return frozenset(flags)
+
+
+def relevance(story: Story, full: bool = False, observe: Iterable[Expr] = ()) -> Relevance:
+    """Work out, from the model, which parts of a state the deduplication key must keep. `observe` names
+    expressions whose values a tool wants kept apart as if a condition read them (the text of a scene
+    whose every version is wanted): their flags, and the visit counts they compare, join the key."""
+    uses = _collect(story)
+    observed = list(observe)
     everything = (uses.always + [e for e, _ in uses.effects] + [e for e, _ in uses.guards] + uses.text)
     randomness = any(isinstance(n, RandomCall) for e in everything for n in expr_nodes(e))
     offers = any(isinstance(n, RandomCall) for e in uses.always for n in expr_nodes(e))
     cyclic = _cyclic_scenes(story)
     if not full:
-        flags: set[str] = set()
-        kept: list[Expr] = list(uses.always)
-        for e in uses.always:
-            flags |= _flags_read(e)
-        # each pending use: the expression, and the flag it sets (an effect) or the flags set under it (a guard)
-        pending_effects: list[tuple[Expr, str | frozenset[str]]] = list(uses.effects)
-        pending_guards: list[tuple[Expr, str | frozenset[str]]] = list(uses.guards)
-        changed = True
-        while changed:  # a fixed point: effects on kept flags, and `~ if`s guarding them, are kept too
-            changed = False
-            for group in (pending_effects, pending_guards):
-                rest: list[tuple[Expr, str | frozenset[str]]] = []
-                for e, target in group:
-                    hit = target in flags if isinstance(target, str) else bool(target & flags)
-                    if hit or can_fail(e):
-                        kept.append(e)
-                        new = _flags_read(e) - flags
-                        if new:
-                            flags |= new
-                        changed = True
-                    else:
-                        rest.append((e, target))
-                group[:] = rest
-        dropped = uses.text + [e for e, _ in pending_effects] + [e for e, _ in pending_guards]
+        flags, kept, dropped = _deciding(uses, can_fail, observed)
         if any(can_fail(e) for e in dropped):
             full = True
         else:
             caps = _visit_caps(kept)
             return Relevance(tuple(sorted(flags)), tuple(sorted(caps.items())), cyclic, False, randomness, offers)
-    caps = {sid: None for sid in _visit_caps(everything)}
+    caps = {sid: None for sid in _visit_caps(everything + observed)}
     return Relevance(tuple(sorted(story.flags)), tuple(sorted(caps.items())), cyclic, True, randomness, offers)
 
 

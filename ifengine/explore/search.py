@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
-from ..model import Story
+from ..model import Expr, Story
 from ..program import Program
 from ..runtime import Session
 from ..views import Step
@@ -28,13 +28,15 @@ class _Search:
     """Breadth-first search over distinct states; random draws are enumerated, so every outcome is tried."""
 
     def __init__(self, story: Story, max_states: int, full: bool = False, max_depth: int | None = None,
-                 deadline: float | None = None) -> None:
+                 deadline: float | None = None, program: Program | None = None, render: bool = False,
+                 observe: Iterable[Expr] = ()) -> None:
         self.story = story
         self.deadline = deadline  # a `time.monotonic()` past which the search stops, incomplete
         self.timed_out = False
-        self.program = Program(story)
+        self.program = program if program is not None else Program(story)
+        self.render = render
         self.max_depth = max_depth
-        self.rel = relevance(story, full)
+        self.rel = relevance(story, full, observe)
         self.key = make_key(story, self.rel)
         self.max_states = max_states
         self.dice = ScriptedDice()
@@ -61,7 +63,7 @@ class _Search:
 
     def starts(self) -> Iterator[tuple[object, tuple[int, ...]]]:
         # render=False still runs every piece of text that draws dice or can fail, so nothing is missed
-        return each_outcome(self.dice, lambda: Session(self.program, 0, render=False, dice=self.dice))
+        return each_outcome(self.dice, lambda: Session(self.program, 0, render=self.render, dice=self.dice))
 
     def run(self, on_transition: Callable[..., None], progress: Callable[[int], None] | None = None) -> None:
         """Visit every state; `on_transition(parent_key, choice, draws, result, new_key, passed)` is called for
@@ -156,14 +158,16 @@ def _reproduce_seed(program: Program, path: list[str], check: Callable[[Session 
 def explore_exhaustive(story: Story, max_states: int = MAX_STATES, seed: int = 0,
                        progress: Callable[[int], None] | None = None, max_depth: int | None = None,
                        visit: Callable[[Session], None] | None = None,
-                       max_seconds: float = MAX_SECONDS) -> Report:
+                       max_seconds: float = MAX_SECONDS, observe: Iterable[Expr] = ()) -> Report:
     """Visit every distinct state reachable from the start (up to `max_states`, and for up to
-    `max_seconds`: the report says which bound stopped it), trying every random outcome. Reports each ending, dead end and error with the shortest choice path that reaches it.
-    `max_depth` stops at that many choices from the start (the report is then marked incomplete when
-    anything was left unexpanded). `visit`, if given, is called with each new distinct state (a Session: read
-    it, do not play it)."""
+    `max_seconds`: the report says which bound stopped it), trying every random outcome. Reports each
+    ending, dead end and error with the shortest choice path that reaches it. `max_depth` stops at that
+    many choices from the start (the report is then marked incomplete when anything was left
+    unexpanded). `visit`, if given, is called with each new distinct state (a Session: read it, do not
+    play it). `observe`: expressions whose values tell states apart too (see `relevance`)."""
     start_time = time.perf_counter()
-    search = _Search(story, max_states, max_depth=max_depth, deadline=time.monotonic() + max_seconds)
+    search = _Search(story, max_states, max_depth=max_depth, deadline=time.monotonic() + max_seconds,
+                     observe=observe)
     report = Report(story, "exhaustive", seed)
     report.max_seconds = max_seconds
     targets = search.targets
@@ -231,6 +235,25 @@ def explore_exhaustive(story: Story, max_states: int = MAX_STATES, seed: int = 0
         report.errors[name] = finish("error", name, slot)
     report.seconds = time.perf_counter() - start_time
     return report
+
+
+def each_transition(story: Story, on_step: Callable[[Session, Callable[[], list[str]]], None], *,
+                    program: Program | None = None, render: bool = False, observe: Iterable[Expr] = (),
+                    max_states: int = MAX_STATES) -> bool:
+    """Every transition of the exhaustive search that ends in a state (not a fault), in breadth-first
+    order: `on_step(session, path)` gets the session it reached, new or already seen (read it, do not
+    play it), and a function giving the choice path that reached it (shortest first, since the search is
+    breadth-first). `program` lets a tool supply the compiled scenes the sessions play; `observe` keeps
+    apart states that differ in what those expressions read. Returns whether the search was complete."""
+    search = _Search(story, max_states, program=program, render=render, observe=observe)
+
+    def on_transition(parent: tuple | None, cid: str | None, draws: tuple[int, ...], result: object,
+                      key: tuple | None, passed: Sequence[Step]) -> None:
+        if isinstance(result, Session):
+            on_step(result, lambda: search.path(parent, (cid, draws) if cid is not None else None)[0])
+
+    search.run(on_transition)
+    return search.complete
 
 
 # ---- play from here -------------------------------------------------------------------------------
