@@ -165,7 +165,7 @@ def test_a_runtime_error_is_one_line_and_the_run_is_still_recorded(tmp_path: Pat
     errors = [line for line in r.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "automatic steps" in errors[0]
     assert read_run(run).choices == ()  # the failed choice was not taken
-    assert ifengine("replay", str(run), "--story", str(FIXTURES / "runaway")).returncode == 0
+    assert ifengine("replay", str(run)).returncode == 0
 
 
 # ---- record and replay -----------------------------------------------------------------------
@@ -182,7 +182,7 @@ def test_record_at_the_ending_and_replay(tmp_path: Path) -> None:
     recorded = read_run(run)
     assert recorded.seed == 3 and recorded.end.ending == "end-lake"
     assert recorded.choices == ("gate.enter", "path.loop", "path.coin", "path.on", "lake.continue")
-    rep = ifengine("replay", str(run), "--story", str(FIXTURES / "walk"))
+    rep = ifengine("replay", str(run))
     clean(rep)
     assert rep.returncode == 0
     assert rep.stdout.strip() == f"ok   {run}: 5 choices, ending 'end-lake' (canon)"
@@ -273,7 +273,7 @@ def test_replay_several_runs_reports_each(tmp_path: Path) -> None:
     assert ifengine("play", str(FIXTURES / "walk"), "--plain", "--canon", "--record", str(good)).returncode == 0
     bad = tmp_path / "bad.toml"
     bad.write_bytes(b"nonsense")
-    r = ifengine("replay", str(good), str(bad), "--story", str(FIXTURES / "walk"))
+    r = ifengine("replay", str(good), str(bad))
     assert r.returncode == 1
     assert r.stdout.startswith(f"ok   {good}:")
     assert r.stderr.startswith(f"error: {bad}: ")
@@ -308,7 +308,7 @@ def test_transcript_of_a_fixture_run(tmp_path: Path) -> None:
     run = tmp_path / "run.toml"
     assert ifengine("play", str(FIXTURES / "choices"), "--plain", "--record", str(run), stdin="5\n1\n6\n").returncode == 0
     out = tmp_path / "t.md"
-    assert ifengine("replay", str(run), "--transcript", str(out), "--story", str(FIXTURES / "choices")).returncode == 0
+    assert ifengine("replay", str(run), "--transcript", str(out)).returncode == 0
     assert out.read_text(encoding="utf-8") == "\n".join([
         "# Choices", "", "*Playing Chooser: someone who picks.*", "", "Seed 0.", "",
         "## The Hub", "", "Coins: 0. Hub visits 1, vault seen false, hall visits 0, hub seen true.", "",
@@ -328,7 +328,7 @@ def test_transcript_marks_interludes(tmp_path: Path) -> None:
     run = tmp_path / "run.toml"
     assert ifengine("play", str(FIXTURES / "constructs"), "--plain", "--canon", "--record", str(run)).returncode == 0
     out = tmp_path / "t.md"
-    assert ifengine("replay", str(run), "--transcript", str(out), "--story", str(FIXTURES / "constructs")).returncode == 0
+    assert ifengine("replay", str(run), "--transcript", str(out)).returncode == 0
     md = out.read_text(encoding="utf-8")
     assert "## Meanwhile, Aboard *(Captain Moss)*\n\n*The captain has not heard of you.*\n" in md
 
