@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -63,8 +64,12 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 
 def interactive() -> bool:
-    """Whether the full-screen player can run: both standard input and output are a terminal. (Textual
-    would write its escape codes into a pipe, or wait forever for keys from one.)"""
+    """Whether the full-screen player can run: both standard input and output are a terminal (Textual
+    would write its escape codes into a pipe, or wait forever for keys from one), or the environment names
+    the Textual driver to draw with (`ifengine serve`: textual-serve pipes the player to a browser page
+    and sets TEXTUAL_DRIVER to Textual's web driver, which speaks its own protocol over the pipes)."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return True
     return all(hasattr(f, "isatty") and f.isatty() for f in (sys.stdin, sys.stdout))
 
 
@@ -241,6 +246,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---- serve ------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(args.story, host=args.host, port=args.port, public_url=args.public_url)
+
+
 # ---- the play flags (ifengine play, ifengine alone, play.py) -------------------
 
 
@@ -403,6 +417,23 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("story", metavar="STORY", help="a story folder, file, id or role")
     stats.add_argument("--json", action="store_true", help="print one JSON object")
     stats.set_defaults(func=cmd_stats)
+
+    serve = sub.add_parser("serve", help="serve the player to a web browser (needs the extra: "
+                                         'pip install "ifengine[web]")',
+                           description="Serve the full player to a web browser: each tab plays its own "
+                                       "session, and saves go to the same data folder as in the terminal.",
+                           epilog=_where_stories_are())
+    serve.add_argument("story", nargs="?", metavar="STORY",
+                       help="a story (folder, file, id or role) or a folder of stories; none serves the "
+                            "title screen of the story library")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="the address to listen on (default 127.0.0.1: this computer only; any other "
+                            "lets whoever reaches it play and write saves)")
+    serve.add_argument("--port", type=int, default=8000, help="the port to listen on (default 8000)")
+    serve.add_argument("--public-url", metavar="URL",
+                       help="the address browsers use to reach the server, when it is not http://HOST:PORT "
+                            "(behind a proxy)")
+    serve.set_defaults(func=cmd_serve)
 
     docs = sub.add_parser("docs", help="print a guide that comes with ifengine (language, authoring, ...)")
     docs.add_argument("topic", nargs="?", metavar="TOPIC", help="the guide to print; none lists them")
