@@ -17,6 +17,7 @@ from .launch import PlayRequest, open_story
 from .safe_text import visible
 
 if TYPE_CHECKING:
+    from .model import Story
     from .runtime import Session
 
 
@@ -78,6 +79,16 @@ def play(request: PlayRequest, prog: str = "ifengine play") -> int:
     Away from a terminal the plain player plays instead, and says so."""
     if request.record is not None and not request.record.strip():
         raise UsageError("--record needs a file name")
+    if request.screen_reader or screen_reader_wanted():
+        if request.watch or request.replay:
+            raise UsageError(f"{'--watch' if request.watch else '--replay'} needs the full-screen player, and "
+                             "--screen-reader (or IFENGINE_SCREEN_READER) asks for the plain one")
+        if not request.name:
+            from .library import available
+
+            raise UsageError("the screen-reader player needs a story to play: ifengine play STORY "
+                             f"--screen-reader ({available()})")
+        request = replace(request, plain=True, screen_reader=True)
     if not request.plain and not interactive():
         what = "standard output" if sys.stdin.isatty() else "standard input"
         if request.watch or request.replay:
@@ -108,18 +119,53 @@ def play(request: PlayRequest, prog: str = "ifengine play") -> int:
     from .launch import start_session
     from .plain import PlainPlayer
     from .render import use_colour
+    from .screen_reader import ScreenReaderPlayer
 
     story, path = open_story(request.name)
     seed = request.seed if request.seed is not None else 0
     session, at_path = start_session(story, seed, request.at)
-    player = PlainPlayer(session, sys.stdout, colour=use_colour(sys.stdout))
+    autosave = not request.canon  # --canon is a tool's run, not the player's: it leaves the autosave alone
+    if autosave:
+        _mention_run_in_progress(story.id, story, prog)
+    player: PlainPlayer
+    if request.screen_reader:
+        player = ScreenReaderPlayer(session, sys.stdout, source=str(path), autosave=autosave)
+    else:
+        player = PlainPlayer(session, sys.stdout, colour=use_colour(sys.stdout), source=str(path), autosave=autosave)
     if at_path is not None:
         player.say(f"(started at '{request.at}' by the shortest path: {' -> '.join(at_path) or 'the start'})")
+        player.after_move()
     try:
         player.play(sys.stdin.readline, canon=request.canon)
     finally:  # record what was played even when the story faulted or input stopped
-        recorded = _record(session, request.record, path) if request.record else True
+        recorded = _record(player.session, request.record, path) if request.record else True
     return 0 if recorded else 1
+
+
+def screen_reader_wanted() -> bool:
+    """IFENGINE_SCREEN_READER set to anything but empty or 0: the player's standing choice of the
+    screen-reader player, as --screen-reader asks for it once."""
+    return os.environ.get("IFENGINE_SCREEN_READER", "").strip() not in ("", "0")
+
+
+def _mention_run_in_progress(story_id: str, story: "Story", prog: str) -> None:
+    """A new plain run replaces the autosave at its first choice, as New does on the title screen: say
+    so when the autosave holds a run in progress, and how to continue it instead (on standard error,
+    so the story's own output stays the same from one run to the next)."""
+    from .saves import AUTOSAVE, RunFileError, read_run, slot_path
+
+    try:
+        run = read_run(slot_path(story_id, AUTOSAVE))
+    except RunFileError:
+        return
+    if run.end.ending is not None or not run.choices:
+        return
+    scene = story.scenes.get(run.end.scene)
+    where = scene.title if scene is not None else run.end.scene
+    n = len(run.choices)
+    print(visible(f"{prog}: a run of this story is in progress at {where} ({n} decision{'' if n == 1 else 's'} "
+                  "in): type load autosave to continue it; your first choice starts a new run instead"),
+          file=sys.stderr)
 
 
 def _record(session: Session, target: str, path: Path) -> bool:
@@ -271,6 +317,9 @@ def add_play_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=None, help="the random seed of a new playthrough")
     p.add_argument("--plain", action="store_true",
                    help="plain text: numbered choices, one number per line (the default away from a terminal)")
+    p.add_argument("--screen-reader", action="store_true",
+                   help="plain text worded for a screen reader: each scene and choice once, as sentences, "
+                        "no colour or decoration (also set by IFENGINE_SCREEN_READER=1)")
     p.add_argument("--canon", action="store_true", help="plain text: follow the canon choices without input")
     p.add_argument("--record", metavar="RUN.toml", help="plain text: write the run file at the end or at end of input")
     p.add_argument("--watch", action="store_true",
@@ -308,7 +357,7 @@ def play_request(args: argparse.Namespace) -> PlayRequest:
             story, collection = None, (where,)
     return PlayRequest(story=story, role=args.role, replay=args.replay, at=args.at, seed=args.seed,
                        watch=args.watch, plain=args.plain, canon=args.canon, record=args.record,
-                       collections=collection)
+                       screen_reader=args.screen_reader, collections=collection)
 
 
 def _where_stories_are() -> str:
