@@ -126,7 +126,7 @@ def play(request: PlayRequest, prog: str = "ifengine play") -> int:
     session, at_path = start_session(story, seed, request.at)
     autosave = not request.canon  # --canon is a tool's run, not the player's: it leaves the autosave alone
     if autosave:
-        _mention_run_in_progress(story.id, story, prog)
+        _mention_run_in_progress(story, prog)
     player: PlainPlayer
     if request.screen_reader:
         player = ScreenReaderPlayer(session, sys.stdout, source=str(path), autosave=autosave)
@@ -148,14 +148,14 @@ def screen_reader_wanted() -> bool:
     return os.environ.get("IFENGINE_SCREEN_READER", "").strip() not in ("", "0")
 
 
-def _mention_run_in_progress(story_id: str, story: "Story", prog: str) -> None:
+def _mention_run_in_progress(story: Story, prog: str) -> None:
     """A new plain run replaces the autosave at its first choice, as New does on the title screen: say
     so when the autosave holds a run in progress, and how to continue it instead (on standard error,
     so the story's own output stays the same from one run to the next)."""
     from .saves import AUTOSAVE, RunFileError, read_run, slot_path
 
     try:
-        run = read_run(slot_path(story_id, AUTOSAVE))
+        run = read_run(slot_path(story.id, AUTOSAVE))
     except RunFileError:
         return
     if run.end.ending is not None or not run.choices:

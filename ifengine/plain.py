@@ -79,6 +79,10 @@ class PlainPlayer:
             return
         self.show_choices(view)
 
+    def show_taken(self, label: str) -> None:
+        """--canon: the choice the story took by itself, as if typed."""
+        self.say(f"> {visible(label)}")
+
     def show_return(self, view: SceneView) -> None:
         """The play has gone back or elsewhere (undo, rewind, load): where it is now."""
         self.show(replace(view, passed=()))
@@ -133,8 +137,7 @@ class PlainPlayer:
                 if cid is None or cid not in {c.id for c in view.enabled}:
                     self.say(self.style(f"The canon path is not available in scene '{view.scene_id}'.", "note"))
                     return False
-                label = next(c.label for c in view.choices if c.id == cid)
-                self.say(f"> {visible(label)}")
+                self.show_taken(next(c.label for c in view.choices if c.id == cid))
             else:
                 answer = self.ask(view, read_line)
                 if isinstance(answer, Outcome):

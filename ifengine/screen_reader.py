@@ -36,6 +36,9 @@ class ScreenReaderPlayer(PlainPlayer):
             if para.strip():
                 self.say(visible(para))
 
+    def show_taken(self, label: str) -> None:
+        self.say(visible(sentence(f"Taken: {label}")))
+
     def show_return(self, view: SceneView) -> None:
         """Back in a scene already read (undo, rewind, load): its title and its choices; `again` reads
         its text once more."""

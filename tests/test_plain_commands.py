@@ -294,3 +294,12 @@ def test_the_screen_reader_player_needs_a_story_and_refuses_full_screen_flags(mo
                                        "(or IFENGINE_SCREEN_READER) asks for the plain one\n")
     monkeypatch.setenv("IFENGINE_SCREEN_READER", "0")  # off, as if unset
     assert cli.screen_reader_wanted() is False
+
+
+def test_canon_mode_in_screen_reader_words_says_what_was_taken() -> None:
+    r = subprocess.run([sys.executable, "-m", "ifengine", "play", str(LANTERN), "--screen-reader", "--canon"],
+                       capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert r.returncode == 0, r.stderr
+    assert "Choice 3 of 3: Pay the keeper to ferry you, unavailable: You have no coin.\nTaken: Take the causeway." \
+        in r.stdout
+    assert r.stdout.endswith("ENDING: canon: Home by Morning\n") and not DECORATION.findall(r.stdout)
