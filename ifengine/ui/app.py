@@ -144,6 +144,11 @@ class IFApp(App[int]):
         """Play `game`: on the play screen, replacing any game being played."""
         from .screens.play import PlayScreen
 
+        if isinstance(self.screen, PlayScreen) and not self.screen.is_mounted:
+            # The play screen of a story opened a moment ago (a click, then Enter, before it showed) must
+            # mount before it is replaced, or its mount finds it emptied.
+            self.call_after_refresh(self.open_game, game, messages, replay, notes)
+            return
         self.game = game
         self._changes = self._saved = 0
         while len(self.screen_stack) > 1:
