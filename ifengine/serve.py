@@ -16,6 +16,7 @@ from pathlib import Path
 from .errors import IfengineError, UsageError
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+WILDCARD = ("0.0.0.0", "::")  # every address of this computer: which one a browser uses is not known here
 INSTALL_HINT = 'ifengine serve needs textual-serve, which is not installed: pip install "ifengine[web]"'
 
 
@@ -75,6 +76,9 @@ def serve(name: str | None, host: str = "127.0.0.1", port: int = 8000, public_ur
     served = served_command(name)
     if warning:
         print(f"ifengine serve: {warning}", file=sys.stderr)
+    if host in WILDCARD and public_url is None:  # the page connects back to the address it is told
+        print(f"ifengine serve: browsers on other computers need the address they reach this one by: add "
+              f"--public-url http://ADDRESS:{port}", file=sys.stderr)
     # The browser player is the full-screen one: a screen-reader setting of this shell is not for it (the
     # plain player it selects cannot draw in a browser page).
     os.environ.pop("IFENGINE_SCREEN_READER", None)

@@ -40,7 +40,8 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
     calls: list[dict[str, object]] = []
 
     def record(self: Server, debug: bool = False) -> None:
-        calls.append({"command": self.command, "host": self.host, "port": self.port, "title": self.title})
+        calls.append({"command": self.command, "host": self.host, "port": self.port, "title": self.title,
+                      "public_url": self.public_url})
 
     monkeypatch.setattr(Server, "serve", record)
     return calls
@@ -93,7 +94,13 @@ def test_another_address_than_loopback_is_served_with_a_warning(recorded, capsys
     assert recorded[0]["host"] == "0.0.0.0"
     assert capsys.readouterr().err.startswith(
         "ifengine serve: warning: serving on 0.0.0.0: anyone who can reach port 8124 there can play, and write "
-        "saves in your data folder; the default, 127.0.0.1, serves this computer only\n")
+        "saves in your data folder; the default, 127.0.0.1, serves this computer only\n"
+        "ifengine serve: browsers on other computers need the address they reach this one by: add --public-url "
+        "http://ADDRESS:8124\n")
+    assert cli.main(["serve", "rumak", "--host", "192.0.2.7", "--public-url", "http://play.example:8000"]) == 0
+    assert recorded[1]["public_url"] == "http://play.example:8000"
+    err = capsys.readouterr().err
+    assert "warning: serving on 192.0.2.7" in err and "--public-url" not in err
 
 
 def test_a_textual_driver_named_by_the_environment_counts_as_a_terminal(monkeypatch) -> None:
