@@ -83,12 +83,15 @@ def play(request: PlayRequest, prog: str = "ifengine play") -> int:
         if request.watch or request.replay:
             raise UsageError(f"{'--watch' if request.watch else '--replay'} needs the full-screen player, and "
                              "--screen-reader (or IFENGINE_SCREEN_READER) asks for the plain one")
-        if not request.name:
-            from .library import available
-
-            raise UsageError("the screen-reader player needs a story to play: ifengine play STORY "
-                             f"--screen-reader ({available()})")
         request = replace(request, plain=True, screen_reader=True)
+        if not request.name:  # its own title screen: the stories as sentences, a number to pick one
+            from .library import story_folders
+            from .screen_reader import choose_story
+
+            picked = choose_story(story_folders(request.collections), sys.stdout, sys.stdin.readline)
+            if picked is None:
+                return 0
+            request = replace(request, story=str(picked), collections=())
     if not request.plain and not interactive():
         what = "standard output" if sys.stdin.isatty() else "standard input"
         if request.watch or request.replay:

@@ -8,6 +8,7 @@ is "Choice 1 of 3: Search the shelves.", the canon one marked "(canon)", a close
 never every turn. Input, commands and autosave are the plain player's own."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import IO, Callable
 
 from .plain import PlainPlayer
@@ -66,4 +67,43 @@ class ScreenReaderPlayer(PlainPlayer):
         return super().play(read_line, canon)
 
 
-__all__ = ["INTRO", "ScreenReaderPlayer"]
+def choose_story(folders: list[Path], out: IO[str], read_line: Callable[[], str]) -> Path | None:
+    """The screen-reader player's title screen (`ifengine` or `ifengine play` with no story, when the
+    screen-reader player is asked for): each story as a sentence, with the run in progress if there is
+    one, and a number to pick. None at end of input or `quit`, or when there are no stories."""
+    from .catalog import scan_story
+    from .saves import AUTOSAVE, RunFileError, read_run, slot_path
+
+    cards = [scan_story(folder) for folder in folders]
+    if not cards:
+        print("No stories were found. `ifengine docs writing-stories` says how to write one.", file=out)
+        return None
+    print(f"Stories you can play, {len(cards)}:", file=out)
+    for i, card in enumerate(cards, 1):
+        parts = [sentence(f"Story {i} of {len(cards)}: {card.role or card.title}"
+                          + (f", {card.title}" if card.role else ""))]
+        parts += [sentence(text[:1].upper() + text[1:]) for text in (card.role_line, card.blurb) if text]
+        try:
+            run = read_run(slot_path(card.story_id, AUTOSAVE))
+            if run.end.ending is None and run.choices:
+                where = card.scene_titles.get(run.end.scene, run.end.scene)
+                parts.append(sentence(f"You have a run in progress at {where}"))
+        except RunFileError:
+            pass
+        print(visible(" ".join(parts)), file=out)
+    while True:
+        out.write("Your story: ")
+        out.flush()
+        line = read_line()
+        if not line:
+            print(file=out)
+            return None
+        answer = line.strip()
+        if answer.lower() == "quit":
+            return None
+        if answer.isdecimal() and 1 <= int(answer) <= len(cards):
+            return cards[int(answer) - 1].path
+        print(f"Please type a number from 1 to {len(cards)}, or quit.", file=out)
+
+
+__all__ = ["INTRO", "ScreenReaderPlayer", "choose_story"]

@@ -29,11 +29,11 @@ class Terminal:
     """`ifengine play ...` in a pty. Everything it prints is drained as it comes (a full pty would block
     it), and `type` waits for the next prompt before typing a line."""
 
-    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
+    def __init__(self, *args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> None:
         self.master, slave = pty.openpty()
         full_env = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm-256color", **(env or {})}
         full_env.pop("NO_COLOR", None)
-        self.proc = subprocess.Popen([sys.executable, "-m", "ifengine", "play", *args], cwd=ROOT, stdin=slave,
+        self.proc = subprocess.Popen([sys.executable, "-m", "ifengine", "play", *args], cwd=cwd, stdin=slave,
                                      stdout=slave, stderr=slave, env=full_env, close_fds=True,
                                      start_new_session=True)
         os.close(slave)
@@ -99,8 +99,8 @@ class Terminal:
 def terminals():
     opened: list[Terminal] = []
 
-    def start(*args: str, env: dict[str, str] | None = None) -> Terminal:
-        opened.append(Terminal(*args, env=env))
+    def start(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> Terminal:
+        opened.append(Terminal(*args, env=env, cwd=cwd))
         return opened[-1]
 
     yield start
@@ -279,16 +279,32 @@ def test_canon_mode_leaves_the_autosave_alone(home: Path) -> None:
     assert not (home / "saves").exists()
 
 
-def test_the_screen_reader_player_needs_a_story_and_refuses_full_screen_flags(monkeypatch, capsys) -> None:
+def test_without_a_story_the_screen_reader_player_lists_the_stories_as_sentences(terminals, tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(LANTERN, tmp_path / "stories" / "lantern")  # ./stories comes first in the library
+    t = terminals(env={"IFENGINE_SCREEN_READER": "1"}, cwd=tmp_path)
+    listing = t.type("0", "Your story: ")
+    lines = listing.splitlines()
+    assert lines[0].startswith("Stories you can play, ") and lines[0].endswith(":")
+    assert lines[1] == ("Story 1 of {}: Mara, The Lantern Road. A courier crossing the marsh at night with one "
+                        "lantern. A short road, a low lantern, and two ways home.").format(len(lines) - 2)
+    assert "Please type a number from 1 to " in t.type("1", "Your story: ")
+    assert "Scene: The Marsh Gate." in t.type("quit", SR)
+    assert t.finish() == 0
+    assert "\x1b" not in t.text and not DECORATION.findall(t.text.replace("\n", " "))
+
+
+def test_the_screen_reader_player_refuses_full_screen_flags_and_ends_quietly_without_input(monkeypatch,
+                                                                                        capsys) -> None:
+    import io
+
     from ifengine import cli
 
-    assert cli.main(["play", "--screen-reader"]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("ifengine play: the screen-reader player needs a story to play: ifengine play STORY "
-                          "--screen-reader (stories you can play: ")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert cli.main(["play", "--screen-reader"]) == 0  # the list of stories, then end of input
+    assert capsys.readouterr().out.endswith("Your story: \n")
     monkeypatch.setenv("IFENGINE_SCREEN_READER", "1")
-    assert cli.main([]) == 2  # `ifengine` alone: the title screen is the full-screen player's
-    assert capsys.readouterr().err.startswith("ifengine: the screen-reader player needs a story to play")
     assert cli.main(["play", str(LANTERN), "--watch"]) == 2
     assert capsys.readouterr().err == ("ifengine play: --watch needs the full-screen player, and --screen-reader "
                                        "(or IFENGINE_SCREEN_READER) asks for the plain one\n")
