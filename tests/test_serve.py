@@ -150,10 +150,11 @@ def _wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 60
 @pytest.mark.skipif(bool(_browser_missing()), reason=_browser_missing() or "runs")
 def test_play_in_a_browser_from_the_title_screen_to_the_second_scene(tmp_path: Path, home: Path) -> None:
     """`ifengine serve` on a free loopback port; Chromium opens the page, the title screen lists the
-    library, Rumak is picked, choice 1 is pressed, and the next scene's title is drawn. The page draws on a
-    canvas, so what it drew is read from what the player sent it over its websocket (escape codes
-    removed). The screenshot goes to tmp_path; IFENGINE_SCREENSHOT=PATH copies it there (docs/browser.png)."""
-    from playwright.sync_api import sync_playwright
+    library, Rumak is picked, choice 1 is pressed, and the next scene's title is drawn; a second tab gets
+    a session of its own, on the title screen. The page draws on a canvas, so what it drew is read from
+    what the player sent it over its websocket (escape codes removed). The screenshot goes to tmp_path;
+    IFENGINE_SCREENSHOT=PATH copies it there (docs/browser.png)."""
+    from playwright.sync_api import Page, sync_playwright
 
     from ifengine.launch import open_story
     from ifengine.library import story_folders
@@ -167,38 +168,45 @@ def test_play_in_a_browser_from_the_title_screen_to_the_second_scene(tmp_path: P
     env = {**os.environ, "PYTHONPATH": str(ROOT), "IFENGINE_HOME": str(home)}
     server = subprocess.Popen([sys.executable, "-m", "ifengine", "serve", "--port", str(port)], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    received: list[bytes] = []
     shot = tmp_path / "browser.png"
     try:
         _wait_for_port(port, server)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             try:
-                page = browser.new_page(viewport={"width": 1200, "height": 800})
-                page.on("websocket", lambda ws: ws.on(
-                    "framereceived", lambda data: received.append(data) if isinstance(data, bytes) else None))
+                def tab() -> tuple[Page, list[bytes]]:
+                    """A new tab, and what its player sends it (the page draws it on a canvas)."""
+                    page = browser.new_page(viewport={"width": 1200, "height": 800})
+                    frames: list[bytes] = []
+                    page.on("websocket", lambda ws: ws.on(
+                        "framereceived", lambda data: frames.append(data) if isinstance(data, bytes) else None))
+                    page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded")
+                    return page, frames
 
-                def drawn(*texts: str, timeout: float = 60) -> None:
+                def drawn(page: Page, frames: list[bytes], *texts: str, timeout: float = 60) -> None:
                     deadline = time.monotonic() + timeout
                     while time.monotonic() < deadline:
-                        screen = ESCAPES.sub("", b"".join(received).decode("utf-8", "replace"))
+                        screen = ESCAPES.sub("", b"".join(frames).decode("utf-8", "replace"))
                         if all(t in screen for t in texts):
                             return
                         page.wait_for_timeout(100)  # (not time.sleep: Playwright's events arrive while it waits)
                     raise AssertionError(f"the page never showed {texts}")
 
-                page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded")
-                drawn("branching stories for the terminal", "Red Helms", "Scott Davis")  # the title screen
+                page, received = tab()
+                drawn(page, received, "branching stories for the terminal", "Red Helms", "Scott Davis")
                 page.focus(".xterm-helper-textarea")  # the terminal's keyboard input
                 for _ in range(rumak_at):
                     page.keyboard.press("ArrowDown")
                 page.keyboard.press("Enter")
-                drawn(first.title)
+                drawn(page, received, first.title)
                 received.clear()
                 page.keyboard.press("1")
-                drawn(second.title)
+                drawn(page, received, second.title)
                 page.wait_for_timeout(500)  # the last frame painted
                 page.screenshot(path=str(shot))
+                other, its_frames = tab()  # another tab: a session of its own, on the title screen
+                drawn(other, its_frames, "branching stories for the terminal", "Red Helms")
+                assert first.title not in ESCAPES.sub("", b"".join(its_frames).decode("utf-8", "replace"))
             finally:
                 browser.close()
     finally:
