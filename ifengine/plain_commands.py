@@ -120,17 +120,19 @@ def _save(p: Prompt, arg: str) -> Outcome:
     from .saves import AUTOSAVE, run_from_session, slot_path, write_run
 
     story_id = p.session.story.id
-    if arg.lower() == AUTOSAVE:
-        p.note("That name is kept for the autosave; type save and another name.")
-        return Outcome.STAY
     name = arg or _free_name(story_id)
     path = slot_path(story_id, name)
+    if path.stem.lower() == AUTOSAVE:  # (also a name that becomes it: "Autosave!")
+        p.note("That name is kept for the autosave; type save and another name.")
+        return Outcome.STAY
+    replacing = path.exists()
     try:
         write_run(path, run_from_session(p.session, name=name, source=p.source))
     except (OSError, ValueError, IfengineError) as e:
         p.note(f"Could not save: {_why(e)}")
         return Outcome.STAY
-    p.note(f"Saved as {name}. Type load {path.stem} to come back here.")
+    p.note(f"Saved as {name}{', replacing the save of that name' if replacing else ''}. "
+           f"Type load {path.stem} to come back here.")
     return Outcome.STAY
 
 

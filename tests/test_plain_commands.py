@@ -196,7 +196,9 @@ def test_save_load_help_and_quit_in_plain_mode(terminals, home: Path) -> None:
     t.type("save before the ferry")
     saved = t.type("save autosave")
     assert "Saved as before the ferry. Type load before-the-ferry to come back here." in saved
-    assert "That name is kept for the autosave; type save and another name." in t.type("save")
+    assert "That name is kept for the autosave; type save and another name." in t.type("save Autosave!")
+    assert "That name is kept for the autosave" in t.type("save before the ferry")
+    assert "Saved as before the ferry, replacing the save of that name." in t.type("save")
     assert t.type("2").startswith("Saved as save-1. Type load save-1 to come back here.")
     t.type("load")
     listing = t.type("load nothing-like-it")
