@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -84,8 +85,12 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 
 def interactive() -> bool:
-    """Whether the full-screen player can run: both standard input and output are a terminal. (Textual
-    would write its escape codes into a pipe, or wait forever for keys from one.)"""
+    """Whether the full-screen player can run: both standard input and output are a terminal (Textual
+    would write its escape codes into a pipe, or wait forever for keys from one), or the environment names
+    the Textual driver to draw with (`ifengine serve`: textual-serve pipes the player to a browser page
+    and sets TEXTUAL_DRIVER to Textual's web driver, which speaks its own protocol over the pipes)."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return True
     return all(hasattr(f, "isatty") and f.isatty() for f in (sys.stdin, sys.stdout))
 
 
@@ -94,6 +99,19 @@ def play(request: PlayRequest, prog: str = "ifengine play") -> int:
     Away from a terminal the plain player plays instead, and says so."""
     if request.record is not None and not request.record.strip():
         raise UsageError("--record needs a file name")
+    if request.screen_reader or screen_reader_wanted():
+        if request.watch or request.replay:
+            raise UsageError(f"{'--watch' if request.watch else '--replay'} needs the full-screen player, and "
+                             "--screen-reader (or IFENGINE_SCREEN_READER) asks for the plain one")
+        request = replace(request, plain=True, screen_reader=True)
+        if not request.name:  # its own title screen: the stories as sentences, a number to pick one
+            from .library import story_folders
+            from .screen_reader import choose_story
+
+            picked = choose_story(story_folders(request.collections), sys.stdout, sys.stdin.readline)
+            if picked is None:
+                return 0
+            request = replace(request, story=str(picked), collections=())
     if not request.plain and not interactive():
         what = "standard output" if sys.stdin.isatty() else "standard input"
         if request.watch or request.replay:
@@ -124,19 +142,54 @@ def play(request: PlayRequest, prog: str = "ifengine play") -> int:
     from .launch import start_session
     from .plain import PlainPlayer
     from .render import use_colour
+    from .screen_reader import ScreenReaderPlayer
 
     story, path = open_story(request.name)
     seed = request.seed if request.seed is not None else 0
     session, at_path = start_session(story, seed, request.at, seed_given=request.seed is not None)
-    player = PlainPlayer(session, sys.stdout, colour=use_colour(sys.stdout))
+    autosave = not request.canon  # --canon is a tool's run, not the player's: it leaves the autosave alone
+    if autosave:
+        _mention_run_in_progress(story, prog)
+    player: PlainPlayer
+    if request.screen_reader:
+        player = ScreenReaderPlayer(session, sys.stdout, source=str(path), autosave=autosave)
+    else:
+        player = PlainPlayer(session, sys.stdout, colour=use_colour(sys.stdout), source=str(path), autosave=autosave)
     if at_path is not None:
         lucky = f"; reached with seed {session.seed}" if session.seed != seed else ""
         player.say(f"(started at '{request.at}' by the shortest path: {' -> '.join(at_path) or 'the start'}{lucky})")
+        player.after_move()
     try:
         player.play(sys.stdin.readline, canon=request.canon)
     finally:  # record what was played even when the story faulted or input stopped
-        recorded = _record(session, request.record, path) if request.record else True
+        recorded = _record(player.session, request.record, path) if request.record else True
     return 0 if recorded else 1
+
+
+def screen_reader_wanted() -> bool:
+    """IFENGINE_SCREEN_READER set to anything but empty or 0: the player's standing choice of the
+    screen-reader player, as --screen-reader asks for it once."""
+    return os.environ.get("IFENGINE_SCREEN_READER", "").strip() not in ("", "0")
+
+
+def _mention_run_in_progress(story: Story, prog: str) -> None:
+    """A new plain run replaces the autosave at its first choice, as New does on the title screen: say
+    so when the autosave holds a run in progress, and how to continue it instead (on standard error,
+    so the story's own output stays the same from one run to the next)."""
+    from .saves import AUTOSAVE, RunFileError, read_run, slot_path
+
+    try:
+        run = read_run(slot_path(story.id, AUTOSAVE))
+    except RunFileError:
+        return
+    if run.end.ending is not None or not run.choices:
+        return
+    scene = story.scenes.get(run.end.scene)
+    where = scene.title if scene is not None else run.end.scene
+    n = len(run.choices)
+    print(visible(f"{prog}: a run of this story is in progress at {where} ({n} decision{'' if n == 1 else 's'} "
+                  "in): type load autosave to continue it; your first choice starts a new run instead"),
+          file=sys.stderr)
 
 
 def _record(session: Session, target: str, path: Path) -> bool:
@@ -298,6 +351,15 @@ def cmd_variants(args: argparse.Namespace) -> int:
     return _write(text, args.out, "variants", f"wrote the variants of {len(ids)} scene(s) to {args.out}")
 
 
+# ---- serve ------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(args.story, host=args.host, port=args.port, public_url=args.public_url)
+
+
 # ---- the play flags (ifengine play, ifengine alone, play.py) -------------------
 
 
@@ -314,6 +376,9 @@ def add_play_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=None, help="the random seed of a new playthrough")
     p.add_argument("--plain", action="store_true",
                    help="plain text: numbered choices, one number per line (the default away from a terminal)")
+    p.add_argument("--screen-reader", action="store_true",
+                   help="plain text worded for a screen reader: each scene and choice once, as sentences, "
+                        "no colour or decoration (also set by IFENGINE_SCREEN_READER=1)")
     p.add_argument("--canon", action="store_true", help="plain text: follow the canon choices without input")
     p.add_argument("--record", metavar="RUN.toml", help="plain text: write the run file at the end or at end of input")
     p.add_argument("--watch", action="store_true",
@@ -351,7 +416,7 @@ def play_request(args: argparse.Namespace) -> PlayRequest:
             story, collection = None, (where,)
     return PlayRequest(story=story, role=args.role, replay=args.replay, at=args.at, seed=args.seed,
                        watch=args.watch, plain=args.plain, canon=args.canon, record=args.record,
-                       collections=collection)
+                       screen_reader=args.screen_reader, collections=collection)
 
 
 def _where_stories_are() -> str:
@@ -468,6 +533,23 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("story", metavar="STORY", help="a story folder, file, id or role")
     stats.add_argument("--json", action="store_true", help="print one JSON object")
     stats.set_defaults(func=cmd_stats)
+
+    serve = sub.add_parser("serve", help="serve the player to a web browser (needs the extra: "
+                                         'pip install "ifengine[web]")',
+                           description="Serve the full player to a web browser: each tab plays its own "
+                                       "session, and saves go to the same data folder as in the terminal.",
+                           epilog=_where_stories_are())
+    serve.add_argument("story", nargs="?", metavar="STORY",
+                       help="a story (folder, file, id or role) or a folder of stories; none serves the "
+                            "title screen of the story library")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="the address to listen on (default 127.0.0.1: this computer only; any other "
+                            "lets whoever reaches it play and write saves)")
+    serve.add_argument("--port", type=int, default=8000, help="the port to listen on (default 8000)")
+    serve.add_argument("--public-url", metavar="URL",
+                       help="the address browsers use to reach the server, when it is not http://HOST:PORT "
+                            "(behind a proxy)")
+    serve.set_defaults(func=cmd_serve)
 
     docs = sub.add_parser("docs", help="print a guide that comes with ifengine (language, authoring, ...)")
     docs.add_argument("topic", nargs="?", metavar="TOPIC", help="the guide to print; none lists them")

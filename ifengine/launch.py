@@ -27,6 +27,7 @@ class PlayRequest:
     plain: bool = False
     canon: bool = False
     record: str | None = None
+    screen_reader: bool = False  # the plain player worded for a screen reader (implies plain)
     collections: tuple[Path, ...] = ()  # folders of story folders given to list on the title screen
 
     @property

@@ -1,9 +1,14 @@
 """The plain-text player: for pipes, scripts and screen readers. Prints each scene and numbered choices,
-reads one number per line, and closes with `ENDING: <kind>: <title>`."""
+reads one number per line, and closes with `ENDING: <kind>: <title>`. A word instead of a number is a
+command (undo, history, save ...: the table is `plain_commands.COMMANDS`), and every move is autosaved
+to the full player's slot, so a run goes on in either. `screen_reader.ScreenReaderPlayer` is this player
+with output worded for a screen reader."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import IO, Callable
 
+from .plain_commands import Outcome, find_command
 from .runtime import SceneView, Session
 from .safe_text import visible
 from .wrap import fill
@@ -13,11 +18,16 @@ STYLES: dict[str, str] = {"title": "1", "interlude": "3;36", "disabled": "2", "c
 
 
 class PlainPlayer:
-    def __init__(self, session: Session, out: IO[str], colour: bool = False, width: int = 78) -> None:
+    prompt = "> "
+
+    def __init__(self, session: Session, out: IO[str], colour: bool = False, width: int = 78,
+                 source: str = "", autosave: bool = False) -> None:
         self.session = session
         self.out = out
         self.colour = colour
         self.width = width
+        self.source = source  # the story's path, recorded in saves
+        self.autosaves = autosave  # write the full player's autosave slot after every move
 
     def style(self, text: str, kind: str) -> str:
         """Text in a style; what the story gave is made visible first (story text is never control)."""
@@ -26,6 +36,27 @@ class PlainPlayer:
 
     def say(self, text: str = "") -> None:
         print(text, file=self.out)
+
+    def note(self, text: str) -> None:
+        """A line of ifengine's own: a reply to a command, a refusal, a warning."""
+        self.say(self.style(text, "note"))
+
+    def repeat(self, view: SceneView) -> None:
+        """The `again` command: the current scene once more, without the scenes passed on the way."""
+        self.show(replace(view, passed=()))
+
+    def after_move(self) -> None:
+        """After every move (a choice, undo, rewind, load): the autosave, in the slot the full player
+        continues from. A failure is said and play goes on, as in the full player."""
+        if not self.autosaves:
+            return
+        from .errors import IfengineError
+        from .saves import AUTOSAVE, autosave, run_from_session
+
+        try:
+            autosave(run_from_session(self.session, name=AUTOSAVE, source=self.source))
+        except (OSError, ValueError, IfengineError) as e:
+            self.note(f"Autosave failed: {e.strerror if isinstance(e, OSError) and e.strerror else e}")
 
     def show_text(self, view: SceneView) -> None:
         title = view.title
@@ -46,6 +77,17 @@ class PlainPlayer:
             self.say()
             self.say(self.style(f"ENDING: {view.ending.kind}: {view.ending.title}", "ending"))
             return
+        self.show_choices(view)
+
+    def show_taken(self, label: str) -> None:
+        """--canon: the choice the story took by itself, as if typed."""
+        self.say(f"> {visible(label)}")
+
+    def show_return(self, view: SceneView) -> None:
+        """The play has gone back or elsewhere (undo, rewind, load): where it is now."""
+        self.show(replace(view, passed=()))
+
+    def show_choices(self, view: SceneView) -> None:
         self.say()
         for i, c in enumerate(view.choices, 1):
             mark = " *" if c.canon else ""
@@ -54,16 +96,23 @@ class PlainPlayer:
             else:
                 self.say(self.style(f"  {i}. {c.label} (unavailable: {c.reason})", "disabled"))
 
-    def ask(self, view: SceneView, read_line: Callable[[], str]) -> str | None:
-        """The choice id for the next line of input; None at end of input. Re-prompts on anything else."""
+    def ask(self, view: SceneView, read_line: Callable[[], str]) -> str | Outcome:
+        """The choice id for the next line of input, or what a command did (`Outcome.MOVED`: the play is
+        elsewhere now; `Outcome.QUIT`, also at end of input). Re-prompts on anything else."""
         while True:
-            self.out.write("> ")
+            self.out.write(self.prompt)
             self.out.flush()
             line = read_line()
             if not line:
                 self.say()
-                return None
+                return Outcome.QUIT
             answer = line.strip()
+            command = find_command(answer)
+            if command is not None:
+                outcome = command[0].run(self, command[1])
+                if outcome is Outcome.STAY:
+                    continue
+                return outcome
             if not answer.isdecimal() or not 1 <= int(answer) <= len(view.choices):
                 self.say(self.style(f"Please type a number from 1 to {len(view.choices)}.", "note"))
                 continue
@@ -88,10 +137,14 @@ class PlainPlayer:
                 if cid is None or cid not in {c.id for c in view.enabled}:
                     self.say(self.style(f"The canon path is not available in scene '{view.scene_id}'.", "note"))
                     return False
-                label = next(c.label for c in view.choices if c.id == cid)
-                self.say(f"> {visible(label)}")
+                self.show_taken(next(c.label for c in view.choices if c.id == cid))
             else:
-                cid = self.ask(view, read_line)
-                if cid is None:
-                    return False
+                answer = self.ask(view, read_line)
+                if isinstance(answer, Outcome):
+                    if answer is not Outcome.MOVED:
+                        return False
+                    self.show_return(self.session.view())
+                    continue
+                cid = answer
             self.show(self.session.choose(cid))
+            self.after_move()

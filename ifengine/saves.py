@@ -198,9 +198,11 @@ def _expectations(tables: object, steps: int) -> tuple[Expectation, ...]:
     found: list[Expectation] = []
     for n, t in enumerate(tables, 1):
         where = f"expect {n}: "
-        step = t.get("step") if isinstance(t, dict) else None
+        if not isinstance(t, dict) or "step" not in t:
+            raise ValueError(f"missing '{where}step'")
+        step = t["step"]
         if not isinstance(step, int) or isinstance(step, bool):
-            raise ValueError(f"{where}'step' must be a whole number")
+            raise ValueError(f"'{where}step' has the wrong type")
         if not 0 <= step <= steps:
             raise ValueError(f"{where}step {step} is outside the run (0 to {steps})")
         assert isinstance(t, dict)

@@ -843,3 +843,25 @@ async def test_undo_at_the_very_start_says_there_is_nothing_to_undo():
         await settle(pilot)
         assert a.game.steps == 0
         assert sum("Nothing to undo" in n.message for n in a._notifications) == 1
+
+
+async def test_two_stories_opened_at_once_play_the_later_one_without_a_fault():
+    """A click on a card and then Enter, before the first story is on screen (as happens in a browser
+    served by `ifengine serve`): the second open replaces the play screen the first has just pushed. That
+    screen must mount before it goes, or it finds itself emptied (NoMatches, and the player stopped)."""
+    from ifengine.runtime import Session
+    from ifengine.ui.game import Game
+
+    a = app()
+    async with a.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        first, second = (Game(lantern(), LANTERN, Session(lantern(), seed)) for seed in (0, 1))
+        a.open_game(first)
+        a.open_game(second)
+        await settle(pilot)
+        await pilot.pause(0.2)
+        assert a.fault is None
+        assert isinstance(a.screen, PlayScreen) and len(a.screen_stack) == 2 and a.game is second
+        await pilot.press("1")
+        await settle(pilot)
+        assert a.fault is None and scene(a) == "causeway" and second.steps == 1 and first.steps == 0

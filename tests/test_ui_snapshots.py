@@ -37,6 +37,14 @@ def test_play_screen_opening(snap_compare):
     assert snap_compare(playing(), terminal_size=SIZE, run_before=press_then_settle())
 
 
+def test_play_screen_high_contrast(snap_compare):
+    """The gate in the high-contrast theme (the player's setting): white on black, yellow to act on."""
+    from ifengine.settings import Settings, write_settings
+
+    write_settings(Settings(theme="high-contrast"))
+    assert snap_compare(playing(), terminal_size=SIZE, run_before=press_then_settle())
+
+
 def test_play_screen_interlude(snap_compare):
     """Two decisions in: earlier scenes dimmed above, the interlude set apart with its viewpoint."""
     assert snap_compare(playing(CANON[:2]), terminal_size=SIZE, run_before=press_then_settle())

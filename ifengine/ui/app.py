@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the engine modules are imported when a story is opened, not
     from ..model import Story
     from ..runtime import Session
     from ..saves import Run
+    from ..settings import Settings
     from .autoplay import RunReplay
     from .game import Game
     from .host import Host
@@ -89,6 +90,11 @@ class IFApp(App[int]):
         self._changes = 0  # moves made; compared with `_saved` to know whether the autosave is behind
         self._saved = 0
         self.fault: BaseException | None = None  # what ended the app, if a fault did (see `_handle_exception`)
+        from ..settings import read_settings
+
+        self.settings, self._settings_problems = read_settings()
+        self._default_theme = self.theme  # Textual's own: the theme of the "default" setting
+        self._default_animation = self.animation_level
 
     def _handle_exception(self, error: Exception) -> None:
         """A fault nothing on the screens caught (a story fault in an unguarded place, a bug): the app ends
@@ -108,6 +114,12 @@ class IFApp(App[int]):
         return TitleScreen(entries)
 
     def on_mount(self) -> None:
+        from .theme import HIGH_CONTRAST
+
+        self.register_theme(HIGH_CONTRAST)
+        self.apply_settings(self.settings)
+        for problem in self._settings_problems:
+            self.notify(problem, title="Settings", severity="warning", markup=False, timeout=10)
         if self.watching:
             self.set_interval(self.watch_interval, self.check_story_files, name="watch")
         if self.start is not None:
@@ -132,6 +144,11 @@ class IFApp(App[int]):
         """Play `game`: on the play screen, replacing any game being played."""
         from .screens.play import PlayScreen
 
+        if isinstance(self.screen, PlayScreen) and not self.screen.is_mounted:
+            # The play screen of a story opened a moment ago (a click, then Enter, before it showed) must
+            # mount before it is replaced, or its mount finds it emptied.
+            self.call_after_refresh(self.open_game, game, messages, replay, notes)
+            return
         self.game = game
         self._changes = self._saved = 0
         while len(self.screen_stack) > 1:
@@ -417,7 +434,39 @@ class IFApp(App[int]):
             self.call_from_thread(self.notify, f"Could not record the ending: {write_error(e)}",
                                   severity="error", markup=False)
 
+    # ---- the player's settings ------------------------------------------
+
+    def apply_settings(self, settings: Settings) -> None:
+        from .theme import HIGH_CONTRAST
+
+        self.settings = settings
+        self.theme = HIGH_CONTRAST.name if settings.high_contrast else self._default_theme
+        self.animation_level = self._default_animation if settings.animation else "none"
+
+    def change_settings(self, settings: Settings) -> None:
+        self.apply_settings(settings)
+        self._write_settings()
+
+    @work(thread=True, group="settings")
+    def _write_settings(self) -> None:
+        """Write the settings as they are when the write starts: two quick changes never leave the
+        first on disk (each write takes the latest, one at a time)."""
+        from ..settings import write_settings
+
+        try:
+            with self._save_lock:
+                write_settings(self.settings)
+        except WRITE_ERRORS as e:
+            self.call_from_thread(self.notify, f"Could not keep the settings: {write_error(e)}",
+                                  severity="error", markup=False)
+
     # ---- app-wide actions -------------------------------------------------
+
+    def action_options(self) -> None:
+        from .dialogs.options import OptionsDialog
+
+        if not isinstance(self.screen, OptionsDialog):
+            self.push_screen(OptionsDialog(self.settings))
 
     def action_keys(self) -> None:
         from .screens.help import HelpScreen
@@ -428,7 +477,7 @@ class IFApp(App[int]):
     async def action_quit_app(self) -> None:
         """Quit, after the autosave in flight (if any) is on disk. Asks only if it failed: then the last
         moves really would be lost."""
-        pending = [w for w in self.workers if w.group in ("autosave", "save", "progress") and w.is_running]
+        pending = [w for w in self.workers if w.group in ("autosave", "save", "progress", "settings") and w.is_running]
         if pending:
             await self.workers.wait_for_complete(pending)
         if not self.autosave_behind:

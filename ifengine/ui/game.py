@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Story
-from ..runtime import ChoiceError, SceneView, Session
+from ..runtime import SceneView, Session
+from ..trail import label_taken, trail_of
 
 
 @dataclass(frozen=True)
@@ -35,18 +36,6 @@ class MapNode:
     path: tuple[str, ...]  # the choice ids that lead here from the start
     children: dict[str, "MapNode"] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
-
-
-def trail_of(story: Story, seed: int, choices: list[str] | tuple[str, ...]) -> list[SceneView]:
-    """The view before each decision and the view now: replays the choice ids on a fresh session."""
-    fresh = Session(story, seed)
-    trail = [fresh.view()]
-    for cid in choices:
-        try:
-            trail.append(fresh.choose(cid))
-        except ChoiceError:
-            break
-    return trail
 
 
 class Game:
@@ -80,8 +69,7 @@ class Game:
 
     def label_of(self, index: int) -> str:
         """The label of decision `index` as the player read it when taking it."""
-        cid = self.session.choices_taken[index]
-        return next((c.label for c in self.trail[index].choices if c.id == cid), cid)
+        return label_taken(self.trail[index], self.session.choices_taken[index])
 
     def decisions(self) -> list[Decision]:
         out: list[Decision] = []

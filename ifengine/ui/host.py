@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
+    from ..settings import Settings
     from .clock import Clock
     from .game import Game
     from .watch import Problems
@@ -22,6 +23,7 @@ class Host(Protocol):
     game: Game | None  # the game being played; None on the title screen before any story is opened
     clock: Clock
     pace: float  # seconds per step of canon autoplay or a replay
+    settings: Settings  # the player's own (theme, animation), kept in the data folder
 
     @property
     def watch_problems(self) -> Problems | None:
@@ -45,3 +47,7 @@ class Host(Protocol):
     def save_to_slot(self, name: str) -> None: ...
 
     def record_ending(self) -> None: ...
+
+    def change_settings(self, settings: Settings) -> None:
+        """Apply the player's settings at once, and keep them for the next sitting."""
+        ...

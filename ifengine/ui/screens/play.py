@@ -25,6 +25,7 @@ from .game_screen import GameScreen
 
 REPLAY_KEYS = ("space", "n", "right")
 WORDS_PER_PACE = 40  # autoplay and replays stay one pace per this many words of the scene shown
+UNPACED = 0.01  # seconds between two steps with animation off: at once to the eye (a timer needs some)
 
 
 class PlayScreen(GameScreen[None]):
@@ -244,12 +245,13 @@ class PlayScreen(GameScreen[None]):
 
     def _schedule(self) -> None:
         """Time the next step by how much there is to read: the base pace for up to 40 words, longer for
-        more (a 120-word scene stays three times as long)."""
+        more (a 120-word scene stays three times as long). With animation off (the player's setting)
+        nothing is paced: each step follows the last at once."""
         if self._timer is not None:
             self._timer.stop()
         view = self.game.view
         words = sum(len(p.split()) for v in (*view.passed, view) for p in v.paragraphs)
-        delay = self.host.pace * max(1.0, words / WORDS_PER_PACE)
+        delay = self.host.pace * max(1.0, words / WORDS_PER_PACE) if self.host.settings.animation else UNPACED
         self._timer = self.set_timer(delay, self._tick)
 
     def stop_pilot(self, message: str = "", severity: SeverityLevel = "information") -> None:
