@@ -18,6 +18,7 @@ _ESCAPE = re.compile(r"\\(.)")
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 ASSIGN = {"=": "set", "+=": "add", "-=": "sub"}
+TYPE_NAMES = {t.value: t for t in Type}  # the words a flag declaration may give as its type
 
 
 def unescape(s: str) -> str:
@@ -336,9 +337,11 @@ class Builder:
         low = high = None
         if rng is not None:
             low, high = (self.signed(n) for n in rng.children)
+        written = str(ftype)
         return FlagDecl(
-            name=str(name), type=Type(ftype.data.removesuffix("_type")), default=self.literal(literal),
+            name=str(name), type=TYPE_NAMES.get(written), default=self.literal(literal),
             low=low, high=high, label=unquote(_tok(label)) if label is not None else None, span=self.span(name),
+            type_name=written, type_span=self.span(ftype),
         )
 
     def signed(self, node: Tree) -> int:

@@ -9,11 +9,12 @@ from typing import Any, Callable
 
 from .diagnostics import Diagnostic, Severity
 from .model import (
-    ENDING_KINDS, Binary, Branch, Choice, ChoiceKind, Condition, Effect, Expr, FlagRef, InlineIf, Interp,
+    ENDING_KINDS, Binary, Branch, Choice, ChoiceKind, Condition, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp,
     Literal, RandomCall, Scene, SceneCall, Story, Type, Unary, type_of,
 )
 from .analysis import canon_marked, strong_components
 from .source import Span
+from .unparsed import NOTHING, Unparsed
 from .visit import DispatchTable, NodeVisitor, dispatch_table
 
 COMPARE = {"==", "!=", "<", "<=", ">", ">="}
@@ -35,9 +36,9 @@ def _diag(span: Span, message: str, code: str, severity: Severity = Severity.ERR
 
 
 class _Checker(NodeVisitor):
-    def __init__(self, story: Story, broken: frozenset[str] = frozenset()) -> None:
+    def __init__(self, story: Story, broken: Unparsed = NOTHING) -> None:
         self.story = story
-        self.broken = broken  # scenes that failed to parse: they exist, but not in the model
+        self.broken = broken  # what failed to parse: it exists for the writer, but not in the model
         self.diags: list[Diagnostic] = []
         self.read_flags: set[str] = set()
 
@@ -60,12 +61,14 @@ class _Checker(NodeVisitor):
         self.read_flags.add(e.name)
         decl = self.story.flags.get(e.name)
         if decl is None:
+            if e.name in self.broken.flags:
+                return self.broken.flags[e.name]
             self.error(e.span, f"flag '{e.name}' is not declared (declare it with @flag {e.name}: ...)", "IFS130")
             return None
         return decl.type
 
     def _scene_call(self, e: SceneCall) -> Type | None:
-        if e.scene not in self.story.scenes and e.scene not in self.broken:
+        if e.scene not in self.story.scenes and e.scene not in self.broken.scenes:
             self.error(e.span, f"{e.func}() names scene '{e.scene}', which does not exist", "IFS124")
         return Type.INT if e.func == "visits" else Type.BOOL
 
@@ -140,24 +143,28 @@ class _Checker(NodeVisitor):
     def effect(self, eff: Effect) -> None:
         decl = self.story.flags.get(eff.flag)
         value_type = self.type_of(eff.value) if eff.value is not None else None
-        if decl is None:
+        if decl is None and eff.flag not in self.broken.flags:
             self.error(eff.span, f"flag '{eff.flag}' is not declared (declare it with @flag {eff.flag}: ...)", "IFS130")
             return
+        # a declaration that failed to parse still gives the flag's type when its line names one
+        ftype = decl.type if decl is not None else self.broken.flags[eff.flag]
+        if ftype is None:  # its declaration names no type, and says so: nothing here can be judged
+            return
         if eff.op == "toggle":
-            if decl.type is not Type.BOOL:
-                self.error(eff.span, f"toggle needs a bool flag, but '{eff.flag}' is {_a(decl.type)}", "IFS132")
+            if ftype is not Type.BOOL:
+                self.error(eff.span, f"toggle needs a bool flag, but '{eff.flag}' is {_a(ftype)}", "IFS132")
             return
         if eff.op in ("add", "sub"):
             sign = "+=" if eff.op == "add" else "-="
-            if decl.type is not Type.INT:
-                self.error(eff.span, f"'{sign}' needs an int flag, but '{eff.flag}' is {_a(decl.type)}", "IFS132")
+            if ftype is not Type.INT:
+                self.error(eff.span, f"'{sign}' needs an int flag, but '{eff.flag}' is {_a(ftype)}", "IFS132")
             elif value_type is not None and value_type is not Type.INT:
                 self.error(eff.span, f"'{sign}' needs a number, but this is {_a(value_type)}", "IFS132")
             return
-        if value_type is not None and value_type is not decl.type:
-            self.error(eff.span, f"flag '{eff.flag}' is {_a(decl.type)}; it cannot hold {_a(value_type)}",
+        if value_type is not None and value_type is not ftype:
+            self.error(eff.span, f"flag '{eff.flag}' is {_a(ftype)}; it cannot hold {_a(value_type)}",
                        "IFS132")
-        elif isinstance(eff.value, Literal) and decl.type is Type.INT:
+        elif isinstance(eff.value, Literal) and decl is not None and ftype is Type.INT:
             v = eff.value.value
             assert isinstance(v, int)
             if decl.clamp(v) != v:
@@ -170,6 +177,9 @@ class _Checker(NodeVisitor):
         for decl in self.story.flags.values():
             if decl.name in RESERVED:
                 self.error(decl.span, f"'{decl.name}' is a word of the language and cannot name a flag", "IFS136")
+            if decl.type is None:
+                self.unknown_type(decl)
+                continue
             if decl.low is not None and decl.type is not Type.INT:
                 self.error(decl.span, f"only int flags take a range; '{decl.name}' is {_a(decl.type)}", "IFS133")
             if decl.low is not None and decl.high is not None and decl.low > decl.high:
@@ -183,6 +193,16 @@ class _Checker(NodeVisitor):
                 if decl.clamp(decl.default) != decl.default:
                     self.error(decl.span, f"the default {decl.default} is outside the range {decl.low}..{decl.high}",
                                "IFS133")
+
+    def unknown_type(self, decl: FlagDecl) -> None:
+        import difflib
+
+        names = [t.value for t in Type]
+        close = difflib.get_close_matches(decl.type_name.lower(), names, n=1, cutoff=0.5)
+        close = close or [t for t in names if decl.type_name.lower().startswith(t)]
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        self.error(decl.type_span, f"'{decl.type_name}' is not a type{hint}: a flag is {', '.join(names[:-1])} "
+                                   f"or {names[-1]}", "IFS160")
 
     # ---- scenes and the graph ---------------------------------------------
 
@@ -203,7 +223,7 @@ class _Checker(NodeVisitor):
 
     def visit_Choice(self, c: Choice) -> None:
         self.generic_visit(c)
-        if c.target not in self.story.scenes and c.target not in self.broken:
+        if c.target not in self.story.scenes and c.target not in self.broken.scenes:
             self.error(c.target_span, f"choice goes to '{c.target}', which is not a scene or ending{self.suggest(c.target)}",
                        "IFS120")
 
@@ -303,11 +323,10 @@ _TYPE_RULES: DispatchTable[Callable[[_Checker, Any], Type | None]] = dispatch_ta
 })
 
 
-def check_story(story: Story, skip_semantic: bool = False,
-                broken: frozenset[str] = frozenset()) -> list[Diagnostic]:
+def check_story(story: Story, skip_semantic: bool = False, broken: Unparsed = NOTHING) -> list[Diagnostic]:
     """Diagnostics for an assembled story. With syntax errors present, graph-wide rules (reachability,
-    unread flags, the canon path) are skipped: the missing scenes would make them cry wolf. References
-    to `broken` scenes (declared, but failed to parse) are not reported as unknown."""
+    unread flags, the canon path) are skipped: the missing scenes would make them cry wolf. What the
+    text declares in lines that failed to parse (`broken`: scenes, flags) is not reported as unknown."""
     return _Checker(story, broken).run(semantic=not skip_semantic)
 
 

@@ -60,6 +60,7 @@ CODES: dict[str, str] = {
     "IFS141": "ending with choices",
     "IFS142": "cycle of automatic steps",
     "IFS150": "canon path broken",
+    "IFS160": "unknown flag type",
     "IFS200": "unreachable scene",
     "IFS201": "flag never read",
     # found in play, or when a run is replayed against the story as it is now

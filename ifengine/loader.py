@@ -5,7 +5,6 @@ import gc
 import hashlib
 import os
 import posixpath
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from contextlib import contextmanager
@@ -17,12 +16,10 @@ from .errors import StoryError
 from .model import Choice, Extend, FlagDecl, Include, Role, Scene, ScriptFile, Story
 from .parser import parse_source
 from .source import SourceFile, Span, normalise
+from .unparsed import NOTHING, Unparsed, unparsed
 
 MAX_LINE = 100_000  # longer lines are not prose but accidents (a pasted binary, a minified file)
 
-# A scene header's id, read from the raw text. A scene whose section has a syntax error is missing from
-# the model, but it exists for the writer: references to it must not be reported as unknown as well.
-HEADER_ID = re.compile(r"^[ \t]*===[ \t]*(?:(?:interlude|ending)[ \t]+)?([a-z][a-z0-9_]*(?:-[a-z0-9_]+)*)", re.M)
 # Files that could not be read at all: what they hold (the header, scenes) is missing, not absent.
 UNREAD = {"IFS101", "IFS102", "IFS103"}
 
@@ -194,10 +191,8 @@ def _finish(files: list[ScriptFile], root: Path, diags: list[Diagnostic]) -> Loa
         diags.sort(key=sort_key)
         return Loaded(None, diags)
     files.sort(key=lambda f: _relative(f.source.path, root))
-    broken: frozenset[str] = frozenset()
-    if has_errors(d for d in diags if d.code == "IFS100"):  # only a scene that failed to parse is missing
-        built = {s.id for f in files for s in f.scenes}
-        broken = frozenset(m.group(1) for f in files for m in HEADER_ID.finditer(f.source.text)) - built
+    # only what failed to parse is missing: a syntax error in a scene, a flag or a header line
+    broken = unparsed(files) if has_errors(d for d in diags if d.code == "IFS100") else NOTHING
     unread = has_errors(d for d in diags if d.code in UNREAD)
     story, assembly = assemble(files, root, broken, partial=unread)
     diags += assembly
@@ -271,10 +266,10 @@ def _relative(path: Path, root: Path) -> Path:
         return path
 
 
-def assemble(files: list[ScriptFile], root: Path, broken: frozenset[str] = frozenset(),
+def assemble(files: list[ScriptFile], root: Path, broken: Unparsed = NOTHING,
              partial: bool = False) -> tuple[Story | None, list[Diagnostic]]:
     """Merge files into one story: one header, flags and scenes by id, extensions folded into scenes.
-    `broken` names scenes whose text failed to parse: they are not reported missing a second time.
+    `broken` is what the text declares in lines that failed to parse: it is not reported missing too.
     `partial` says some file could not be read: a header field missing here may be in it."""
     diags: list[Diagnostic] = []
     header: dict[str, tuple[str, str, Span]] = {}
@@ -295,7 +290,7 @@ def assemble(files: list[ScriptFile], root: Path, broken: frozenset[str] = froze
         extends.extend(f.extends)
     for ext in extends:
         base = scenes.get(ext.scene_id)
-        if base is None and ext.scene_id not in broken:
+        if base is None and ext.scene_id not in broken.scenes:
             diags.append(_diag(ext.span, f"extend names scene '{ext.scene_id}', which does not exist", "IFS123"))
         elif base is not None:
             scenes[ext.scene_id] = _with_choices(base, base.choices + ext.choices)
@@ -310,14 +305,15 @@ def assemble(files: list[ScriptFile], root: Path, broken: frozenset[str] = froze
                 taken[c.local_id] = c
     where = files[0].source.name if files else str(root)
     first_span = Span(where, 1, 1)
-    missing = [f"@{key}" for key in ("story", "title", "role", "start") if key not in header]
+    missing = [f"@{key}" for key in ("story", "title", "role", "start")
+               if key not in header and key not in broken.header]
     if missing and not partial:
         listed = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
         diags.append(_diag(first_span, f"the story header is incomplete: {listed} "
                                        f"{'is' if len(missing) == 1 else 'are'} missing (one file must give them)",
                            "IFS110"))
     start_id = header.get("start", ("", "", first_span))
-    if "start" in header and start_id[0] not in scenes and start_id[0] not in broken:
+    if "start" in header and start_id[0] not in scenes and start_id[0] not in broken.scenes:
         diags.append(_diag(start_id[2], f"@start names scene '{start_id[0]}', which does not exist", "IFS111"))
     digest = hashlib.sha256()
     for f in files:

@@ -222,12 +222,14 @@ class Extend(Node):
 @dataclass(frozen=True, slots=True)
 class FlagDecl(Node):
     name: str
-    type: Type
+    type: Type | None  # None: the script names no type the language has (the checker reports it)
     default: Value
     low: int | None
     high: int | None
     label: str | None  # set: shown in the player's status panel
     span: Span
+    type_name: str = ""  # the type as written, for messages
+    type_span: Span = field(default=Span("", 1, 1))
 
     def clamp(self, value: int) -> int:
         if self.low is not None and value < self.low:

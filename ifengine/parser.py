@@ -2,6 +2,7 @@
 and syntax errors phrased for writers."""
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from importlib.resources import files
@@ -16,9 +17,10 @@ from lark.utils import TextSlice
 from .diagnostics import Diagnostic
 from .source import SourceFile
 
-# A section starts at each scene header; parsing them apart lets one bad scene
-# leave the rest of the file checkable (and several errors reported per run).
-SECTION_START = re.compile(r"^[ \t]*===", re.M)
+# A section starts at each scene header and each directive (`@flag`, `@story`, ...); parsing them apart
+# lets one bad scene or one bad line of the header leave the rest of the file checkable, and several
+# errors reported per run. (Prose may not begin with '@', so a directive line is always a new section.)
+SECTION_START = re.compile(r"^[ \t]*(?:===|@)", re.M)
 
 MARKERS = "*+~?=@{}|"
 TEXTUAL = {"TEXT_START", "TEXT_CONT", "TEXT_IN", "LABEL_TEXT", "REST", "ROLE_NAME", "VIEWPOINT"}
@@ -137,6 +139,37 @@ def _wanted(terminals: Iterable[str] | None) -> str:
     return " or ".join(described) if len(described) <= 2 else ", ".join(described[:-1]) + " or " + described[-1]
 
 
+# A scene header with a word before its id: the word must be a kind of scene.
+SCENE_KIND_LINE = re.compile(r"^[ \t]*===[ \t]*([A-Za-z_]+)[ \t]+[a-z][a-z0-9_-]*[ \t]*(?:[(:]|$)")
+SCENE_KINDS = ["ending", "extend", "interlude"]
+DIRECTIVE_LINE = re.compile(r"^[ \t]*@([A-Za-z_]*)")
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@functools.cache
+def directives() -> list[str]:
+    """The directive words the grammar knows (`story`, `flag`, ...), from its terminals."""
+    return sorted(t.pattern.value[1:] for t in story_parser().terminals
+                  if isinstance(t.pattern, PatternStr) and t.pattern.value.startswith("@"))
+
+
+def _did_you_mean(line_text: str, col: int, wanted: Iterable[str] | None) -> str:
+    """A hint when the word at the error is a misspelt keyword the parser wanted there ('flase')."""
+    word = WORD.match(line_text, col - 1)
+    if word is None:
+        return ""
+    keywords = []
+    for name in wanted or ():
+        try:
+            pattern = story_parser().get_terminal(name).pattern
+        except KeyError:
+            continue
+        if isinstance(pattern, PatternStr) and WORD.fullmatch(pattern.value):
+            keywords.append(pattern.value)
+    close = difflib.get_close_matches(word.group(0), keywords, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
 def syntax_diagnostic(e: UnexpectedInput, src: SourceFile, section_end: int | None = None) -> Diagnostic:
     """Turn a lark error into one sentence a writer understands, at the right line and column.
     `section_end` is where the parsed section stopped: the end of the parse is only the end of the
@@ -157,10 +190,23 @@ def syntax_diagnostic(e: UnexpectedInput, src: SourceFile, section_end: int | No
         line, col = e.line, e.column
         found = f"character {e.char!r}"
         wanted = e.allowed
-    message = f"expected {_wanted(wanted)}{_after(e)}, found {found}"
     line_text = src.line_text(line)
+    message = f"expected {_wanted(wanted)}{_after(e)}, found {found}{_did_you_mean(line_text, col, wanted)}"
     first = line_text[col - 1: col]
-    if first and first in MARKERS and line_text[: col - 1].strip() == "" and (
+    directive = DIRECTIVE_LINE.match(line_text)
+    meant = difflib.get_close_matches(directive.group(1), directives(), n=1) if directive else []
+    if directive and meant and directive.group(1) not in directives():  # else it may be prose: see below
+        col = directive.start(1)
+        known = directives()
+        message = (f"'@{directive.group(1)}' is not a directive (did you mean @{meant[0]}?): they are "
+                   f"{', '.join('@' + d for d in known[:-1])} and @{known[-1]}")
+    elif (kind := SCENE_KIND_LINE.match(line_text)) and kind.group(1) not in SCENE_KINDS:
+        col = kind.start(1) + 1
+        close = difflib.get_close_matches(kind.group(1), SCENE_KINDS, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        message = (f"'{kind.group(1)}' is not a kind of scene{hint}: a header is '=== id: Title', "
+                   f"'=== interlude id (viewpoint): Title', '=== ending id (kind): Title' or '=== extend id'")
+    elif first and first in MARKERS and line_text[: col - 1].strip() == "" and (
         isinstance(e, UnexpectedCharacters) or getattr(e, "token", Token("X", "")).type in TEXTUAL
     ):
         message = (f"a line of prose may not begin with '{first}' (it marks structure lines); "

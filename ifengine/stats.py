@@ -44,7 +44,8 @@ def _where(span: Span) -> str:
 def flag_uses(story: Story) -> dict[str, FlagUse]:
     """Per flag, in declaration order: where effects set it and where expressions read it (file:line, in
     source order, each line once)."""
-    uses = {name: FlagUse(name, d.type.value, d.default, d.label, _where(d.span)) for name, d in story.flags.items()}
+    uses = {name: FlagUse(name, d.type.value if d.type else d.type_name, d.default, d.label, _where(d.span))
+            for name, d in story.flags.items()}
     sets: dict[str, list[Span]] = {name: [] for name in uses}
     reads: dict[str, list[Span]] = {name: [] for name in uses}
 

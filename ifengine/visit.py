@@ -21,7 +21,7 @@ T = TypeVar("T")
 
 # Per node class: the fields that can hold nodes (never a span, a name or a flag value).
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
-_SCALAR_TYPES = ("str", "bool", "int", "Span", "Path", "Value", "Type", "ChoiceKind", "SceneKind",
+_SCALAR_TYPES = ("str", "bool", "int", "Span", "Path", "Value", "Type", "Type | None", "ChoiceKind", "SceneKind",
                  "str | None", "int | None", "Value | None")
 
 
