@@ -9,7 +9,7 @@ from lark import Token, Tree
 from .diagnostics import Diagnostic
 from .model import (
     Binary, Body, BodyItem, Branch, Choice, ChoiceKind, Condition, Conditional, Effect, Expr, Extend,
-    FlagDecl, FlagRef, HeaderField, Include, InlineIf, Interp, Literal, Paragraph, RandomCall, Scene,
+    FlagDecl, FlagRef, HeaderField, Include, InlineIf, Interp, Literal, NumberWords, Paragraph, RandomCall, Scene,
     SceneCall, SceneKind, ScriptFile, Text, TextPart, Type, Unary, Value, INT_MAX, INT_MIN,
 )
 from .source import SourceFile, Span
@@ -149,6 +149,8 @@ class Builder:
             return SceneCall(str(kind), str(kids[1]), sp)
         if kind in ("roll", "chance"):
             return RandomCall(str(kind), self.expr(kids[1]), sp)
+        if kind == "number_words":
+            return NumberWords(str(kids[0]), self.expr(kids[1]), sp)
         if kind == "not_":
             return Unary("not", self.expr(kids[1]), sp)
         if kind == "neg":

@@ -10,7 +10,7 @@ from typing import Any, Callable
 from .diagnostics import Diagnostic, Severity
 from .model import (
     ENDING_KINDS, Binary, Branch, Choice, ChoiceKind, Condition, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp,
-    Literal, RandomCall, Scene, SceneCall, Story, Type, Unary, type_of,
+    Literal, NumberWords, RandomCall, Scene, SceneCall, Story, Type, Unary, type_of,
 )
 from .analysis import canon_marked, strong_components
 from .source import Span
@@ -28,7 +28,7 @@ def _a(t: Type) -> str:
 
 # Words of the language that a flag may not be named: `{seen}` or `~ toggle = 1` could not be read back.
 RESERVED = {"and", "or", "not", "true", "false", "if", "elif", "else", "end", "toggle", "visits", "seen", "roll",
-            "chance", "canon", "continue", "fallback", "extend", "interlude", "ending", "bool", "int", "str"}
+            "chance", "words", "ordinal", "canon", "continue", "fallback", "extend", "interlude", "ending", "bool", "int", "str"}
 
 
 def _diag(span: Span, message: str, code: str, severity: Severity = Severity.ERROR) -> Diagnostic:
@@ -81,6 +81,10 @@ class _Checker(NodeVisitor):
                 bound = f"at least {low}" if high is None else f"from {low} to {high}"
                 self.error(e.arg.span, f"{e.func}() takes a number {bound}, not {e.arg.value}", "IFS133")
         return Type.INT if e.func == "roll" else Type.BOOL
+
+    def _number_words(self, e: NumberWords) -> Type | None:
+        self.expect(e.arg, Type.INT, f"{e.func}()")
+        return Type.STR
 
     def _unary(self, e: Unary) -> Type | None:
         if e.op == "not":
@@ -319,7 +323,8 @@ class _Checker(NodeVisitor):
 
 _TYPE_RULES: DispatchTable[Callable[[_Checker, Any], Type | None]] = dispatch_table("the type checker", {
     Literal: _Checker._literal, FlagRef: _Checker._flag, SceneCall: _Checker._scene_call,
-    RandomCall: _Checker._random_call, Unary: _Checker._unary, Binary: _Checker._binary,
+    RandomCall: _Checker._random_call, NumberWords: _Checker._number_words, Unary: _Checker._unary,
+    Binary: _Checker._binary,
 })
 
 

@@ -11,8 +11,10 @@ from typing import Any, Callable
 
 from .analysis import must_run
 from .errors import StoryRuntimeError
+from .number_words import spell
 from .model import (
-    Binary, Body, Choice, Conditional, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp, Literal, Paragraph, RandomCall,
+    Binary, Body, Choice, Conditional, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp, Literal, NumberWords,
+    Paragraph, RandomCall,
     INT_MAX, INT_MIN, Scene, SceneCall, Text, Type, Unary, Value,
 )
 from .state import GameState as State
@@ -61,6 +63,17 @@ def _random_call(e: RandomCall) -> Fn:
     return lambda s: s.dice.chance(arg(s))  # type: ignore[arg-type]
 
 
+def _number_words(e: NumberWords) -> Fn:
+    arg = compile_expr(e.arg)
+    func = e.func
+
+    def spelt(s: State) -> Value:
+        n = arg(s)
+        assert type(n) is int  # the checker typed it
+        return spell(func, n)
+    return spelt
+
+
 def _unary(e: Unary) -> Fn:
     inner = compile_expr(e.operand)
     if e.op == "not":
@@ -99,8 +112,8 @@ def in_range(value: Value, span: Any) -> Value:
 
 
 _EXPR_RULES: DispatchTable[Callable[[Any], Fn]] = dispatch_table("the compiler", {
-    Literal: _literal, FlagRef: _flag, SceneCall: _scene_call, RandomCall: _random_call, Unary: _unary,
-    Binary: _binary,
+    Literal: _literal, FlagRef: _flag, SceneCall: _scene_call, RandomCall: _random_call,
+    NumberWords: _number_words, Unary: _unary, Binary: _binary,
 })
 
 

@@ -13,7 +13,8 @@ from .errors import ToolError
 from .safe_text import visible
 from .visit import dispatch_table
 from .model import (
-    Binary, Choice, ChoiceKind, Expr, FlagRef, InlineIf, Interp, Literal, RandomCall, SceneCall, Story, Text,
+    Binary, Choice, ChoiceKind, Expr, FlagRef, InlineIf, Interp, Literal, NumberWords, RandomCall, SceneCall, Story,
+    Text,
     Unary,
 )
 
@@ -76,6 +77,7 @@ _SOURCE_RULES = dispatch_table("the graph's expression writer", {
     Literal: _literal_source, FlagRef: lambda e, parent: e.name,
     SceneCall: lambda e, parent: f"{e.func}({e.scene})",
     RandomCall: lambda e, parent: f"{e.func}({expr_source(e.arg)})",
+    NumberWords: lambda e, parent: f"{e.func}({expr_source(e.arg)})",
     Unary: _unary_source, Binary: _binary_source,
 })
 _PART_SOURCE = dispatch_table("the graph's text writer", {

@@ -89,7 +89,17 @@ class RandomCall(ExprNode):
     span: Span
 
 
-Expr = Union[Literal, FlagRef, Unary, Binary, SceneCall, RandomCall]
+@dataclass(frozen=True, slots=True)
+class NumberWords(ExprNode):
+    """`words(n)` or `ordinal(n)` (capitalised, `Words(n)` and `Ordinal(n)`, for a sentence's start): an
+    int spelt out as a str ("six", "twenty-first"), so prose never needs digits."""
+
+    func: str
+    arg: "Expr"
+    span: Span
+
+
+Expr = Union[Literal, FlagRef, Unary, Binary, SceneCall, RandomCall, NumberWords]
 
 
 # ---- text ------------------------------------------------------------------

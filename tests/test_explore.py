@@ -242,7 +242,7 @@ def _random_story(rng: random.Random) -> str:
              "@flag n: int 0..3 = 0", "@flag b: bool = false", "@flag junk: int = 0"]
     for i, sid in enumerate(scenes):
         lines.append(f"=== {sid}: Scene {i}")
-        lines.append(f"Junk is {{junk}}, visits {{visits({sid})}}.")
+        lines.append(f"Junk is {{junk}}, visits {{visits({sid})}}, the {{ordinal(visits({sid}))}}; {{Words(n)}}.")
         if rng.random() < 0.5:
             lines += [f"~ if {rng.choice(guards).format(s=rng.choice(scenes))}", rng.choice(effects).format(
                 s=rng.choice(scenes)), "~ else", "Nothing.", "~ end"]
