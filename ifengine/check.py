@@ -98,6 +98,8 @@ class _Checker(NodeVisitor):
             self.expect(e.left, Type.BOOL, f"'{e.op}'")
             self.expect(e.right, Type.BOOL, f"'{e.op}'")
             return Type.BOOL
+        if e.op == "+":
+            return self._plus(e)
         if e.op in ARITH:
             self.expect(e.left, Type.INT, f"'{e.op}'")
             self.expect(e.right, Type.INT, f"'{e.op}'")
@@ -113,6 +115,17 @@ class _Checker(NodeVisitor):
                 if t and t is not Type.INT:
                     self.error(side.span, f"'{e.op}' compares numbers, but this is {_a(t)}", "IFS132")
         return Type.BOOL
+
+    def _plus(self, e: Binary) -> Type | None:
+        """`+` adds two ints or joins two strs."""
+        left, right = self.type_of(e.left), self.type_of(e.right)
+        want = Type.STR if Type.STR in (left, right) else Type.INT
+        for side, t in ((e.left, left), (e.right, right)):
+            if t is not None and t is not want:
+                hint = " (spell a number out with words(n))" if want is Type.STR and t is Type.INT else ""
+                verb = "joins two strs" if want is Type.STR else "needs an int here"
+                self.error(side.span, f"'+' {verb}, but this is {_a(t)}{hint}", "IFS132")
+        return want
 
     def expect(self, e: Expr, want: Type, where: str) -> None:
         got = self.type_of(e)
@@ -157,6 +170,10 @@ class _Checker(NodeVisitor):
         if eff.op == "toggle":
             if ftype is not Type.BOOL:
                 self.error(eff.span, f"toggle needs a bool flag, but '{eff.flag}' is {_a(ftype)}", "IFS132")
+            return
+        if eff.op == "add" and ftype is Type.STR:
+            if value_type is not None and value_type is not Type.STR:
+                self.error(eff.span, f"'+=' on a str flag joins a str to it, but this is {_a(value_type)}", "IFS132")
             return
         if eff.op in ("add", "sub"):
             sign = "+=" if eff.op == "add" else "-="

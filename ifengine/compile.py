@@ -15,7 +15,7 @@ from .number_words import spell
 from .model import (
     Binary, Body, Choice, Conditional, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp, Literal, NumberWords,
     Paragraph, RandomCall,
-    INT_MAX, INT_MIN, Scene, SceneCall, Text, Type, Unary, Value,
+    INT_MAX, INT_MIN, STR_MAX, Scene, SceneCall, Text, Type, Unary, Value,
 )
 from .state import GameState as State
 from .visit import DispatchTable, dispatch_table
@@ -194,6 +194,8 @@ def compile_effect(eff: Effect, decl: FlagDecl) -> Callable[[State], None]:
     value = compile_expr(eff.value)
     ranged = decl.type is Type.INT and (decl.low is not None or decl.high is not None)
     clamp = decl.clamp
+    if decl.type is Type.STR:
+        return _str_effect(eff, value)
     if eff.op == "set":
         if ranged:
             return lambda s: s.flags.__setitem__(name, clamp(value(s)))  # type: ignore[arg-type]
@@ -203,6 +205,22 @@ def compile_effect(eff: Effect, decl: FlagDecl) -> Callable[[State], None]:
         return lambda s: s.flags.__setitem__(name, clamp(s.flags[name] + sign * value(s)))  # type: ignore[operator, arg-type]
     span = eff.span
     return lambda s: s.flags.__setitem__(name, in_range(s.flags[name] + sign * value(s), span))  # type: ignore[operator]
+
+
+def _str_effect(eff: Effect, value: Fn) -> Callable[[State], None]:
+    """`~ s = ...` or `~ s += ...` on a str flag: the result no longer than `STR_MAX`, else a fault."""
+    name, span, join = eff.flag, eff.span, eff.op == "add"
+
+    def set_str(s: State) -> None:
+        v = value(s)
+        assert isinstance(v, str)  # the checker typed it
+        if join:
+            v = str(s.flags[name]) + v
+        if len(v) > STR_MAX:
+            raise StoryRuntimeError(f"a string too long for '{name}': {len(v):,} characters, the limit is "
+                                    f"{STR_MAX:,}", span)
+        s.flags[name] = v
+    return set_str
 
 
 def _emit(out: list[str], text: str) -> None:

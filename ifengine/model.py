@@ -201,6 +201,9 @@ ENDING_KINDS = ("canon", "alternate", "death")
 # literal outside it is a check-time error (IFS137); arithmetic that leaves it is a fault in play (IFS300).
 INT_MAX = 2**63 - 1
 INT_MIN = -INT_MAX
+# The longest str a flag holds. Joining strings (`~ s = s + s`) in a loop would otherwise grow without
+# bound; a longer value is a fault in play, as an int out of range is.
+STR_MAX = 100_000
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,3 +124,8 @@ def test_the_numbers_as_words_example_plays_what_the_page_says() -> None:
     assert play_canon(story_blocks()["roll"]) == [
         "There are twelve of your own left. It is the third night.", "Send six of them up the stairs",
         "Six stay below. The roof door lets out six."]
+
+
+def test_the_strings_example_plays_what_the_page_says() -> None:
+    assert play_canon(story_blocks()["names"]) == [
+        "Hello, Tara. You know her.", 'Call out "Tara!"', "Welcome, Tara Veyl."]

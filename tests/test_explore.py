@@ -234,12 +234,13 @@ def _random_story(rng: random.Random) -> str:
     n = rng.randint(3, 6)
     scenes = [f"s{i}" for i in range(n)]
     conds = ["n > 1", "n == 0", "not b", "b", "visits({s}) >= 2", "visits({s}) == 1", "seen({s})", "chance(50)",
-             "roll(3) == 2", "visits({s}) < 3", "n + visits({s}) > 2", "visits({s}) > 1", "2 >= visits({s})"]
+             "roll(3) == 2", "visits({s}) < 3", "n + visits({s}) > 2", "visits({s}) > 1", "2 >= visits({s})",
+             'w == "ab"', 'w + "b" != "b"']
     guards = conds + ["junk > 1", "junk == 0", "visits({s}) == 2"]  # `~ if` may read what nothing else reads
     effects = ["~ n += 1", "~ n -= 1", "~ toggle b", "~ junk += 1", "~ n = roll(3)", "~ b = chance(30)",
-               "~ junk = junk + visits({s})"]
+               "~ junk = junk + visits({s})", '~ w += "a"', '~ w = w + "b"']
     lines = ["@story prop", "@title Prop", "@role Tester: a test.", "@start s0",
-             "@flag n: int 0..3 = 0", "@flag b: bool = false", "@flag junk: int = 0"]
+             "@flag n: int 0..3 = 0", "@flag b: bool = false", "@flag junk: int = 0", '@flag w: str = ""']
     for i, sid in enumerate(scenes):
         lines.append(f"=== {sid}: Scene {i}")
         lines.append(f"Junk is {{junk}}, visits {{visits({sid})}}, the {{ordinal(visits({sid}))}}; {{Words(n)}}.")

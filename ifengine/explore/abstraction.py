@@ -9,7 +9,8 @@ from typing import Callable, Iterable
 
 from ..analysis import can_fail, cyclic, expr_nodes, strong_components
 from ..model import (
-    Binary, Condition, Conditional, Effect, Expr, FlagRef, InlineIf, Interp, Literal, RandomCall, SceneCall, Story,
+    Binary, Condition, Conditional, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp, Literal, RandomCall, SceneCall,
+    Story, Type,
 )
 from ..runtime import Session
 from ..visit import NodeVisitor, walk
@@ -47,6 +48,7 @@ class _Uses:
     effects: list[tuple[Expr, str]] = field(default_factory=list)  # effect value, target flag
     guards: list[tuple[Expr, frozenset[str]]] = field(default_factory=list)  # `~ if` cond, flags set inside
     text: list[Expr] = field(default_factory=list)  # prose and labels: they change only what is read
+    growing: set[str] = field(default_factory=set)  # str flags an effect joins onto: their length can fault
 
 
 class _Collector(NodeVisitor):
@@ -54,8 +56,9 @@ class _Collector(NodeVisitor):
     of node is skipped; an expression met in a place no rule here names counts as a condition, which
     keeps it in the key: never unsound, only less compact."""
 
-    def __init__(self) -> None:
+    def __init__(self, flags: dict[str, FlagDecl]) -> None:
         self.uses = _Uses()
+        self.flags = flags
 
     def visit_ExprNode(self, e: Expr) -> None:
         self.uses.always.append(e)
@@ -72,7 +75,15 @@ class _Collector(NodeVisitor):
         self.visit_all(part.otherwise)
 
     def visit_Effect(self, eff: Effect) -> None:
-        if eff.value is not None:
+        if eff.value is None:
+            return
+        decl = self.flags.get(eff.flag)
+        if decl is not None and decl.type is Type.STR and (
+                eff.op == "add" or any(isinstance(n, Binary) and n.op == "+" for n in expr_nodes(eff.value))):
+            # joining strings can make one too long (a fault), depending on the flag and what is joined
+            self.uses.growing.add(eff.flag)
+            self.uses.always.append(eff.value)
+        else:
             self.uses.effects.append((eff.value, eff.flag))
 
     def visit_Conditional(self, item: Conditional) -> None:
@@ -84,7 +95,7 @@ class _Collector(NodeVisitor):
 
 
 def _collect(story: Story) -> _Uses:
-    collector = _Collector()
+    collector = _Collector(story.flags)
     collector.visit_all(story.scenes.values())
     return collector.uses
 
@@ -133,7 +144,7 @@ def relevance(story: Story, full: bool = False) -> Relevance:
     offers = any(isinstance(n, RandomCall) for e in uses.always for n in expr_nodes(e))
     cyclic = _cyclic_scenes(story)
     if not full:
-        flags: set[str] = set()
+        flags: set[str] = set(uses.growing)
         kept: list[Expr] = list(uses.always)
         for e in uses.always:
             flags |= _flags_read(e)
