@@ -1,6 +1,7 @@
 """Parse tree -> typed model. Builds what the tree says and reports nothing: the checker judges."""
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Iterable
 
@@ -8,9 +9,9 @@ from lark import Token, Tree
 
 from .diagnostics import Diagnostic
 from .model import (
-    Binary, Body, BodyItem, Branch, Choice, ChoiceKind, Condition, Conditional, Effect, Expr, Extend,
-    FlagDecl, FlagRef, HeaderField, Include, InlineIf, Interp, Literal, NumberWords, Paragraph, RandomCall, Scene,
-    SceneCall, SceneKind, ScriptFile, Text, TextPart, Type, Unary, Value, INT_MAX, INT_MIN,
+    Alternatives, Binary, Body, BodyItem, Branch, Choice, ChoiceKind, Condition, Conditional, Effect, Expr, Extend,
+    FlagDecl, FlagRef, HeaderField, Include, InlineIf, Interp, Literal, NumberWords, Option, Paragraph, RandomCall,
+    Scene, SceneCall, SceneKind, ScriptFile, Text, TextPart, Type, Unary, Value, INT_MAX, INT_MIN,
 )
 from .source import SourceFile, Span
 
@@ -105,6 +106,8 @@ class Builder:
     def __init__(self, src: SourceFile, diagnostics: list[Diagnostic] | None = None) -> None:
         self.src = src
         self.diagnostics = diagnostics if diagnostics is not None else []
+        self.place = ""  # the scene being built ("<id>+" for an extension): text alternatives are keyed to it
+        self.places: dict[str, int] = {}  # alternatives per place key so far
 
     def integer(self, tok: Token) -> int:
         """An integer literal's value; one beyond the int range (`model.INT_MAX`) is reported (IFS137) and
@@ -232,6 +235,8 @@ class Builder:
     def inline(self, node: Tree) -> TextPart:
         if node.data == "interp":
             return Interp(self.expr(node.children[1]), self.span(node))
+        if node.data == "alternatives":
+            return self.alternatives(node)
         _, cond, then, otherwise, _ = node.children  # inline_if: { cond : then | otherwise }
         return InlineIf(
             self.expr(cond),
@@ -239,6 +244,16 @@ class Builder:
             self.text(otherwise.children) if otherwise is not None else (),
             self.span(node),
         )
+
+    def alternatives(self, node: Tree) -> Alternatives:
+        lbrace, kind, *branches, rbrace = node.children
+        options = tuple(Option(self.text(b.children)) for b in branches)
+        # The place: the scene and a digest of the alternative's own text (its n-th twin in the scene gets
+        # ".n"), so edits elsewhere leave it, and what it has shown, where they were.
+        source = " ".join(self.src.text[_tok(lbrace).start_pos or 0:_tok(rbrace).end_pos or 0].split())
+        base = f"{self.place}/{hashlib.sha256(source.encode('utf-8')).hexdigest()[:10]}"
+        twins = self.places[base] = self.places.get(base, 0) + 1
+        return Alternatives(str(kind), options, base if twins == 1 else f"{base}.{twins}", self.span(node))
 
     # ---- bodies -----------------------------------------------------------
 
@@ -325,7 +340,7 @@ class Builder:
     def scene(self, node: Tree) -> Scene:
         kind_node, scene_id, viewpoint, title, *rest = node.children
         kind = SceneKind.SCENE if kind_node is None else SceneKind(kind_node.data)
-        sid = str(scene_id)
+        sid = self.place = str(scene_id)
         body_nodes = [n for n in rest if n.data != "choice"]
         choices = tuple(self.choice(n, sid) for n in rest if n.data == "choice")
         return Scene(
@@ -372,6 +387,7 @@ class Builder:
                 scenes.append(self.scene(node))
             elif kind == "extend":
                 sid = str(node.children[0])
+                self.place = sid + "+"
                 extends.append(Extend(sid, tuple(self.choice(c, sid) for c in node.children[1:]),
                                       self.span(node.children[0])))
             elif kind == "flag":

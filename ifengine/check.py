@@ -9,8 +9,8 @@ from typing import Any, Callable
 
 from .diagnostics import Diagnostic, Severity
 from .model import (
-    ENDING_KINDS, Binary, Branch, Choice, ChoiceKind, Condition, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp,
-    Literal, NumberWords, RandomCall, Scene, SceneCall, Story, Type, Unary, type_of,
+    ENDING_KINDS, Alternatives, Binary, Branch, Choice, ChoiceKind, Condition, Effect, Expr, FlagDecl, FlagRef,
+    InlineIf, Interp, Literal, NumberWords, RandomCall, Scene, SceneCall, Story, Type, Unary, type_of,
 )
 from .analysis import canon_marked, strong_components
 from .source import Span
@@ -28,7 +28,8 @@ def _a(t: Type) -> str:
 
 # Words of the language that a flag may not be named: `{seen}` or `~ toggle = 1` could not be read back.
 RESERVED = {"and", "or", "not", "true", "false", "if", "elif", "else", "end", "toggle", "visits", "seen", "roll",
-            "chance", "words", "ordinal", "canon", "continue", "fallback", "extend", "interlude", "ending", "bool", "int", "str"}
+            "chance", "words", "ordinal", "stopping", "cycle", "once", "shuffle", "canon", "continue", "fallback",
+            "extend", "interlude", "ending", "bool", "int", "str"}
 
 
 def _diag(span: Span, message: str, code: str, severity: Severity = Severity.ERROR) -> Diagnostic:
@@ -145,6 +146,12 @@ class _Checker(NodeVisitor):
         self.expect(part.cond, Type.BOOL, "an inline 'if'")
         self.visit_all(part.then)
         self.visit_all(part.otherwise)
+
+    def visit_Alternatives(self, part: Alternatives) -> None:
+        if len(part.options) == 1 and part.kind != "once":
+            self.warn(part.span, f"this {{{part.kind}: ...}} has one option, so it always shows it: separate its "
+                                 f"options with '|'", "IFS210")
+        self.generic_visit(part)
 
     def visit_Branch(self, branch: Branch) -> None:
         if branch.cond is not None:

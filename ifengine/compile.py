@@ -9,15 +9,14 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .analysis import must_run
+from .analysis import draws_or_fails, must_run
 from .errors import StoryRuntimeError
 from .number_words import spell
 from .model import (
-    Binary, Body, Choice, Conditional, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp, Literal, NumberWords,
-    Paragraph, RandomCall,
-    INT_MAX, INT_MIN, STR_MAX, Scene, SceneCall, Text, Type, Unary, Value,
+    Alternatives, Binary, Body, Choice, Conditional, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp, Literal,
+    NumberWords, Paragraph, RandomCall, INT_MAX, INT_MIN, STR_MAX, Scene, SceneCall, Text, Type, Unary, Value,
 )
-from .state import GameState as State
+from .state import GameState as State, pick
 from .visit import DispatchTable, dispatch_table
 
 
@@ -171,8 +170,35 @@ def _inline_if(p: InlineIf) -> TextFn:
     return lambda s: (then(s) if cond(s) else other(s)) or _GAP
 
 
+def _alternatives(p: Alternatives) -> TextFn:
+    """What shows next is kept in the state (`shown`, by the alternative's place): stopping keeps the index
+    of the next option and stays on the last; cycle wraps round; once counts up to past the end; shuffle
+    counts its showings and lets the dice order each round."""
+    options = [_compile_parts(o.text) for o in p.options]
+    n, place = len(options), p.key
+    if p.kind == "shuffle":
+        matters = any(draws_or_fails(o.text) for o in p.options)
+
+        def shuffle(s: State) -> str:
+            count = s.shown.get(place, 0)
+            s.shown[place] = count + 1
+            return options[pick(s.dice, place, count, n, matters)](s) or _GAP
+        return shuffle
+    last = n - 1
+    step: Callable[[int], int] = {"stopping": lambda i: min(i + 1, last), "cycle": lambda i: (i + 1) % n,
+                                  "once": lambda i: i + 1}[p.kind]
+
+    def alternative(s: State) -> str:
+        i = s.shown.get(place, 0)
+        if i >= n:  # a once-only alternative that has shown every option
+            return _GAP
+        s.shown[place] = step(i)
+        return options[i](s) or _GAP
+    return alternative
+
+
 _PART_RULES: DispatchTable[Callable[[Any], str | TextFn]] = dispatch_table(
-    "the compiler", {str: _plain, Interp: _interp, InlineIf: _inline_if})
+    "the compiler", {str: _plain, Interp: _interp, InlineIf: _inline_if, Alternatives: _alternatives})
 
 
 def compile_text(text: Text) -> TextFn:

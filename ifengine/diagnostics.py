@@ -63,6 +63,7 @@ CODES: dict[str, str] = {
     "IFS160": "unknown flag type",
     "IFS200": "unreachable scene",
     "IFS201": "flag never read",
+    "IFS210": "text alternatives with a single option",
     # found in play, or when a run is replayed against the story as it is now
     "IFS300": "fault while playing (division by zero, a runaway loop)",
     "IFS310": "run made for another story",

@@ -13,9 +13,8 @@ from .errors import ToolError
 from .safe_text import visible
 from .visit import dispatch_table
 from .model import (
-    Binary, Choice, ChoiceKind, Expr, FlagRef, InlineIf, Interp, Literal, NumberWords, RandomCall, SceneCall, Story,
-    Text,
-    Unary,
+    Alternatives, Binary, Choice, ChoiceKind, Expr, FlagRef, InlineIf, Interp, Literal, NumberWords, RandomCall,
+    SceneCall, Story, Text, Unary,
 )
 
 LABEL_MAX = 48  # longer edge labels are shortened with an ellipsis
@@ -80,8 +79,13 @@ _SOURCE_RULES = dispatch_table("the graph's expression writer", {
     NumberWords: lambda e, parent: f"{e.func}({expr_source(e.arg)})",
     Unary: _unary_source, Binary: _binary_source,
 })
+def _alternatives_source(part: Alternatives) -> str:
+    return "{" + part.kind + ": " + " | ".join(text_source(o.text) for o in part.options) + "}"
+
+
 _PART_SOURCE = dispatch_table("the graph's text writer", {
     str: lambda part: part, Interp: lambda part: "{" + expr_source(part.expr) + "}", InlineIf: _inline_if_source,
+    Alternatives: _alternatives_source,
 })
 
 

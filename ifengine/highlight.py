@@ -156,6 +156,7 @@ class IfsLexer(RegexLexer):
             (r"\}", String.Interpol, "#pop"),
             (r"\n", Whitespace, "#pop:2"),
             (r"(if)\b", Keyword, "inline-cond"),
+            (r"(stopping|cycle|once|shuffle)([ \t]*)(:)", bygroups(Keyword, Whitespace, Punctuation), "alt-text"),
             include("expr"),
             (r"[^\n}]", Error),
         ],
@@ -170,6 +171,15 @@ class IfsLexer(RegexLexer):
             (r"\|", Punctuation),
             (r"\}", String.Interpol, "#pop:3"),
             (r"\n", Whitespace, "#pop:4"),
+            (r"\\.", String.Escape),
+            (r"\{", String.Interpol, "interp"),
+            (r"[^\n{}|\\\]]+|\]", Text),
+        ],
+        # the options of a text alternative, {cycle: a | b}: one state less to leave than an inline if
+        "alt-text": [
+            (r"\|", Punctuation),
+            (r"\}", String.Interpol, "#pop:2"),
+            (r"\n", Whitespace, "#pop:3"),
             (r"\\.", String.Escape),
             (r"\{", String.Interpol, "interp"),
             (r"[^\n{}|\\\]]+|\]", Text),

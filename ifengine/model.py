@@ -119,7 +119,30 @@ class InlineIf(Node):
     span: Span
 
 
-TextPart = Union[str, Interp, InlineIf]
+@dataclass(frozen=True, slots=True)
+class Option(Node):
+    """One option of a text alternative: a text like any other."""
+
+    text: "Text"
+
+
+ALTERNATIVE_KINDS = ("stopping", "cycle", "once", "shuffle")
+
+
+@dataclass(frozen=True, slots=True)
+class Alternatives(Node):
+    """`{stopping: a | b | c}` (a, then b, then c for ever), `{cycle: ...}` (a, b, c, a, ...), `{once: ...}`
+    (each once, then nothing) or `{shuffle: ...}` (each once per round, in an order seeded by the play).
+    `key` names the place in the story (the scene and a digest of the alternative's own text), so what it
+    has shown is part of the game state, and editing elsewhere never changes which option comes next."""
+
+    kind: str
+    options: tuple[Option, ...]
+    key: str
+    span: Span
+
+
+TextPart = Union[str, Interp, InlineIf, Alternatives]
 Text = tuple[TextPart, ...]
 
 

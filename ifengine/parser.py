@@ -122,7 +122,8 @@ def _after(e: UnexpectedInput) -> str:
 
 
 # The terminals an expression can start with: when all of these are wanted, say "an expression".
-EXPR_START = {"FLAG", "INT", "STRING", "TRUE", "FALSE", "MINUS", "LPAR", "NOT", "VISITS", "SEEN", "ROLL", "CHANCE", "SPELL"}
+EXPR_START = {"FLAG", "INT", "STRING", "TRUE", "FALSE", "MINUS", "LPAR", "NOT", "VISITS", "SEEN", "ROLL", "CHANCE",
+              "SPELL"}
 BLOCK_LINE = re.compile(r"~[ \t]*(if|elif|else|end)\b")
 
 
@@ -170,6 +171,23 @@ def _did_you_mean(line_text: str, col: int, wanted: Iterable[str] | None) -> str
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+# `{word:` where the word is no expression: a kind of text alternative, or `if`, misspelt.
+BRACE_WORD = re.compile(r"\{[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*:")
+BRACE_KINDS = ["cycle", "if", "once", "shuffle", "stopping"]
+
+
+def _misspelt_alternative(line_text: str, col: int) -> tuple[int, str] | None:
+    """(column, message) when the error is at the ':' of `{stoping: ...}`."""
+    for m in BRACE_WORD.finditer(line_text):
+        if m.start(1) < col <= m.end() and m.group(1) not in BRACE_KINDS:
+            close = difflib.get_close_matches(m.group(1), BRACE_KINDS, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            return m.start(1) + 1, (f"'{m.group(1)}' is not a kind of inline text{hint}: write "
+                                    f"{{if cond: ...}}, or text alternatives {{stopping: a | b}}, {{cycle: ...}}, "
+                                    f"{{once: ...}} or {{shuffle: ...}}")
+    return None
+
+
 def syntax_diagnostic(e: UnexpectedInput, src: SourceFile, section_end: int | None = None) -> Diagnostic:
     """Turn a lark error into one sentence a writer understands, at the right line and column.
     `section_end` is where the parsed section stopped: the end of the parse is only the end of the
@@ -200,6 +218,8 @@ def syntax_diagnostic(e: UnexpectedInput, src: SourceFile, section_end: int | No
         known = directives()
         message = (f"'@{directive.group(1)}' is not a directive (did you mean @{meant[0]}?): they are "
                    f"{', '.join('@' + d for d in known[:-1])} and @{known[-1]}")
+    elif (alt := _misspelt_alternative(line_text, col)) is not None:
+        col, message = alt
     elif (kind := SCENE_KIND_LINE.match(line_text)) and kind.group(1) not in SCENE_KINDS:
         col = kind.start(1) + 1
         close = difflib.get_close_matches(kind.group(1), SCENE_KINDS, n=1)

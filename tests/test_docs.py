@@ -129,3 +129,19 @@ def test_the_numbers_as_words_example_plays_what_the_page_says() -> None:
 def test_the_strings_example_plays_what_the_page_says() -> None:
     assert play_canon(story_blocks()["names"]) == [
         "Hello, Tara. You know her.", 'Call out "Tara!"', "Welcome, Tara Veyl."]
+
+
+def test_the_text_alternatives_example_plays_what_the_page_says() -> None:
+    from ifengine import load_story_text
+    from ifengine.runtime import Session
+
+    session = Session(load_story_text(story_blocks()["night"]), seed=0)
+    seen = []
+    for _ in range(4):
+        view = session.view()
+        seen.append((view.paragraphs[0].rsplit(" The sea is ", 1)[0], view.choices[0].label))
+        session.choose("watch.wait")
+    assert seen == [("The fog comes in. The lamp turns. A gull cries below.", "Keep watch"),
+                    ("The fog thickens. The lamp turns again. The gull again.", "Keep watching"),
+                    ("The fog is everywhere now. The lamp turns.", "Keep watching"),
+                    ("The fog is everywhere now. The lamp turns again.", "Keep watching")]

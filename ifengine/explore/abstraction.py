@@ -7,10 +7,10 @@ import operator
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from ..analysis import can_fail, cyclic, expr_nodes, strong_components
+from ..analysis import can_fail, cyclic, draws_or_fails, expr_nodes, strong_components
 from ..model import (
-    Binary, Condition, Conditional, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp, Literal, RandomCall, SceneCall,
-    Story, Type,
+    Alternatives, Binary, Condition, Conditional, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp, Literal,
+    RandomCall, SceneCall, Story, Type,
 )
 from ..runtime import Session
 from ..visit import NodeVisitor, walk
@@ -29,7 +29,13 @@ class Relevance:
     - `cyclic`: scenes that can be entered again; only their used once-only choices can matter later.
     - `full`: a division or `roll()` whose inputs the analysis cannot track (in prose, say) could fail on a
       value the key dropped; then every flag and every visit count read anywhere is kept, so no error can
-      be missed (the engine runs such text even when it does not render it).
+      be missed (the engine runs such text even when it does not render it), and what every text
+      alternative shows next, since that decides which of their texts runs.
+
+    What text alternatives have shown is otherwise left out: their options are text, and text that
+    cannot fail changes nothing but what is read (the dice it draws are enumerated, whatever their
+    number). A shuffle whose options draw or can fail is decided by the dice (`state.pick`), so the
+    search tries each of its options.
     """
 
     flags: tuple[str, ...]
@@ -38,6 +44,7 @@ class Relevance:
     full: bool
     random: bool  # the story draws random numbers somewhere
     random_offers: bool  # a choice condition draws: the choices offered are then part of the state
+    shown: frozenset[str] = frozenset()  # text alternatives whose next option the key keeps (when `full`)
 
 
 @dataclass
@@ -49,6 +56,8 @@ class _Uses:
     guards: list[tuple[Expr, frozenset[str]]] = field(default_factory=list)  # `~ if` cond, flags set inside
     text: list[Expr] = field(default_factory=list)  # prose and labels: they change only what is read
     growing: set[str] = field(default_factory=set)  # str flags an effect joins onto: their length can fault
+    seeded: bool = False  # a shuffle's options draw or can fail: the seed decides which of them runs
+    places: set[str] = field(default_factory=set)  # alternatives whose next option can matter (when `full`)
 
 
 class _Collector(NodeVisitor):
@@ -85,6 +94,14 @@ class _Collector(NodeVisitor):
             self.uses.always.append(eff.value)
         else:
             self.uses.effects.append((eff.value, eff.flag))
+
+    def visit_Alternatives(self, part: Alternatives) -> None:
+        matters = any(draws_or_fails(o.text) for o in part.options)
+        if part.kind == "shuffle" and matters:
+            self.uses.seeded = True
+        if part.kind != "shuffle" or matters:  # a shuffle of plain text shows what it likes: nothing follows
+            self.uses.places.add(part.key)
+        self.generic_visit(part)
 
     def visit_Conditional(self, item: Conditional) -> None:
         targets = frozenset(n.flag for n in walk(item) if isinstance(n, Effect))
@@ -140,7 +157,7 @@ def relevance(story: Story, full: bool = False) -> Relevance:
     """Work out, from the model, which parts of a state the deduplication key must keep."""
     uses = _collect(story)
     everything = (uses.always + [e for e, _ in uses.effects] + [e for e, _ in uses.guards] + uses.text)
-    randomness = any(isinstance(n, RandomCall) for e in everything for n in expr_nodes(e))
+    randomness = uses.seeded or any(isinstance(n, RandomCall) for e in everything for n in expr_nodes(e))
     offers = any(isinstance(n, RandomCall) for e in uses.always for n in expr_nodes(e))
     cyclic = _cyclic_scenes(story)
     if not full:
@@ -174,7 +191,8 @@ def relevance(story: Story, full: bool = False) -> Relevance:
             caps = _visit_caps(kept)
             return Relevance(tuple(sorted(flags)), tuple(sorted(caps.items())), cyclic, False, randomness, offers)
     caps = {sid: None for sid in _visit_caps(everything)}
-    return Relevance(tuple(sorted(story.flags)), tuple(sorted(caps.items())), cyclic, True, randomness, offers)
+    return Relevance(tuple(sorted(story.flags)), tuple(sorted(caps.items())), cyclic, True, randomness, offers,
+                     frozenset(uses.places))
 
 
 def make_key(story: Story, rel: Relevance) -> Callable[[Session], tuple]:
@@ -187,13 +205,8 @@ def make_key(story: Story, rel: Relevance) -> Callable[[Session], tuple]:
     capped = frozenset(caps)
     cyclic_choices = frozenset(c.id for sid in rel.cyclic for c in story.scenes[sid].choices if not c.sticky)
     get_flags = _getter(flag_names)
-    if rel.random_offers:
-        # A condition that draws (`? roll(6) == 6`) was decided on arrival: two states alike in everything
-        # else may offer different choices, so what is offered is part of the key.
-        def key_with_offers(session: Session) -> tuple:
-            return key(session) + (tuple([c.id for c in session.view().enabled]),)
 
-    def key(session: Session) -> tuple:
+    def base_key(session: Session) -> tuple:
         state = session.state
         used = state.used
         visits = state.visits
@@ -203,7 +216,22 @@ def make_key(story: Story, rel: Relevance) -> Callable[[Session], tuple]:
                 frozenset([(s, visits[s]) for s in visits.keys() & exact]) if exact else (),
                 frozenset([(s, min(visits[s], caps[s])) for s in visits.keys() & capped]) if capped else (),
                 frozenset(used & cyclic_choices) if cyclic_choices and used else ())
-    return key_with_offers if rel.random_offers else key
+
+    places = rel.shown
+
+    def full_key(session: Session) -> tuple:
+        # what text alternatives show next too: it decides which of their texts runs
+        shown = session.state.shown
+        return base_key(session) + (frozenset([(p, shown[p]) for p in shown.keys() & places]),)
+    key = full_key if places else base_key
+    if not rel.random_offers:
+        return key
+
+    def key_with_offers(session: Session) -> tuple:
+        # A condition that draws (`? roll(6) == 6`) was decided on arrival: two states alike in everything
+        # else may offer different choices, so what is offered is part of the key.
+        return key(session) + (tuple([c.id for c in session.view().enabled]),)
+    return key_with_offers
 
 
 def _getter(names: tuple[str, ...]) -> Callable[[dict], tuple]:
