@@ -11,7 +11,7 @@ from .diagnostics import Diagnostic
 from .model import (
     Alternatives, Binary, Body, BodyItem, Branch, Choice, ChoiceKind, Condition, Conditional, Effect, Expr, Extend,
     FlagDecl, FlagRef, HeaderField, Include, InlineIf, Interp, Literal, NumberWords, Option, Paragraph, RandomCall,
-    Scene, SceneCall, SceneKind, ScriptFile, Text, TextPart, Type, Unary, Value, INT_MAX, INT_MIN,
+    Scene, SceneCall, SceneKind, ScriptFile, Tag, Tags, Text, TextPart, Type, Unary, Value, INT_MAX, INT_MIN,
 )
 from .source import SourceFile, Span
 
@@ -257,22 +257,34 @@ class Builder:
 
     # ---- bodies -----------------------------------------------------------
 
+    def tags(self, node: Tree | None) -> Tags:
+        """`#name` or `#name: value` tokens as tags: the name as written (the checker judges it), the value
+        trimmed and unescaped, None when there is no colon."""
+        if node is None:
+            return ()
+        out = []
+        for tok in node.children:
+            name, colon, value = unescape(str(tok)[1:]).partition(":")
+            out.append(Tag(name.strip(), value.strip() if colon else None, self.span(tok)))
+        return tuple(out)
+
     def body(self, nodes: Iterable[Tree]) -> Body:
         """Body items in order; consecutive prose lines with no blank line between them form one paragraph."""
         items: list[BodyItem] = []
-        last_line: Tree | None = None  # the previous prose line, if the previous item was prose
+        last_line: list | None = None  # the previous prose line's pieces, if the previous item was prose
         for node in nodes:
             if node.data == "prose_line":
-                text = self.text(node.children)
+                *pieces, tag_node = node.children  # a prose line always ends with its (optional) tags
+                text, tags = self.text(pieces), self.tags(tag_node)
                 if last_line is not None and not _BLANK_LINE.search(
-                        self.src.text[_end(last_line.children[-1]):_start(node.children[0])]):
+                        self.src.text[_end(last_line[-1]):_start(pieces[0])]):
                     prev = items[-1]
                     assert isinstance(prev, Paragraph)
                     joined = prev.text + ((" ",) if prev.text and text else ()) + text
-                    items[-1] = Paragraph(self._merge(joined), prev.span)
+                    items[-1] = Paragraph(self._merge(joined), prev.span, prev.tags + tags)
                 else:
-                    items.append(Paragraph(text, self.span(node)))
-                last_line = node
+                    items.append(Paragraph(text, self.span(node), tags))
+                last_line = pieces
                 continue
             last_line = None
             if node.data in ("effect", "toggle"):
@@ -315,7 +327,7 @@ class Builder:
     # ---- choices and scenes -----------------------------------------------
 
     def choice(self, node: Tree, scene_id: str) -> Choice:
-        mark, choice_id, canon, body, target, *clauses = node.children
+        mark, choice_id, canon, body, target, tag_node, *clauses = node.children
         if isinstance(body, Tree):  # label
             kind, label = ChoiceKind.LABELLED, self.text(body.children)
         else:
@@ -334,11 +346,11 @@ class Builder:
         return Choice(
             id=f"{scene_id}.{local}", local_id=local, explicit_id=explicit, kind=kind, label=label,
             sticky=str(mark) == "+", canon=canon is not None, conditions=conditions, effects=effects,
-            target=str(target), span=self.span(mark), target_span=self.span(target),
+            target=str(target), span=self.span(mark), target_span=self.span(target), tags=self.tags(tag_node),
         )
 
     def scene(self, node: Tree) -> Scene:
-        kind_node, scene_id, viewpoint, title, *rest = node.children
+        kind_node, scene_id, viewpoint, title, tag_node, *rest = node.children
         kind = SceneKind.SCENE if kind_node is None else SceneKind(kind_node.data)
         sid = self.place = str(scene_id)
         body_nodes = [n for n in rest if n.data != "choice"]
@@ -346,7 +358,7 @@ class Builder:
         return Scene(
             id=sid, title=unescape(str(title)).strip(), kind=kind,
             viewpoint=unescape(str(viewpoint.children[0])).strip() if viewpoint is not None else None,
-            body=self.body(body_nodes), choices=choices, span=self.span(scene_id),
+            body=self.body(body_nodes), choices=choices, span=self.span(scene_id), tags=self.tags(tag_node),
         )
 
     def flag(self, node: Tree) -> FlagDecl:

@@ -5,12 +5,13 @@ types, the shape of the scene graph and the canon path.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from .diagnostics import Diagnostic, Severity
 from .model import (
     ENDING_KINDS, Alternatives, Binary, Branch, Choice, ChoiceKind, Condition, Effect, Expr, FlagDecl, FlagRef,
-    InlineIf, Interp, Literal, NumberWords, RandomCall, Scene, SceneCall, Story, Type, Unary, type_of,
+    InlineIf, Interp, Literal, NumberWords, RandomCall, Scene, SceneCall, Story, Tag, Type, Unary, type_of,
 )
 from .analysis import canon_marked, strong_components
 from .source import Span
@@ -18,6 +19,7 @@ from .unparsed import NOTHING, Unparsed
 from .visit import DispatchTable, NodeVisitor, dispatch_table
 
 COMPARE = {"==", "!=", "<", "<=", ">", ">="}
+TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 ARITH = {"+", "-", "*", "/"}
 
 
@@ -153,6 +155,11 @@ class _Checker(NodeVisitor):
                                  f"options with '|'", "IFS210")
         self.generic_visit(part)
 
+    def visit_Tag(self, tag: Tag) -> None:
+        if not TAG_NAME.fullmatch(tag.name):
+            self.error(tag.span, f"'{tag.name}' is not a tag name (one word of letters, digits, '-' and '_'): a tag "
+                                 f"is #name or #name: value", "IFS161")
+
     def visit_Branch(self, branch: Branch) -> None:
         if branch.cond is not None:
             self.expect(branch.cond, Type.BOOL, "'~ if'")
@@ -235,6 +242,7 @@ class _Checker(NodeVisitor):
     # ---- scenes and the graph ---------------------------------------------
 
     def visit_Scene(self, scene: Scene) -> None:
+        self.visit_all(scene.tags)
         self.visit_all(scene.body)
         if scene.is_ending:
             if scene.viewpoint not in ENDING_KINDS:

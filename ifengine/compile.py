@@ -14,9 +14,10 @@ from .errors import StoryRuntimeError
 from .number_words import spell
 from .model import (
     Alternatives, Binary, Body, Choice, Conditional, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp, Literal,
-    NumberWords, Paragraph, RandomCall, INT_MAX, INT_MIN, STR_MAX, Scene, SceneCall, Text, Type, Unary, Value,
+    NumberWords, Paragraph, RandomCall, INT_MAX, INT_MIN, STR_MAX, Scene, SceneCall, Tags, Text, Type, Unary, Value,
 )
 from .state import GameState as State, pick
+from .views import TagView
 from .visit import DispatchTable, dispatch_table
 
 
@@ -249,6 +250,17 @@ def _str_effect(eff: Effect, value: Fn) -> Callable[[State], None]:
     return set_str
 
 
+class TaggedText(str):
+    """A rendered paragraph that carries its lines' tags to the view. It is a str, so whatever reads the
+    rendered paragraphs reads it as text; the session turns it back into a plain str and its tags."""
+
+    tags: tuple[TagView, ...]
+
+
+def tag_views(tags: Tags) -> tuple[TagView, ...]:
+    return tuple(TagView(t.name, t.value) for t in tags)
+
+
 def _emit(out: list[str], text: str) -> None:
     """Add a rendered paragraph; one that came out empty (all its text was conditional) is not shown."""
     if text:
@@ -272,6 +284,13 @@ def compile_body(body: Body, flags: dict[str, FlagDecl]) -> Step:
 
 def _paragraph(item: Paragraph, flags: dict[str, FlagDecl]) -> Step:
     render = compile_text(item.text)
+    if item.tags:
+        plain, tags = render, tag_views(item.tags)
+
+        def render(s: State) -> str:
+            text = TaggedText(plain(s))
+            text.tags = tags
+            return text
     if must_run(item.text):
         def para(s: State, out: list[str] | None) -> None:
             text = render(s)  # run even when not rendering: the dice stay in step, faults still show

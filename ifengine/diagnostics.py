@@ -61,6 +61,7 @@ CODES: dict[str, str] = {
     "IFS142": "cycle of automatic steps",
     "IFS150": "canon path broken",
     "IFS160": "unknown flag type",
+    "IFS161": "a tag without a proper name",
     "IFS200": "unreachable scene",
     "IFS201": "flag never read",
     "IFS210": "text alternatives with a single option",

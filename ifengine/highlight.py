@@ -15,6 +15,7 @@ from pygments.token import (
 __all__ = ["IfsLexer", "highlight_ansi", "highlight_line"]
 
 _ID = r"[a-z][a-z0-9_]*(?:-[a-z0-9_]+)*"
+_TAG = r"#[A-Za-z](?:[^\n#/\\]|#(?![A-Za-z])|/(?!/)|\\.)*"  # a tag: `#name` or `#name: value`, to the next tag or comment
 _KEYWORDS = ("and", "or", "not", "if", "else")
 
 
@@ -92,7 +93,8 @@ class IfsLexer(RegexLexer):
             (words(("interlude", "ending", "extend"), suffix=r"(?![a-z0-9_-])"), Keyword.Declaration),
             (_ID, Name.Function),
             (r"(\()([^\n()]*)(\))", bygroups(Punctuation, Name.Decorator, Punctuation)),
-            (r"(:)([ \t]*)((?:[^\n/\\]|/(?!/)|\\.)*)", bygroups(Punctuation, Whitespace, Generic.Heading)),
+            (r"(:)([ \t]*)((?:[^\n/\\#]|#(?![A-Za-z])|/(?!/)|\\.)*)", bygroups(Punctuation, Whitespace, Generic.Heading)),
+            (_TAG, Name.Tag),
             include("line-end"),
         ],
         "choice": [
@@ -103,6 +105,7 @@ class IfsLexer(RegexLexer):
             (r"\[", Punctuation, "label"),
             (r"->", Operator),
             (_ID, Name.Function),
+            (_TAG, Name.Tag),
             include("line-end"),
         ],
         "label": [
@@ -149,7 +152,8 @@ class IfsLexer(RegexLexer):
             (r"\\.", String.Escape),
             (r"\{", String.Interpol, "interp"),
             (r"//.*", Comment.Single),
-            (r"[^\n{}\\/]+|/", Text),
+            (_TAG, Name.Tag),
+            (r"[^\n{}\\/#]+|/|#", Text),
             (r"\}", Error),
         ],
         "interp": [

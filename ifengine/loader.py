@@ -5,7 +5,7 @@ import gc
 import hashlib
 import os
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from contextlib import contextmanager
 from typing import Callable, Hashable, Iterator, Mapping, TypeVar
@@ -346,4 +346,4 @@ def _keep_first(table: dict, key: str, item: FlagDecl | Scene, repeated: str, co
 
 
 def _with_choices(scene: Scene, choices: tuple[Choice, ...]) -> Scene:
-    return Scene(scene.id, scene.title, scene.kind, scene.viewpoint, scene.body, choices, scene.span)
+    return replace(scene, choices=choices)

@@ -146,6 +146,22 @@ TextPart = Union[str, Interp, InlineIf, Alternatives]
 Text = tuple[TextPart, ...]
 
 
+# ---- tags ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Tag(Node):
+    """`#name` or `#name: value` at the end of a scene header, a choice or a line of prose: data for the
+    program that plays the story (a sound cue, an image, a chapter name), never shown as text."""
+
+    name: str
+    value: str | None
+    span: Span
+
+
+Tags = tuple[Tag, ...]
+
+
 # ---- scene bodies ----------------------------------------------------------
 
 
@@ -153,6 +169,7 @@ Text = tuple[TextPart, ...]
 class Paragraph(Node):
     text: Text
     span: Span
+    tags: Tags = ()  # the tags of its lines, in order
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +227,7 @@ class Choice(Node):
     target: str
     span: Span
     target_span: Span
+    tags: Tags = ()
 
 
 class SceneKind(str, enum.Enum):
@@ -238,6 +256,7 @@ class Scene(Node):
     body: Body
     choices: tuple[Choice, ...]
     span: Span
+    tags: Tags = ()
 
     @property
     def is_ending(self) -> bool:

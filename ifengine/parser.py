@@ -22,7 +22,7 @@ from .source import SourceFile
 # errors reported per run. (Prose may not begin with '@', so a directive line is always a new section.)
 SECTION_START = re.compile(r"^[ \t]*(?:===|@)", re.M)
 
-MARKERS = "*+~?=@{}|"
+MARKERS = "*+~?=@{}|#"
 TEXTUAL = {"TEXT_START", "TEXT_CONT", "TEXT_IN", "LABEL_TEXT", "REST", "ROLE_NAME", "VIEWPOINT"}
 
 # Deeper parse trees (an expression of 100 operators, 100 nested `~ if` blocks) are refused: the
@@ -231,6 +231,9 @@ def syntax_diagnostic(e: UnexpectedInput, src: SourceFile, section_end: int | No
     ):
         message = (f"a line of prose may not begin with '{first}' (it marks structure lines); "
                    f"write '\\{first}' to start prose with it")
+        if first == "#":
+            message = ("a line may not begin with '#': tags go at the end of the line they tag (a scene header, "
+                       "a choice, a line of prose); write '\\#' to start prose with the character")
     wanted_names = set(wanted or ())
     stripped = line_text.strip()
     block = BLOCK_LINE.match(stripped)

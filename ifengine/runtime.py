@@ -12,7 +12,7 @@ from .errors import ChoiceError, StoryRuntimeError
 from .model import Story, Value
 from .program import ChoicePlan, Program, ScenePlan
 from .state import Dice, GameState, SeededDice
-from .views import CanonStatus, ChoiceView, SceneView, Step
+from .views import CanonStatus, ChoiceView, SceneView, Step, TagView
 
 MAX_AUTO_STEPS = 1_000
 
@@ -234,11 +234,18 @@ class Session:
                     views.append(static[reason])
                 else:
                     views.append(ChoiceView(cp.id, cp.label(state), reason is None, reason, cp.canon, cp.sticky,
-                                            cp.kind))
+                                            cp.kind, cp.tags))
             else:
                 if cp.label_must_run:
                     cp.label(state)  # the same draws (and the same faults) as when rendering
                 views.append(cp.plain_views[reason])
-        view = SceneView(sid, plan.title, tuple(out) if out is not None else (), plan.interlude, plan.viewpoint,
-                         tuple(views), plan.ending, len(self.choices_taken))
+        paragraphs: tuple[str, ...] = tuple(out) if out is not None else ()
+        tags: tuple[TagView, ...] = plan.tags
+        paragraph_tags: tuple[tuple[TagView, ...], ...] = ()
+        if plan.tagged and paragraphs:  # tagged paragraphs came as TaggedText: plain strs and their tags
+            paragraph_tags = tuple([getattr(p, "tags", ()) for p in paragraphs])
+            paragraphs = tuple([str(p) for p in paragraphs])
+            tags += tuple([t for line in paragraph_tags for t in line])
+        view = SceneView(sid, plan.title, paragraphs, plan.interlude, plan.viewpoint, tuple(views), plan.ending,
+                         len(self.choices_taken), (), tags, paragraph_tags if any(paragraph_tags) else ())
         return view, (None if any_enabled else fallback)

@@ -250,9 +250,10 @@ def _random_story(rng: random.Random) -> str:
     lines = ["@story prop", "@title Prop", "@role Tester: a test.", "@start s0",
              "@flag n: int 0..3 = 0", "@flag b: bool = false", "@flag junk: int = 0", '@flag w: str = ""']
     for i, sid in enumerate(scenes):
-        lines.append(f"=== {sid}: Scene {i}")
+        lines.append(f"=== {sid}: Scene {i}" + (" #chapter: c" if rng.random() < 0.3 else ""))
         lines.append(f"Junk is {{junk}}, visits {{visits({sid})}}, the {{ordinal(visits({sid}))}}; {{Words(n)}}."
-                     + (" " + rng.choice(alternatives) if rng.random() < 0.5 else ""))
+                     + (" " + rng.choice(alternatives) if rng.random() < 0.5 else "")
+                     + (" #sound: s #dark" if rng.random() < 0.3 else ""))
         if rng.random() < 0.5:
             lines += [f"~ if {rng.choice(guards).format(s=rng.choice(scenes))}", rng.choice(effects).format(
                 s=rng.choice(scenes)), "~ else", "Nothing.", "~ end"]
