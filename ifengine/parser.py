@@ -23,7 +23,7 @@ from .source import SourceFile
 SECTION_START = re.compile(r"^[ \t]*(?:===|@)", re.M)
 
 MARKERS = "*+~?=@{}|#"
-TEXTUAL = {"TEXT_START", "TEXT_CONT", "TEXT_IN", "LABEL_TEXT", "REST", "ROLE_NAME", "VIEWPOINT"}
+TEXTUAL = {"TEXT_START", "TEXT_CONT", "TEXT_IN", "LABEL_TEXT", "REST", "SCENE_TITLE", "ROLE_NAME", "VIEWPOINT"}
 
 # Deeper parse trees (an expression of 100 operators, 100 nested `~ if` blocks) are refused: the
 # builder, checker and engine walk the model recursively. No story comes near it.
@@ -41,6 +41,10 @@ FRIENDLY = {
     "TEXT_IN": "text",
     "LABEL_TEXT": "label text",
     "REST": "text",
+    "SCENE_TITLE": "a title",
+    "TAG": "a tag",
+    "TYPE_NAME": "a type",
+    "SPELL": "words() or ordinal()",
     "ROLE_NAME": "the role's name",
     "VIEWPOINT": "a viewpoint",
     "CHOICE_MARK": "'*' or '+'",
