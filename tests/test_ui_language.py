@@ -1,0 +1,31 @@
+"""The second edition's constructs in the Textual player: numbers as words, text alternatives, joined
+strings and tags reach the screen as the engine renders them (tags never as text)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ifengine.ui.app import Start
+from ifengine.loader import load_story
+from ifengine.runtime import Session
+from ifengine.ui.widgets.transcript import SceneText
+from tests.fixtures.ui.support import app, settle
+
+SHOWCASE = Path(__file__).resolve().parent.parent / "examples" / "showcase"
+
+
+async def test_the_full_screen_player_shows_alternatives_and_words_and_never_tags():
+    story = load_story(SHOWCASE)
+    session = Session(story, 0)
+    session.choose("cottage.climb")
+    a = app(folders=[SHOWCASE], start=Start(story, SHOWCASE, session))
+    async with a.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("1")  # stop on the landing and listen: the stair again, with its next texts
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        shown = [" ".join(str(s.render()).split()) for s in a.screen.query(SceneText)]
+        assert "Your breath smokes." in shown[-3] and "Your lantern hisses." in shown[-2]
+        assert "The horn again, nearer. You have stopped one time now" in shown[-2]
+        assert "The horn again, nearer still. You have stopped two times now" in shown[-1]
+        assert not any("#" in s for s in shown)
