@@ -16,6 +16,21 @@ __all__ = ["IfsLexer", "highlight_ansi", "highlight_line"]
 
 _ID = r"[a-z][a-z0-9_]*(?:-[a-z0-9_]+)*"
 _TAG = r"#[A-Za-z](?:[^\n#/\\]|#(?![A-Za-z])|/(?!/)|\\.)*"  # a tag: `#name` or `#name: value`, to the next tag or comment
+
+
+def _inline_text(depth: int) -> list:
+    """The rules for the text inside braces (an inline if's branches, an alternative's options), which leave
+    `depth` states at the closing '}' (one more at a line's end)."""
+    return [
+        (r"\|", Punctuation),
+        (r"\}", String.Interpol, f"#pop:{depth}"),
+        (r"\n", Whitespace, f"#pop:{depth + 1}"),
+        (r"\\.", String.Escape),
+        (r"\{", String.Interpol, "interp"),
+        (r"[^\n{}|\\\]]+|\]", Text),
+    ]
+
+
 _KEYWORDS = ("and", "or", "not", "if", "else")
 
 
@@ -171,23 +186,8 @@ class IfsLexer(RegexLexer):
             include("expr"),
             (r"[^\n}:]", Error),
         ],
-        "inline-text": [
-            (r"\|", Punctuation),
-            (r"\}", String.Interpol, "#pop:3"),
-            (r"\n", Whitespace, "#pop:4"),
-            (r"\\.", String.Escape),
-            (r"\{", String.Interpol, "interp"),
-            (r"[^\n{}|\\\]]+|\]", Text),
-        ],
-        # the options of a text alternative, {cycle: a | b}: one state less to leave than an inline if
-        "alt-text": [
-            (r"\|", Punctuation),
-            (r"\}", String.Interpol, "#pop:2"),
-            (r"\n", Whitespace, "#pop:3"),
-            (r"\\.", String.Escape),
-            (r"\{", String.Interpol, "interp"),
-            (r"[^\n{}|\\\]]+|\]", Text),
-        ],
+        "inline-text": _inline_text(3),  # {if c: a | b}: interp, inline-cond and this to leave at its '}'
+        "alt-text": _inline_text(2),  # {cycle: a | b}: interp and this
     }
 
     def analyse_text(text: str) -> float:  # type: ignore[override]  # pygments calls it unbound
