@@ -9,7 +9,7 @@ from lark import Token, Tree
 
 from .diagnostics import Diagnostic
 from .model import (
-    Alternatives, Binary, Body, BodyItem, Branch, Choice, ChoiceKind, Condition, Conditional, Effect, Expr, Extend,
+    DECLARABLE, Alternatives, Binary, Count, Body, BodyItem, Branch, Choice, ChoiceKind, Condition, Conditional, Effect, Expr, Extend,
     FlagDecl, FlagRef, HeaderField, Include, InlineIf, Interp, Literal, NumberWords, Option, Paragraph, RandomCall,
     Scene, SceneCall, SceneKind, ScriptFile, Tag, Tags, Text, TextPart, Type, Unary, Value, INT_MAX, INT_MIN,
 )
@@ -19,7 +19,7 @@ _ESCAPE = re.compile(r"\\(.)")
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 ASSIGN = {"=": "set", "+=": "add", "-=": "sub"}
-TYPE_NAMES = {t.value: t for t in Type}  # the words a flag declaration may give as its type
+TYPE_NAMES = {t.value: t for t in DECLARABLE}  # the words a flag declaration may give as its type
 
 
 def unescape(s: str) -> str:
@@ -78,7 +78,7 @@ def _end(node: Tree | Token) -> int:
 
 
 # Binding strength of the binary operators; `not` sits between the comparisons and `and`.
-PRECEDENCE = {"or": 1, "and": 2, "==": 4, "!=": 4, "<": 4, "<=": 4, ">": 4, ">=": 4, "+": 5, "-": 5, "*": 6, "/": 6}
+PRECEDENCE = {"or": 1, "and": 2, "==": 4, "!=": 4, "in": 4, "<": 4, "<=": 4, ">": 4, ">=": 4, "+": 5, "-": 5, "*": 6, "/": 6}
 NOT_PRECEDENCE = 3
 
 
@@ -154,6 +154,8 @@ class Builder:
             return RandomCall(str(kind), self.expr(kids[1]), sp)
         if kind == "number_words":
             return NumberWords(str(kids[0]), self.expr(kids[1]), sp)
+        if kind == "count":
+            return Count(self.expr(kids[1]), sp)
         if kind == "not_":
             return Unary("not", self.expr(kids[1]), sp)
         if kind == "neg":
@@ -362,15 +364,20 @@ class Builder:
         )
 
     def flag(self, node: Tree) -> FlagDecl:
-        name, ftype, rng, literal, label = node.children
+        name, ftype, _of, members, rng, literal, label = node.children
         low = high = None
         if rng is not None:
             low, high = (self.signed(n) for n in rng.children)
         written = str(ftype)
+        listed = tuple(str(m) for m in members.children) if members is not None else ()
+        default = self.literal(literal)
+        if isinstance(default, tuple):  # a set's members, kept in the order the declaration lists them
+            default = tuple(sorted(default, key=lambda m: listed.index(m) if m in listed else len(listed)))
         return FlagDecl(
-            name=str(name), type=TYPE_NAMES.get(written), default=self.literal(literal),
+            name=str(name), type=TYPE_NAMES.get(written), default=default,
             low=low, high=high, label=unquote(_tok(label)) if label is not None else None, span=self.span(name),
-            type_name=written, type_span=self.span(ftype),
+            type_name=written, type_span=self.span(ftype), members=listed,
+            default_span=self.span(literal) if literal.data == "member" else None,
         )
 
     def signed(self, node: Tree) -> int:
@@ -379,6 +386,10 @@ class Builder:
         return -value if minus is not None else value
 
     def literal(self, node: Tree) -> Value:
+        if node.data == "member":
+            return str(node.children[0])
+        if node.data == "members_literal":
+            return tuple(dict.fromkeys(str(m) for m in node.children[1:-1] if m is not None))
         if node.data == "true":
             return True
         if node.data == "false":

@@ -13,7 +13,7 @@ from .analysis import draws_or_fails, must_run
 from .errors import StoryRuntimeError
 from .number_words import spell
 from .model import (
-    Alternatives, Binary, Body, Choice, Conditional, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp, Literal,
+    Alternatives, Binary, Body, Count, Member, Choice, Conditional, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp, Literal,
     NumberWords, Paragraph, RandomCall, INT_MAX, INT_MIN, STR_MAX, Scene, SceneCall, Tags, Text, Type, Unary, Value,
 )
 from .state import GameState as State, pick
@@ -74,6 +74,21 @@ def _number_words(e: NumberWords) -> Fn:
     return spelt
 
 
+def _member(e: Member) -> Fn:
+    name = e.name  # a member is its own name at run time
+    return lambda s: name
+
+
+def _count(e: Count) -> Fn:
+    arg = compile_expr(e.arg)
+
+    def count(s: State) -> Value:
+        held = arg(s)
+        assert isinstance(held, tuple)  # the checker typed it
+        return len(held)
+    return count
+
+
 def _unary(e: Unary) -> Fn:
     inner = compile_expr(e.operand)
     if e.op == "not":
@@ -83,6 +98,12 @@ def _unary(e: Unary) -> Fn:
 
 def _binary(e: Binary) -> Fn:
     left, right = compile_expr(e.left), compile_expr(e.right)
+    if e.op == "in":
+        def member_of(s: State) -> Value:
+            member, held = left(s), right(s)
+            assert isinstance(held, tuple)  # the checker typed it
+            return member in held
+        return member_of
     if e.op == "and":
         return lambda s: left(s) and right(s)
     if e.op == "or":
@@ -113,7 +134,7 @@ def in_range(value: Value, span: Any) -> Value:
 
 _EXPR_RULES: DispatchTable[Callable[[Any], Fn]] = dispatch_table("the compiler", {
     Literal: _literal, FlagRef: _flag, SceneCall: _scene_call, RandomCall: _random_call,
-    NumberWords: _number_words, Unary: _unary, Binary: _binary,
+    NumberWords: _number_words, Member: _member, Count: _count, Unary: _unary, Binary: _binary,
 })
 
 
@@ -122,6 +143,8 @@ def show(value: Value) -> str:
         return "true"
     if value is False:
         return "false"
+    if isinstance(value, tuple):  # a set: its members in the declared order, as prose lists them
+        return "none" if not value else value[0] if len(value) == 1 else ", ".join(value[:-1]) + " and " + value[-1]
     return str(value)
 
 
@@ -223,6 +246,8 @@ def compile_effect(eff: Effect, decl: FlagDecl) -> Callable[[State], None]:
     clamp = decl.clamp
     if decl.type is Type.STR:
         return _str_effect(eff, value)
+    if decl.type is Type.SET and eff.op != "set":
+        return _set_effect(eff, value, decl.members)
     if eff.op == "set":
         if ranged:
             return lambda s: s.flags.__setitem__(name, clamp(value(s)))  # type: ignore[arg-type]
@@ -232,6 +257,19 @@ def compile_effect(eff: Effect, decl: FlagDecl) -> Callable[[State], None]:
         return lambda s: s.flags.__setitem__(name, clamp(s.flags[name] + sign * value(s)))  # type: ignore[operator, arg-type]
     span = eff.span
     return lambda s: s.flags.__setitem__(name, in_range(s.flags[name] + sign * value(s), span))  # type: ignore[operator]
+
+
+def _set_effect(eff: Effect, value: Fn, members: tuple[str, ...]) -> Callable[[State], None]:
+    """`~ alive += vask` or `~ alive -= vask`: the set's tuple rebuilt in the declaration's order."""
+    name, adding = eff.flag, eff.op == "add"
+
+    def change(s: State) -> None:
+        member = value(s)
+        held = s.flags[name]
+        assert isinstance(held, tuple)
+        s.flags[name] = tuple([m for m in members if (m in held or (adding and m == member))
+                               and not (not adding and m == member)])
+    return change
 
 
 def _str_effect(eff: Effect, value: Fn) -> Callable[[State], None]:

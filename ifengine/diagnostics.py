@@ -62,6 +62,8 @@ CODES: dict[str, str] = {
     "IFS150": "canon path broken",
     "IFS160": "unknown flag type",
     "IFS161": "a tag without a proper name",
+    "IFS162": "not a member of the enum or set",
+    "IFS163": "a member named like a flag or a word of the language",
     "IFS200": "unreachable scene",
     "IFS201": "flag never read",
     "IFS210": "text alternatives with a single option",

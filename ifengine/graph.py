@@ -13,7 +13,7 @@ from .errors import ToolError
 from .safe_text import visible
 from .visit import dispatch_table
 from .model import (
-    Alternatives, Binary, Choice, ChoiceKind, Expr, FlagRef, InlineIf, Interp, Literal, NumberWords, RandomCall,
+    Alternatives, Binary, Count, Member, Choice, ChoiceKind, Expr, FlagRef, InlineIf, Interp, Literal, NumberWords, RandomCall,
     SceneCall, Story, Text, Unary,
 )
 
@@ -34,7 +34,7 @@ class GraphvizFailed(ToolError):
 
 # ---- text of expressions and labels -----------------------------------------------------------------
 
-_PREC = {"or": 1, "and": 2, "==": 4, "!=": 4, "<": 4, "<=": 4, ">": 4, ">=": 4, "+": 5, "-": 5, "*": 6, "/": 6}
+_PREC = {"or": 1, "and": 2, "==": 4, "!=": 4, "in": 4, "<": 4, "<=": 4, ">": 4, ">=": 4, "+": 5, "-": 5, "*": 6, "/": 6}
 
 
 def expr_source(e: Expr, parent: int = 0) -> str:
@@ -77,6 +77,7 @@ _SOURCE_RULES = dispatch_table("the graph's expression writer", {
     SceneCall: lambda e, parent: f"{e.func}({e.scene})",
     RandomCall: lambda e, parent: f"{e.func}({expr_source(e.arg)})",
     NumberWords: lambda e, parent: f"{e.func}({expr_source(e.arg)})",
+    Member: lambda e, parent: e.name, Count: lambda e, parent: f"count({expr_source(e.arg)})",
     Unary: _unary_source, Binary: _binary_source,
 })
 def _alternatives_source(part: Alternatives) -> str:

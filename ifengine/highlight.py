@@ -31,7 +31,7 @@ def _inline_text(depth: int) -> list:
     ]
 
 
-_KEYWORDS = ("and", "or", "not", "if", "else")
+_KEYWORDS = ("and", "or", "not", "in", "if", "else")
 
 
 class IfsLexer(RegexLexer):
@@ -97,7 +97,9 @@ class IfsLexer(RegexLexer):
             include("line-end"),
         ],
         "directive-flag": [
-            (r"(bool|int|str)\b", Keyword.Type),
+            (r"(bool|int|str|enum|set)\b", Keyword.Type),
+            (r"of\b", Keyword),
+            (r"[|{},]", Punctuation),
             (r"\.\.", Operator),
             (r"[:=]", Punctuation),
             (r"[a-z][a-z0-9_]*", Name.Variable),
@@ -155,7 +157,7 @@ class IfsLexer(RegexLexer):
             (words(_KEYWORDS, suffix=r"\b"), Keyword),
             (r"(visits|seen)(\()([ \t]*)(" + _ID + r")([ \t]*)(\))",
              bygroups(Name.Builtin, Punctuation, Whitespace, Name.Function, Whitespace, Punctuation)),
-            (words(("roll", "chance", "visits", "seen", "words", "Words", "ordinal", "Ordinal"), suffix=r"\b"),
+            (words(("roll", "chance", "visits", "seen", "words", "Words", "ordinal", "Ordinal", "count"), suffix=r"\b"),
              Name.Builtin),
             (r"==|!=|<=|>=|<|>|\+|-|\*|/(?!/)", Operator),
             (r"[()]", Punctuation),

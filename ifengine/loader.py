@@ -13,10 +13,11 @@ from typing import Callable, Hashable, Iterator, Mapping, TypeVar
 from .build import build_file
 from .diagnostics import Diagnostic, Severity, has_errors, sort_key
 from .errors import StoryError
-from .model import Choice, Extend, FlagDecl, Include, Role, Scene, ScriptFile, Story
+from .model import Choice, Extend, FlagDecl, FlagRef, Include, Member, Node, Role, Scene, ScriptFile, Story
 from .parser import parse_source
 from .source import SourceFile, Span, normalise
 from .unparsed import NOTHING, Unparsed, unparsed
+from .visit import rewrite
 
 MAX_LINE = 100_000  # longer lines are not prose but accidents (a pasted binary, a minified file)
 
@@ -197,6 +198,8 @@ def _finish(files: list[ScriptFile], root: Path, diags: list[Diagnostic]) -> Loa
     story, assembly = assemble(files, root, broken, partial=unread)
     diags += assembly
     if story is not None:
+        story = resolve_members(story)
+    if story is not None:
         diags += check_story(story, skip_semantic=unread or has_errors(d for d in diags if d.code == "IFS100"),
                              broken=broken)
         if not has_errors(diags):
@@ -334,6 +337,19 @@ def assemble(files: list[ScriptFile], root: Path, broken: Unparsed = NOTHING,
         header_span=header.get("story", ("", "", first_span))[2],
     )
     return story, diags
+
+
+def resolve_members(story: Story) -> Story:
+    """The story with each bare word that names a member of an enum or set flag (and no flag) read as that
+    member (`Member`), not as a flag: only now, with every file's declarations known, can the two be told
+    apart. A story without enums or sets is returned as it is."""
+    members = {m for d in story.flags.values() for m in d.members} - story.flags.keys()
+    if not members:
+        return story
+
+    def member(node: Node) -> Node | None:
+        return Member(node.name, node.span) if isinstance(node, FlagRef) and node.name in members else None
+    return rewrite(story, member)
 
 
 def _keep_first(table: dict, key: str, item: FlagDecl | Scene, repeated: str, code: str,

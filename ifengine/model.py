@@ -11,7 +11,9 @@ from typing import Union
 
 from .source import SourceFile, Span
 
-Value = Union[bool, int, str]
+# A set's value is the tuple of its members present, in the order the declaration lists them: hashable,
+# written as a list in plain data, and printed in the author's order.
+Value = Union[bool, int, str, tuple[str, ...]]
 
 
 class Node:
@@ -32,12 +34,20 @@ class Type(str, enum.Enum):
     BOOL = "bool"
     INT = "int"
     STR = "str"
+    ENUM = "enum"  # one of the flag's members (a str at run time)
+    SET = "set"  # some of the flag's members (a tuple at run time)
+    MEMBER = "member"  # a member's name in an expression: what it can be compared with is checked apart
+
+
+DECLARABLE = (Type.BOOL, Type.INT, Type.STR, Type.ENUM, Type.SET)  # the types a flag may be declared with
 
 
 def type_of(value: Value) -> Type:
     """The script type of a Python value (bool before int: bool is an int subclass)."""
     if isinstance(value, bool):
         return Type.BOOL
+    if isinstance(value, tuple):
+        return Type.SET
     return Type.INT if isinstance(value, int) else Type.STR
 
 
@@ -99,7 +109,24 @@ class NumberWords(ExprNode):
     span: Span
 
 
-Expr = Union[Literal, FlagRef, Unary, Binary, SceneCall, RandomCall, NumberWords]
+@dataclass(frozen=True, slots=True)
+class Member(ExprNode):
+    """A member of an enum or set flag named in an expression (`wary` in `mood == wary`). The script writes
+    it as a bare word, like a flag; the loader tells the two apart once every declaration is known."""
+
+    name: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Count(ExprNode):
+    """`count(set)`: how many members a set holds."""
+
+    arg: "Expr"
+    span: Span
+
+
+Expr = Union[Literal, FlagRef, Unary, Binary, SceneCall, RandomCall, NumberWords, Member, Count]
 
 
 # ---- text ------------------------------------------------------------------
@@ -285,6 +312,8 @@ class FlagDecl(Node):
     span: Span
     type_name: str = ""  # the type as written, for messages
     type_span: Span = field(default=Span("", 1, 1))
+    members: tuple[str, ...] = ()  # an enum's or a set's, in the order declared
+    default_span: Span | None = None  # set when the default is a bare word (a member's name): where it is
 
     def clamp(self, value: int) -> int:
         if self.low is not None and value < self.low:

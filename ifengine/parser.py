@@ -127,7 +127,7 @@ def _after(e: UnexpectedInput) -> str:
 
 # The terminals an expression can start with: when all of these are wanted, say "an expression".
 EXPR_START = {"FLAG", "INT", "STRING", "TRUE", "FALSE", "MINUS", "LPAR", "NOT", "VISITS", "SEEN", "ROLL", "CHANCE",
-              "SPELL"}
+              "SPELL", "COUNT"}
 BLOCK_LINE = re.compile(r"~[ \t]*(if|elif|else|end)\b")
 
 

@@ -158,7 +158,9 @@ def parse_run(doc: dict) -> Run:
     story_id, story_digest = _need(story, "id", str, "story."), _need(story, "digest", str, "story.")
     seed = _need(run, "seed", int, "run.")
     end_state = EndState(_need(end, "scene", str, "end."), str(ending) if ending else None,
-                         _need(end, "steps", int, "end."), dict(flags), dict(visits))
+                         _need(end, "steps", int, "end."),
+                         {k: tuple(v) if isinstance(v, list) else v for k, v in flags.items()},  # a set's members
+                         dict(visits))
     created = _aware(_need(run, "created", dt.datetime, "run."))
     updated = _aware(_need(run, "updated", dt.datetime, "run."))
     assert isinstance(story, dict) and isinstance(run, dict)  # `_need` found keys in both

@@ -122,7 +122,12 @@ def _same(v: Any) -> Any:
 def _load_table(v: Any) -> dict:
     if not isinstance(v, dict):
         raise ValueError("expected a table")
-    return dict(v)
+    return {k: tuple(x) if isinstance(x, list) else x for k, x in v.items()}  # a set flag's members
+
+
+def _dump_table(d: dict) -> dict:
+    """A table as plain data: a set flag's tuple of members as a list."""
+    return {k: list(x) if isinstance(x, tuple) else x for k, x in sorted(d.items())}
 
 
 def _load_list(v: Any) -> list:
@@ -132,7 +137,7 @@ def _load_list(v: Any) -> list:
 
 
 TEXT = Kind(_same, _same, _same, str)
-TABLE = Kind(dict.copy, lambda d: tuple(sorted(d.items())), lambda d: dict(sorted(d.items())), _load_table)
+TABLE = Kind(dict.copy, lambda d: tuple(sorted(d.items())), _dump_table, _load_table)
 NAMES = Kind(set.copy, frozenset, sorted, lambda v: set(_load_list(v)))
 STACK = Kind(list.copy, tuple, list, _load_list)
 DICE = Kind(_copy_dice, _dice_key, _dice_data, SeededDice.from_data)

@@ -31,10 +31,16 @@ class FlagUse:
     declared_at: str
     set_at: list[str] = field(default_factory=list)
     read_at: list[str] = field(default_factory=list)
+    members: tuple[str, ...] = ()  # an enum's or a set's
 
     def to_dict(self) -> dict[str, object]:
-        return {"name": self.name, "type": self.type, "default": self.default, "label": self.label,
-                "declared_at": self.declared_at, "set_at": self.set_at, "read_at": self.read_at}
+        found: dict[str, object] = {
+            "name": self.name, "type": self.type, "default": list(self.default) if isinstance(self.default, tuple)
+            else self.default, "label": self.label, "declared_at": self.declared_at, "set_at": self.set_at,
+            "read_at": self.read_at}
+        if self.members:
+            found["members"] = list(self.members)
+        return found
 
 
 def _where(span: Span) -> str:
@@ -44,8 +50,8 @@ def _where(span: Span) -> str:
 def flag_uses(story: Story) -> dict[str, FlagUse]:
     """Per flag, in declaration order: where effects set it and where expressions read it (file:line, in
     source order, each line once)."""
-    uses = {name: FlagUse(name, d.type.value if d.type else d.type_name, d.default, d.label, _where(d.span))
-            for name, d in story.flags.items()}
+    uses = {name: FlagUse(name, d.type.value if d.type else d.type_name, d.default, d.label, _where(d.span),
+                          members=d.members) for name, d in story.flags.items()}
     sets: dict[str, list[Span]] = {name: [] for name in uses}
     reads: dict[str, list[Span]] = {name: [] for name in uses}
 
@@ -166,7 +172,10 @@ def format_stats(stats: dict[str, object]) -> str:
         lines += ["", "flags (where set, where read):"]
         for f in flags:
             shown = f" \"{f['label']}\"" if f["label"] else ""
-            lines.append(f"  {f['name']}: {f['type']} = {_show(f['default'])}{shown}  (declared {f['declared_at']})")
+            kind = f"{f['type']}{' of' if f['type'] == 'set' else ''} {' | '.join(f['members'])}" \
+                if f.get("members") else f["type"]
+            default = f["default"] if f["type"] == "enum" else _show(f["default"])
+            lines.append(f"  {f['name']}: {kind} = {default}{shown}  (declared {f['declared_at']})")
             lines.append("    set   " + _places(f["set_at"]))
             lines.append("    read  " + _places(f["read_at"]))
     if tags:
@@ -193,6 +202,8 @@ def _show(v: object) -> str:
         return "true"
     if v is False:
         return "false"
+    if isinstance(v, list):  # a set's members
+        return "{" + ", ".join(str(m) for m in v) + "}"
     if isinstance(v, str):
         return '"' + v + '"'
     return str(v)

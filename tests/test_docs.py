@@ -145,3 +145,9 @@ def test_the_text_alternatives_example_plays_what_the_page_says() -> None:
                     ("The fog thickens. The lamp turns again. The gull again.", "Keep watching"),
                     ("The fog is everywhere now. The lamp turns.", "Keep watching"),
                     ("The fog is everywhere now. The lamp turns again.", "Keep watching")]
+
+
+def test_the_enumerations_and_sets_example_plays_what_the_page_says() -> None:
+    assert play_canon(story_blocks()["squad"]) == [
+        "Three are with you: kuim, reguam and vask. You are calm.", "Send Vask down the stairs",
+        "Vask is gone. Two left, and you are wary."]

@@ -25,14 +25,15 @@ def diagnostics(tmp_path: Path, text: str) -> list[str]:
 
 def test_a_misspelt_type_is_one_error_with_a_hint_and_the_flag_stays_declared(tmp_path):
     got = diagnostics(tmp_path, HEADER + "@flag n: integer = 0\n" + BODY)
-    assert got == ["5:10: 'integer' is not a type (did you mean int?): a flag is bool, int or str [IFS160]"]
+    assert got == ["5:10: 'integer' is not a type (did you mean int?): a flag is bool, int, str, enum or set [IFS160]"]
 
 
 @pytest.mark.parametrize("written,hint", [("Int", " (did you mean int?)"), ("boolean", " (did you mean bool?)"),
-                                          ("string", " (did you mean str?)"), ("number", "")])
+                                          ("string", " (did you mean str?)"), ("number", " (did you mean int?)"),
+                                          ("colour", "")])
 def test_the_hint_names_the_closest_type(tmp_path, written, hint):
     got = diagnostics(tmp_path, HEADER + f"@flag n: {written} = 0\n" + BODY)
-    assert got == [f"5:10: '{written}' is not a type{hint}: a flag is bool, int or str [IFS160]"]
+    assert got == [f"5:10: '{written}' is not a type{hint}: a flag is bool, int, str, enum or set [IFS160]"]
 
 
 def test_a_syntax_error_in_a_flag_line_is_the_only_error(tmp_path):
@@ -52,8 +53,8 @@ def test_a_flag_whose_line_fails_keeps_its_type_for_the_check(tmp_path):
 def test_a_misspelt_keyword_gets_a_hint(tmp_path):
     body = "=== start: Start\n{if b: Some.}\n* [Go] -> end\n  ~ toggle b\n=== ending end (canon): The End\nBye.\n"
     got = diagnostics(tmp_path, HEADER + "@flag b: bool = flase\n" + body)
-    assert got == ["5:17: expected '-', 'false', 'true', a number or a quoted string, found text 'flase' "
-                   "(did you mean 'false'?) [IFS100]"]
+    assert got == ["5:17: the default of 'b' is the bare word 'flase', which only an enum takes (did you mean "
+                   "false?) [IFS133]"]
 
 
 def test_a_misspelt_header_directive_is_one_error_not_an_incomplete_header(tmp_path):
