@@ -8,8 +8,7 @@ from functools import cached_property
 
 from .analysis import canon_path
 from .compile import CompiledChoice, CompiledScene, TextFn, compile_scene, tag_views
-from .model import Choice, ChoiceKind, Paragraph, SceneKind, Story
-from .visit import walk
+from .model import Body, Choice, ChoiceKind, Conditional, Paragraph, SceneKind, Story
 from .views import ChoiceView, EndingView, Step
 
 
@@ -60,7 +59,7 @@ class ScenePlan:
         self.choices = tuple(ChoicePlan(sc.id, cc) for cc in compiled.choices)
         self.by_id = {cp.id: cp for cp in self.choices}
         self.tags = tag_views(sc.tags)
-        self.tagged = any(isinstance(n, Paragraph) and n.tags for n in walk(sc.body))  # paragraphs carry tags
+        self.tagged = _has_tagged_paragraph(sc.body)
 
 
 class _Plans(dict[str, ScenePlan]):
@@ -74,6 +73,18 @@ class _Plans(dict[str, ScenePlan]):
     def __missing__(self, scene_id: str) -> ScenePlan:
         plan = self[scene_id] = ScenePlan(compile_scene(self.story.scenes[scene_id], self.story.flags))
         return plan
+
+
+def _has_tagged_paragraph(body: Body) -> bool:
+    """Whether a paragraph of the body (or of a `~ if` inside it) has tags: its rendering then carries them."""
+    todo = list(body)
+    while todo:
+        item = todo.pop()
+        if isinstance(item, Paragraph) and item.tags:
+            return True
+        if isinstance(item, Conditional):
+            todo += [i for b in item.branches for i in b.body]
+    return False
 
 
 class Program:

@@ -246,6 +246,8 @@ class Session:
             paragraph_tags = tuple([getattr(p, "tags", ()) for p in paragraphs])
             paragraphs = tuple([str(p) for p in paragraphs])
             tags += tuple([t for line in paragraph_tags for t in line])
+            if not any(paragraph_tags):  # the tagged lines were not shown this time
+                paragraph_tags = ()
         view = SceneView(sid, plan.title, paragraphs, plan.interlude, plan.viewpoint, tuple(views), plan.ending,
-                         len(self.choices_taken), (), tags, paragraph_tags if any(paragraph_tags) else ())
+                         len(self.choices_taken), (), tags, paragraph_tags)
         return view, (None if any_enabled else fallback)
