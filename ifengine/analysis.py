@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator
 
-from .model import Alternatives, Binary, Choice, Expr, InlineIf, Interp, Literal, RandomCall, Scene, Story, Text
+from .model import Alternatives, Binary, Effect, Choice, Expr, InlineIf, Interp, Literal, RandomCall, Scene, Story, Text
 from .visit import walk
 
 
@@ -64,6 +64,13 @@ def _fails_here(node: object) -> bool:
 def can_fail(e: Expr) -> bool:
     """Whether evaluating the expression can raise (see `_fails_here`)."""
     return any(_fails_here(node) for node in walk(e))
+
+
+def joins_strings(eff: Effect) -> bool:
+    """Whether an effect on a str flag can make it longer than any string of the script: it joins onto the
+    flag (`+=`) or its value joins strings (`~ s = s + s`). Only those need the length limit (`STR_MAX`)."""
+    return eff.op == "add" or (eff.value is not None and any(isinstance(n, Binary) and n.op == "+"
+                                                             for n in walk(eff.value)))
 
 
 def draws_or_fails(text: Text) -> bool:

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .analysis import draws_or_fails, must_run
+from .analysis import draws_or_fails, joins_strings, must_run
 from .errors import StoryRuntimeError
 from .number_words import spell
 from .source import Span
@@ -260,7 +260,7 @@ def compile_effect(eff: Effect, decl: FlagDecl) -> Callable[[State], None]:
     value = compile_expr(eff.value)
     ranged = decl.type is Type.INT and (decl.low is not None or decl.high is not None)
     clamp = decl.clamp
-    if decl.type is Type.STR:
+    if decl.type is Type.STR and joins_strings(eff):
         return _str_effect(eff, value)
     if decl.type is Type.SET and eff.op != "set":
         return _set_effect(eff, value, decl.members)

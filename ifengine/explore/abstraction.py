@@ -7,7 +7,7 @@ import operator
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from ..analysis import can_fail, cyclic, draws_or_fails, expr_nodes, strong_components
+from ..analysis import can_fail, cyclic, draws_or_fails, expr_nodes, joins_strings, strong_components
 from ..model import (
     Alternatives, Binary, Condition, Conditional, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp, Literal,
     RandomCall, SceneCall, Story, Type,
@@ -87,8 +87,7 @@ class _Collector(NodeVisitor):
         if eff.value is None:
             return
         decl = self.flags.get(eff.flag)
-        if decl is not None and decl.type is Type.STR and (
-                eff.op == "add" or any(isinstance(n, Binary) and n.op == "+" for n in expr_nodes(eff.value))):
+        if decl is not None and decl.type is Type.STR and joins_strings(eff):
             # joining strings can make one too long (a fault), depending on the flag and what is joined
             self.uses.growing.add(eff.flag)
             self.uses.always.append(eff.value)
