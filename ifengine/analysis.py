@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator
 
-from .model import Binary, Choice, Expr, InlineIf, Interp, Literal, RandomCall, Scene, Story, Text
+from .model import Alternatives, Binary, Effect, Choice, Expr, InlineIf, Interp, Literal, RandomCall, Scene, Story, Text
 from .visit import walk
 
 
@@ -66,10 +66,23 @@ def can_fail(e: Expr) -> bool:
     return any(_fails_here(node) for node in walk(e))
 
 
+def joins_strings(eff: Effect) -> bool:
+    """Whether an effect on a str flag can make it longer than any string of the script: it joins onto the
+    flag (`+=`) or its value joins strings (`~ s = s + s`). Only those need the length limit (`STR_MAX`)."""
+    return eff.op == "add" or (eff.value is not None and any(isinstance(n, Binary) and n.op == "+"
+                                                             for n in walk(eff.value)))
+
+
+def draws_or_fails(text: Text) -> bool:
+    """Whether evaluating a text can change more than what is read: it draws from the dice, or it can fail."""
+    return any(isinstance(node, RandomCall) or _fails_here(node) for node in walk(text))
+
+
 def must_run(text: Text) -> bool:
     """Whether a text must be evaluated even when prose is not rendered: it draws from the dice, or it can
-    fail, so skipping it would change the path or hide the fault. One walk over the whole text."""
-    return any(isinstance(node, RandomCall) or _fails_here(node) for node in walk(text))
+    fail, so skipping it would change the path or hide the fault, or it holds text alternatives, whose
+    showings are part of the game state. One walk over the whole text."""
+    return any(isinstance(node, (RandomCall, Alternatives)) or _fails_here(node) for node in walk(text))
 
 
 def strong_components(nodes: Iterable[str], edges: Callable[[str], Iterable[str]]) -> Iterator[set[str]]:

@@ -1,6 +1,7 @@
 """Parse tree -> typed model. Builds what the tree says and reports nothing: the checker judges."""
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Iterable
 
@@ -8,9 +9,9 @@ from lark import Token, Tree
 
 from .diagnostics import Diagnostic
 from .model import (
-    Binary, Body, BodyItem, Branch, Choice, ChoiceKind, Condition, Conditional, Effect, Expr, Extend,
-    FlagDecl, FlagRef, HeaderField, Include, InlineIf, Interp, Literal, Paragraph, RandomCall, Scene,
-    SceneCall, SceneKind, ScriptFile, Text, TextPart, Type, Unary, Value, INT_MAX, INT_MIN,
+    DECLARABLE, Alternatives, Binary, Count, Body, BodyItem, Branch, Choice, ChoiceKind, Condition, Conditional, Effect, Expr, Extend,
+    FlagDecl, FlagRef, HeaderField, Include, InlineIf, Interp, Literal, NumberWords, Option, Paragraph, RandomCall,
+    Scene, SceneCall, SceneKind, ScriptFile, Tag, Tags, Text, TextPart, Type, Unary, Value, INT_MAX, INT_MIN,
 )
 from .source import SourceFile, Span
 
@@ -18,6 +19,7 @@ _ESCAPE = re.compile(r"\\(.)")
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 ASSIGN = {"=": "set", "+=": "add", "-=": "sub"}
+TYPE_NAMES = {t.value: t for t in DECLARABLE}  # the words a flag declaration may give as its type
 
 
 def unescape(s: str) -> str:
@@ -76,7 +78,7 @@ def _end(node: Tree | Token) -> int:
 
 
 # Binding strength of the binary operators; `not` sits between the comparisons and `and`.
-PRECEDENCE = {"or": 1, "and": 2, "==": 4, "!=": 4, "<": 4, "<=": 4, ">": 4, ">=": 4, "+": 5, "-": 5, "*": 6, "/": 6}
+PRECEDENCE = {"or": 1, "and": 2, "==": 4, "!=": 4, "in": 4, "<": 4, "<=": 4, ">": 4, ">=": 4, "+": 5, "-": 5, "*": 6, "/": 6}
 NOT_PRECEDENCE = 3
 
 
@@ -104,6 +106,8 @@ class Builder:
     def __init__(self, src: SourceFile, diagnostics: list[Diagnostic] | None = None) -> None:
         self.src = src
         self.diagnostics = diagnostics if diagnostics is not None else []
+        self.place = ""  # the scene being built ("<id>+" for an extension): text alternatives are keyed to it
+        self.places: dict[str, int] = {}  # alternatives per place key so far
 
     def integer(self, tok: Token) -> int:
         """An integer literal's value; one beyond the int range (`model.INT_MAX`) is reported (IFS137) and
@@ -148,6 +152,10 @@ class Builder:
             return SceneCall(str(kind), str(kids[1]), sp)
         if kind in ("roll", "chance"):
             return RandomCall(str(kind), self.expr(kids[1]), sp)
+        if kind == "number_words":
+            return NumberWords(str(kids[0]), self.expr(kids[1]), sp)
+        if kind == "count":
+            return Count(self.expr(kids[1]), sp)
         if kind == "not_":
             return Unary("not", self.expr(kids[1]), sp)
         if kind == "neg":
@@ -229,6 +237,8 @@ class Builder:
     def inline(self, node: Tree) -> TextPart:
         if node.data == "interp":
             return Interp(self.expr(node.children[1]), self.span(node))
+        if node.data == "alternatives":
+            return self.alternatives(node)
         _, cond, then, otherwise, _ = node.children  # inline_if: { cond : then | otherwise }
         return InlineIf(
             self.expr(cond),
@@ -237,24 +247,46 @@ class Builder:
             self.span(node),
         )
 
+    def alternatives(self, node: Tree) -> Alternatives:
+        lbrace, kind, *branches, rbrace = node.children
+        options = tuple(Option(self.text(b.children)) for b in branches)
+        # The place: the scene and a digest of the alternative's own text (its n-th twin in the scene gets
+        # ".n"), so edits elsewhere leave it, and what it has shown, where they were.
+        source = " ".join(self.src.text[_tok(lbrace).start_pos or 0:_tok(rbrace).end_pos or 0].split())
+        base = f"{self.place}/{hashlib.sha256(source.encode('utf-8')).hexdigest()[:10]}"
+        twins = self.places[base] = self.places.get(base, 0) + 1
+        return Alternatives(str(kind), options, base if twins == 1 else f"{base}.{twins}", self.span(node))
+
     # ---- bodies -----------------------------------------------------------
+
+    def tags(self, node: Tree | None) -> Tags:
+        """`#name` or `#name: value` tokens as tags: the name as written (the checker judges it), the value
+        trimmed and unescaped, None when there is no colon."""
+        if node is None:
+            return ()
+        out = []
+        for tok in node.children:
+            name, colon, value = unescape(str(tok)[1:]).partition(":")
+            out.append(Tag(name.strip(), value.strip() if colon else None, self.span(tok)))
+        return tuple(out)
 
     def body(self, nodes: Iterable[Tree]) -> Body:
         """Body items in order; consecutive prose lines with no blank line between them form one paragraph."""
         items: list[BodyItem] = []
-        last_line: Tree | None = None  # the previous prose line, if the previous item was prose
+        last_line: list | None = None  # the previous prose line's pieces, if the previous item was prose
         for node in nodes:
             if node.data == "prose_line":
-                text = self.text(node.children)
+                *pieces, tag_node = node.children  # a prose line always ends with its (optional) tags
+                text, tags = self.text(pieces), self.tags(tag_node)
                 if last_line is not None and not _BLANK_LINE.search(
-                        self.src.text[_end(last_line.children[-1]):_start(node.children[0])]):
+                        self.src.text[_end(last_line[-1]):_start(pieces[0])]):
                     prev = items[-1]
                     assert isinstance(prev, Paragraph)
                     joined = prev.text + ((" ",) if prev.text and text else ()) + text
-                    items[-1] = Paragraph(self._merge(joined), prev.span)
+                    items[-1] = Paragraph(self._merge(joined), prev.span, prev.tags + tags)
                 else:
-                    items.append(Paragraph(text, self.span(node)))
-                last_line = node
+                    items.append(Paragraph(text, self.span(node), tags))
+                last_line = pieces
                 continue
             last_line = None
             if node.data in ("effect", "toggle"):
@@ -297,7 +329,7 @@ class Builder:
     # ---- choices and scenes -----------------------------------------------
 
     def choice(self, node: Tree, scene_id: str) -> Choice:
-        mark, choice_id, canon, body, target, *clauses = node.children
+        mark, choice_id, canon, body, target, tag_node, *clauses = node.children
         if isinstance(body, Tree):  # label
             kind, label = ChoiceKind.LABELLED, self.text(body.children)
         else:
@@ -316,29 +348,36 @@ class Builder:
         return Choice(
             id=f"{scene_id}.{local}", local_id=local, explicit_id=explicit, kind=kind, label=label,
             sticky=str(mark) == "+", canon=canon is not None, conditions=conditions, effects=effects,
-            target=str(target), span=self.span(mark), target_span=self.span(target),
+            target=str(target), span=self.span(mark), target_span=self.span(target), tags=self.tags(tag_node),
         )
 
     def scene(self, node: Tree) -> Scene:
-        kind_node, scene_id, viewpoint, title, *rest = node.children
+        kind_node, scene_id, viewpoint, title, tag_node, *rest = node.children
         kind = SceneKind.SCENE if kind_node is None else SceneKind(kind_node.data)
-        sid = str(scene_id)
+        sid = self.place = str(scene_id)
         body_nodes = [n for n in rest if n.data != "choice"]
         choices = tuple(self.choice(n, sid) for n in rest if n.data == "choice")
         return Scene(
             id=sid, title=unescape(str(title)).strip(), kind=kind,
             viewpoint=unescape(str(viewpoint.children[0])).strip() if viewpoint is not None else None,
-            body=self.body(body_nodes), choices=choices, span=self.span(scene_id),
+            body=self.body(body_nodes), choices=choices, span=self.span(scene_id), tags=self.tags(tag_node),
         )
 
     def flag(self, node: Tree) -> FlagDecl:
-        name, ftype, rng, literal, label = node.children
+        name, ftype, _of, members, rng, literal, label = node.children
         low = high = None
         if rng is not None:
             low, high = (self.signed(n) for n in rng.children)
+        written = str(ftype)
+        listed = tuple(str(m) for m in members.children) if members is not None else ()
+        default = self.literal(literal)
+        if isinstance(default, tuple):  # a set's members, kept in the order the declaration lists them
+            default = tuple(sorted(default, key=lambda m: listed.index(m) if m in listed else len(listed)))
         return FlagDecl(
-            name=str(name), type=Type(ftype.data.removesuffix("_type")), default=self.literal(literal),
+            name=str(name), type=TYPE_NAMES.get(written), default=default,
             low=low, high=high, label=unquote(_tok(label)) if label is not None else None, span=self.span(name),
+            type_name=written, type_span=self.span(ftype), members=listed,
+            default_span=self.span(literal) if literal.data == "member" else None,
         )
 
     def signed(self, node: Tree) -> int:
@@ -347,6 +386,10 @@ class Builder:
         return -value if minus is not None else value
 
     def literal(self, node: Tree) -> Value:
+        if node.data == "member":
+            return str(node.children[0])
+        if node.data == "members_literal":
+            return tuple(dict.fromkeys(str(m) for m in node.children[1:-1] if m is not None))
         if node.data == "true":
             return True
         if node.data == "false":
@@ -367,6 +410,7 @@ class Builder:
                 scenes.append(self.scene(node))
             elif kind == "extend":
                 sid = str(node.children[0])
+                self.place = sid + "+"
                 extends.append(Extend(sid, tuple(self.choice(c, sid) for c in node.children[1:]),
                                       self.span(node.children[0])))
             elif kind == "flag":

@@ -5,29 +5,36 @@ types, the shape of the scene graph and the canon path.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from .diagnostics import Diagnostic, Severity
 from .model import (
-    ENDING_KINDS, Binary, Branch, Choice, ChoiceKind, Condition, Effect, Expr, FlagRef, InlineIf, Interp,
-    Literal, RandomCall, Scene, SceneCall, Story, Type, Unary, type_of,
+    DECLARABLE, ENDING_KINDS, Alternatives, Binary, Count, Member, Branch, Choice, ChoiceKind, Condition, Effect, Expr, FlagDecl, FlagRef,
+    InlineIf, Interp, Literal, NumberWords, RandomCall, Scene, SceneCall, Story, Tag, Type, Unary, type_of,
 )
 from .analysis import canon_marked, strong_components
 from .source import Span
+from .unparsed import NOTHING, Unparsed
 from .visit import DispatchTable, NodeVisitor, dispatch_table
 
 COMPARE = {"==", "!=", "<", "<=", ">", ">="}
+TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+# What other languages call our types: the hint of IFS160 ("did you mean int?") where spelling is no guide.
+TYPE_WORDS = {"number": "int", "num": "int", "integer": "int", "float": "int", "double": "int", "boolean": "bool",
+              "string": "str", "text": "str", "list": "set", "enumeration": "enum"}
 ARITH = {"+", "-", "*", "/"}
 
 
 def _a(t: Type) -> str:
     """'an int', 'a bool', 'a str': type names with the right article, for messages."""
-    return f"an {t.value}" if t is Type.INT else f"a {t.value}"
+    return f"an {t.value}" if t in (Type.INT, Type.ENUM) else f"a {t.value}"
 
 
 # Words of the language that a flag may not be named: `{seen}` or `~ toggle = 1` could not be read back.
 RESERVED = {"and", "or", "not", "true", "false", "if", "elif", "else", "end", "toggle", "visits", "seen", "roll",
-            "chance", "canon", "continue", "fallback", "extend", "interlude", "ending", "bool", "int", "str"}
+            "chance", "words", "ordinal", "count", "in", "of", "enum", "set", "stopping", "cycle", "once", "shuffle", "canon", "continue", "fallback",
+            "extend", "interlude", "ending", "bool", "int", "str"}
 
 
 def _diag(span: Span, message: str, code: str, severity: Severity = Severity.ERROR) -> Diagnostic:
@@ -35,9 +42,9 @@ def _diag(span: Span, message: str, code: str, severity: Severity = Severity.ERR
 
 
 class _Checker(NodeVisitor):
-    def __init__(self, story: Story, broken: frozenset[str] = frozenset()) -> None:
+    def __init__(self, story: Story, broken: Unparsed = NOTHING) -> None:
         self.story = story
-        self.broken = broken  # scenes that failed to parse: they exist, but not in the model
+        self.broken = broken  # what failed to parse: it exists for the writer, but not in the model
         self.diags: list[Diagnostic] = []
         self.read_flags: set[str] = set()
 
@@ -60,12 +67,14 @@ class _Checker(NodeVisitor):
         self.read_flags.add(e.name)
         decl = self.story.flags.get(e.name)
         if decl is None:
+            if e.name in self.broken.flags:
+                return self.broken.flags[e.name]
             self.error(e.span, f"flag '{e.name}' is not declared (declare it with @flag {e.name}: ...)", "IFS130")
             return None
         return decl.type
 
     def _scene_call(self, e: SceneCall) -> Type | None:
-        if e.scene not in self.story.scenes and e.scene not in self.broken:
+        if e.scene not in self.story.scenes and e.scene not in self.broken.scenes:
             self.error(e.span, f"{e.func}() names scene '{e.scene}', which does not exist", "IFS124")
         return Type.INT if e.func == "visits" else Type.BOOL
 
@@ -79,6 +88,10 @@ class _Checker(NodeVisitor):
                 self.error(e.arg.span, f"{e.func}() takes a number {bound}, not {e.arg.value}", "IFS133")
         return Type.INT if e.func == "roll" else Type.BOOL
 
+    def _number_words(self, e: NumberWords) -> Type | None:
+        self.expect(e.arg, Type.INT, f"{e.func}()")
+        return Type.STR
+
     def _unary(self, e: Unary) -> Type | None:
         if e.op == "not":
             self.expect(e.operand, Type.BOOL, "'not'")
@@ -86,11 +99,57 @@ class _Checker(NodeVisitor):
         self.expect(e.operand, Type.INT, "'-'")
         return Type.INT
 
+    def _member(self, e: Member) -> Type | None:
+        return Type.MEMBER
+
+    def _count(self, e: Count) -> Type | None:
+        self.expect(e.arg, Type.SET, "count()")
+        return Type.INT
+
+    def member_decl(self, e: Expr) -> FlagDecl | None:
+        """The enum or set flag an expression reads, when it is one (its members decide what fits it)."""
+        decl = self.story.flags.get(e.name) if isinstance(e, FlagRef) else None
+        return decl if decl is not None and decl.type in (Type.ENUM, Type.SET) else None
+
+    def expect_member(self, e: Expr, decl: FlagDecl) -> None:
+        """`e` must be one of `decl`'s members: a bare word of its list (an unknown one is named with the
+        list, not as an undeclared flag), or an enum flag over the same members."""
+        if isinstance(e, (Member, FlagRef)) and e.name not in self.story.flags:
+            if e.name not in decl.members:
+                import difflib
+
+                close = difflib.get_close_matches(e.name, decl.members, n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                self.error(e.span, f"'{e.name}' is not one of {decl.name}'s members{hint}: "
+                                   f"{', '.join(decl.members)}", "IFS162")
+            return
+        got = self.type_of(e)
+        other = self.member_decl(e)
+        if got is not None and (got is not Type.ENUM or (other is not None and set(other.members) - set(decl.members))):
+            self.error(e.span, f"this needs one of {decl.name}'s members ({', '.join(decl.members)}), but it is "
+                               f"{_a(got)}{'' if other is None else ' over other members'}", "IFS132")
+
     def _binary(self, e: Binary) -> Type | None:
+        if e.op == "in":
+            decl = self.member_decl(e.right)
+            if decl is None or decl.type is not Type.SET:
+                self.expect(e.right, Type.SET, "'in'")
+                self.type_of(e.left)
+            else:
+                self.read_flags.add(decl.name)
+                self.expect_member(e.left, decl)
+            return Type.BOOL
+        if e.op in ("==", "!=") and (decl := self.member_decl(e.left) or self.member_decl(e.right)) is not None \
+                and decl.type is Type.ENUM:
+            self.read_flags.add(decl.name)
+            self.expect_member(e.right if self.member_decl(e.left) is decl else e.left, decl)
+            return Type.BOOL
         if e.op in ("and", "or"):
             self.expect(e.left, Type.BOOL, f"'{e.op}'")
             self.expect(e.right, Type.BOOL, f"'{e.op}'")
             return Type.BOOL
+        if e.op == "+":
+            return self._plus(e)
         if e.op in ARITH:
             self.expect(e.left, Type.INT, f"'{e.op}'")
             self.expect(e.right, Type.INT, f"'{e.op}'")
@@ -101,11 +160,24 @@ class _Checker(NodeVisitor):
         if e.op in ("==", "!="):
             if left and right and left is not right:
                 self.error(e.span, f"'{e.op}' compares {_a(left)} with {_a(right)}", "IFS132")
+            elif left is Type.MEMBER and isinstance(e.left, Member) and isinstance(e.right, Member):
+                pass  # two members' names: a constant comparison, but not wrong
         else:
             for side, t in ((e.left, left), (e.right, right)):
                 if t and t is not Type.INT:
                     self.error(side.span, f"'{e.op}' compares numbers, but this is {_a(t)}", "IFS132")
         return Type.BOOL
+
+    def _plus(self, e: Binary) -> Type | None:
+        """`+` adds two ints or joins two strs."""
+        left, right = self.type_of(e.left), self.type_of(e.right)
+        want = Type.STR if Type.STR in (left, right) else Type.INT
+        for side, t in ((e.left, left), (e.right, right)):
+            if t is not None and t is not want:
+                hint = " (spell a number out with words(n))" if want is Type.STR and t is Type.INT else ""
+                verb = "joins two strs" if want is Type.STR else "needs an int here"
+                self.error(side.span, f"'+' {verb}, but this is {_a(t)}{hint}", "IFS132")
+        return want
 
     def expect(self, e: Expr, want: Type, where: str) -> None:
         got = self.type_of(e)
@@ -126,6 +198,17 @@ class _Checker(NodeVisitor):
         self.visit_all(part.then)
         self.visit_all(part.otherwise)
 
+    def visit_Alternatives(self, part: Alternatives) -> None:
+        if len(part.options) == 1 and part.kind != "once":
+            self.warn(part.span, f"this {{{part.kind}: ...}} has one option, so it always shows it: separate its "
+                                 f"options with '|'", "IFS210")
+        self.generic_visit(part)
+
+    def visit_Tag(self, tag: Tag) -> None:
+        if not TAG_NAME.fullmatch(tag.name):
+            self.error(tag.span, f"'{tag.name}' is not a tag name (one word of letters, digits, '-' and '_'): a tag "
+                                 f"is #name or #name: value", "IFS161")
+
     def visit_Branch(self, branch: Branch) -> None:
         if branch.cond is not None:
             self.expect(branch.cond, Type.BOOL, "'~ if'")
@@ -139,30 +222,56 @@ class _Checker(NodeVisitor):
 
     def effect(self, eff: Effect) -> None:
         decl = self.story.flags.get(eff.flag)
+        if decl is not None and decl.type in (Type.ENUM, Type.SET) and eff.value is not None:
+            self.member_effect(eff, decl)
+            return
         value_type = self.type_of(eff.value) if eff.value is not None else None
-        if decl is None:
+        if decl is None and eff.flag not in self.broken.flags:
             self.error(eff.span, f"flag '{eff.flag}' is not declared (declare it with @flag {eff.flag}: ...)", "IFS130")
             return
+        # a declaration that failed to parse still gives the flag's type when its line names one
+        ftype = decl.type if decl is not None else self.broken.flags[eff.flag]
+        if ftype is None:  # its declaration names no type, and says so: nothing here can be judged
+            return
         if eff.op == "toggle":
-            if decl.type is not Type.BOOL:
-                self.error(eff.span, f"toggle needs a bool flag, but '{eff.flag}' is {_a(decl.type)}", "IFS132")
+            if ftype is not Type.BOOL:
+                self.error(eff.span, f"toggle needs a bool flag, but '{eff.flag}' is {_a(ftype)}", "IFS132")
+            return
+        if eff.op == "add" and ftype is Type.STR:
+            if value_type is not None and value_type is not Type.STR:
+                self.error(eff.span, f"'+=' on a str flag joins a str to it, but this is {_a(value_type)}", "IFS132")
             return
         if eff.op in ("add", "sub"):
             sign = "+=" if eff.op == "add" else "-="
-            if decl.type is not Type.INT:
-                self.error(eff.span, f"'{sign}' needs an int flag, but '{eff.flag}' is {_a(decl.type)}", "IFS132")
+            if ftype is not Type.INT:
+                self.error(eff.span, f"'{sign}' needs an int flag, but '{eff.flag}' is {_a(ftype)}", "IFS132")
             elif value_type is not None and value_type is not Type.INT:
                 self.error(eff.span, f"'{sign}' needs a number, but this is {_a(value_type)}", "IFS132")
             return
-        if value_type is not None and value_type is not decl.type:
-            self.error(eff.span, f"flag '{eff.flag}' is {_a(decl.type)}; it cannot hold {_a(value_type)}",
+        if value_type is not None and value_type is not ftype:
+            self.error(eff.span, f"flag '{eff.flag}' is {_a(ftype)}; it cannot hold {_a(value_type)}",
                        "IFS132")
-        elif isinstance(eff.value, Literal) and decl.type is Type.INT:
+        elif isinstance(eff.value, Literal) and decl is not None and ftype is Type.INT:
             v = eff.value.value
             assert isinstance(v, int)
             if decl.clamp(v) != v:
                 self.error(eff.value.span, f"{v} is outside the range of '{eff.flag}' ({decl.low}..{decl.high})",
                            "IFS133")
+
+    def member_effect(self, eff: Effect, decl: FlagDecl) -> None:
+        """`~ mood = wary`, `~ alive += vask`, `~ alive -= vask`, `~ alive = other_set`."""
+        assert eff.value is not None
+        if eff.op == "set" and decl.type is Type.SET:
+            got = self.type_of(eff.value)
+            other = self.member_decl(eff.value)
+            if got is not None and (got is not Type.SET or other is None or set(other.members) - set(decl.members)):
+                self.error(eff.span, f"flag '{eff.flag}' is a set; it cannot hold {_a(got)}"
+                                     f"{' over other members' if got is Type.SET else ''}", "IFS132")
+        elif eff.op == "set" or decl.type is Type.SET:
+            self.expect_member(eff.value, decl)
+        else:
+            self.error(eff.span, f"'{'+=' if eff.op == 'add' else '-='}' needs an int, str or set flag, but "
+                                 f"'{eff.flag}' is an enum", "IFS132")
 
     # ---- declarations -----------------------------------------------------
 
@@ -170,6 +279,25 @@ class _Checker(NodeVisitor):
         for decl in self.story.flags.values():
             if decl.name in RESERVED:
                 self.error(decl.span, f"'{decl.name}' is a word of the language and cannot name a flag", "IFS136")
+            if decl.type is None:
+                self.unknown_type(decl)
+                continue
+            if decl.type in (Type.ENUM, Type.SET):
+                self.member_flag(decl)
+                continue
+            if decl.members:
+                self.error(decl.span, f"only enum and set flags list members; '{decl.name}' is {_a(decl.type)}",
+                           "IFS133")
+            if decl.default_span is not None:  # a bare word: `= flase`, `= calm` for a str
+                import difflib
+
+                close = difflib.get_close_matches(str(decl.default), ["true", "false"], n=1) \
+                    if decl.type is Type.BOOL else []
+                hint = f" (did you mean {close[0]}?)" if close else \
+                    f": quote a str (\"{decl.default}\")" if decl.type is Type.STR else ""
+                self.error(decl.default_span, f"the default of '{decl.name}' is the bare word '{decl.default}', "
+                                              f"which only an enum takes{hint}", "IFS133")
+                continue
             if decl.low is not None and decl.type is not Type.INT:
                 self.error(decl.span, f"only int flags take a range; '{decl.name}' is {_a(decl.type)}", "IFS133")
             if decl.low is not None and decl.high is not None and decl.low > decl.high:
@@ -184,9 +312,55 @@ class _Checker(NodeVisitor):
                     self.error(decl.span, f"the default {decl.default} is outside the range {decl.low}..{decl.high}",
                                "IFS133")
 
+    def member_flag(self, decl: FlagDecl) -> None:
+        """An enum or a set: its members listed once each, none a flag's name, its default made of them."""
+        kind = decl.type.value if decl.type is not None else ""
+        if not decl.members:
+            self.error(decl.span, f"{_a(decl.type or Type.ENUM)} flag lists its members: @flag {decl.name}: "
+                                  f"{kind}{' of' if decl.type is Type.SET else ''} a | b = ...", "IFS133")
+            return
+        seen: set[str] = set()
+        for m in decl.members:
+            if m in seen:
+                self.error(decl.span, f"'{m}' is listed twice among the members of '{decl.name}'", "IFS133")
+            seen.add(m)
+            if m in self.story.flags or m in RESERVED:
+                what = "a flag" if m in self.story.flags else "a word of the language"
+                self.error(decl.span, f"the member '{m}' of '{decl.name}' is also {what}: give it another name",
+                           "IFS163")
+        if decl.low is not None:
+            self.error(decl.span, f"only int flags take a range; '{decl.name}' is {_a(decl.type or Type.ENUM)}",
+                       "IFS133")
+        default = decl.default
+        if decl.type is Type.ENUM and isinstance(default, str) and type(default) is str:
+            given: tuple = (default,)
+        elif decl.type is Type.SET and isinstance(default, tuple):
+            given = default
+        else:
+            shape = "one of its members" if decl.type is Type.ENUM else "its members in braces, {a, b} or {}"
+            self.error(decl.span, f"the default of '{decl.name}' must be {shape}", "IFS133")
+            return
+        for name in given:
+            if name not in decl.members:
+                self.error(decl.span, f"'{name}' is not one of {decl.name}'s members: {', '.join(decl.members)}",
+                           "IFS162")
+
+    def unknown_type(self, decl: FlagDecl) -> None:
+        import difflib
+
+        names = [t.value for t in DECLARABLE]
+        written = decl.type_name.lower()
+        close = [TYPE_WORDS[written]] if written in TYPE_WORDS else difflib.get_close_matches(written, names, n=1,
+                                                                                             cutoff=0.6)
+        close = close or [t for t in names if written.startswith(t)]
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        self.error(decl.type_span, f"'{decl.type_name}' is not a type{hint}: a flag is {', '.join(names[:-1])} "
+                                   f"or {names[-1]}", "IFS160")
+
     # ---- scenes and the graph ---------------------------------------------
 
     def visit_Scene(self, scene: Scene) -> None:
+        self.visit_all(scene.tags)
         self.visit_all(scene.body)
         if scene.is_ending:
             if scene.viewpoint not in ENDING_KINDS:
@@ -203,7 +377,7 @@ class _Checker(NodeVisitor):
 
     def visit_Choice(self, c: Choice) -> None:
         self.generic_visit(c)
-        if c.target not in self.story.scenes and c.target not in self.broken:
+        if c.target not in self.story.scenes and c.target not in self.broken.scenes:
             self.error(c.target_span, f"choice goes to '{c.target}', which is not a scene or ending{self.suggest(c.target)}",
                        "IFS120")
 
@@ -299,15 +473,16 @@ class _Checker(NodeVisitor):
 
 _TYPE_RULES: DispatchTable[Callable[[_Checker, Any], Type | None]] = dispatch_table("the type checker", {
     Literal: _Checker._literal, FlagRef: _Checker._flag, SceneCall: _Checker._scene_call,
-    RandomCall: _Checker._random_call, Unary: _Checker._unary, Binary: _Checker._binary,
+    RandomCall: _Checker._random_call, NumberWords: _Checker._number_words, Member: _Checker._member,
+    Count: _Checker._count, Unary: _Checker._unary,
+    Binary: _Checker._binary,
 })
 
 
-def check_story(story: Story, skip_semantic: bool = False,
-                broken: frozenset[str] = frozenset()) -> list[Diagnostic]:
+def check_story(story: Story, skip_semantic: bool = False, broken: Unparsed = NOTHING) -> list[Diagnostic]:
     """Diagnostics for an assembled story. With syntax errors present, graph-wide rules (reachability,
-    unread flags, the canon path) are skipped: the missing scenes would make them cry wolf. References
-    to `broken` scenes (declared, but failed to parse) are not reported as unknown."""
+    unread flags, the canon path) are skipped: the missing scenes would make them cry wolf. What the
+    text declares in lines that failed to parse (`broken`: scenes, flags) is not reported as unknown."""
     return _Checker(story, broken).run(semantic=not skip_semantic)
 
 

@@ -9,14 +9,17 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .analysis import must_run
+from .analysis import draws_or_fails, joins_strings, must_run
 from .errors import StoryRuntimeError
+from .number_words import spell
 from .source import Span
 from .model import (
-    Binary, Body, Choice, Conditional, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp, Literal, Paragraph, RandomCall,
-    INT_MAX, INT_MIN, MAX_RENDER, Scene, SceneCall, Text, Type, Unary, Value,
+    Alternatives, Binary, Body, Count, Member, Choice, Conditional, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp, Literal,
+    NumberWords, Paragraph, RandomCall, INT_MAX, INT_MIN, MAX_RENDER, STR_MAX, Scene, SceneCall, Tags, Text, Type, Unary,
+    Value,
 )
-from .state import GameState as State
+from .state import GameState as State, pick
+from .views import TagView
 from .visit import DispatchTable, dispatch_table
 
 
@@ -62,6 +65,32 @@ def _random_call(e: RandomCall) -> Fn:
     return lambda s: s.dice.chance(arg(s))  # type: ignore[arg-type]
 
 
+def _number_words(e: NumberWords) -> Fn:
+    arg = compile_expr(e.arg)
+    func = e.func
+
+    def spelt(s: State) -> Value:
+        n = arg(s)
+        assert type(n) is int  # the checker typed it
+        return spell(func, n)
+    return spelt
+
+
+def _member(e: Member) -> Fn:
+    name = e.name  # a member is its own name at run time
+    return lambda s: name
+
+
+def _count(e: Count) -> Fn:
+    arg = compile_expr(e.arg)
+
+    def count(s: State) -> Value:
+        held = arg(s)
+        assert isinstance(held, tuple)  # the checker typed it
+        return len(held)
+    return count
+
+
 def _unary(e: Unary) -> Fn:
     inner = compile_expr(e.operand)
     if e.op == "not":
@@ -71,6 +100,12 @@ def _unary(e: Unary) -> Fn:
 
 def _binary(e: Binary) -> Fn:
     left, right = compile_expr(e.left), compile_expr(e.right)
+    if e.op == "in":
+        def member_of(s: State) -> Value:
+            member, held = left(s), right(s)
+            assert isinstance(held, tuple)  # the checker typed it
+            return member in held
+        return member_of
     if e.op == "and":
         return lambda s: left(s) and right(s)
     if e.op == "or":
@@ -100,8 +135,8 @@ def in_range(value: Value, span: Any) -> Value:
 
 
 _EXPR_RULES: DispatchTable[Callable[[Any], Fn]] = dispatch_table("the compiler", {
-    Literal: _literal, FlagRef: _flag, SceneCall: _scene_call, RandomCall: _random_call, Unary: _unary,
-    Binary: _binary,
+    Literal: _literal, FlagRef: _flag, SceneCall: _scene_call, RandomCall: _random_call,
+    NumberWords: _number_words, Member: _member, Count: _count, Unary: _unary, Binary: _binary,
 })
 
 
@@ -110,6 +145,8 @@ def show(value: Value) -> str:
         return "true"
     if value is False:
         return "false"
+    if value.__class__ is tuple:  # a set: its members in the declared order, as prose lists them (no call: hot)
+        return "none" if not value else value[0] if len(value) == 1 else ", ".join(value[:-1]) + " and " + value[-1]
     return str(value)
 
 
@@ -172,8 +209,35 @@ def _inline_if(p: InlineIf) -> TextFn:
     return lambda s: (then(s) if cond(s) else other(s)) or _GAP
 
 
+def _alternatives(p: Alternatives) -> TextFn:
+    """What shows next is kept in the state (`shown`, by the alternative's place): stopping keeps the index
+    of the next option and stays on the last; cycle wraps round; once counts up to past the end; shuffle
+    counts its showings and lets the dice order each round."""
+    options = [_compile_parts(o.text, p.span) for o in p.options]
+    n, place = len(options), p.key
+    if p.kind == "shuffle":
+        matters = any(draws_or_fails(o.text) for o in p.options)
+
+        def shuffle(s: State) -> str:
+            count = s.shown.get(place, 0)
+            s.shown[place] = count + 1
+            return options[pick(s.dice, place, count, n, matters)](s) or _GAP
+        return shuffle
+    last = n - 1
+    step: Callable[[int], int] = {"stopping": lambda i: min(i + 1, last), "cycle": lambda i: (i + 1) % n,
+                                  "once": lambda i: i + 1}[p.kind]
+
+    def alternative(s: State) -> str:
+        i = s.shown.get(place, 0)
+        if i >= n:  # a once-only alternative that has shown every option
+            return _GAP
+        s.shown[place] = step(i)
+        return options[i](s) or _GAP
+    return alternative
+
+
 _PART_RULES: DispatchTable[Callable[[Any], str | TextFn]] = dispatch_table(
-    "the compiler", {str: _plain, Interp: _interp, InlineIf: _inline_if})
+    "the compiler", {str: _plain, Interp: _interp, InlineIf: _inline_if, Alternatives: _alternatives})
 
 
 def compile_text(text: Text, span: Span | None = None) -> TextFn:
@@ -196,6 +260,10 @@ def compile_effect(eff: Effect, decl: FlagDecl) -> Callable[[State], None]:
     value = compile_expr(eff.value)
     ranged = decl.type is Type.INT and (decl.low is not None or decl.high is not None)
     clamp = decl.clamp
+    if decl.type is Type.STR and joins_strings(eff):
+        return _str_effect(eff, value)
+    if decl.type is Type.SET and eff.op != "set":
+        return _set_effect(eff, value, decl.members)
     if eff.op == "set":
         if ranged:
             return lambda s: s.flags.__setitem__(name, clamp(value(s)))  # type: ignore[arg-type]
@@ -205,6 +273,46 @@ def compile_effect(eff: Effect, decl: FlagDecl) -> Callable[[State], None]:
         return lambda s: s.flags.__setitem__(name, clamp(s.flags[name] + sign * value(s)))  # type: ignore[operator, arg-type]
     span = eff.span
     return lambda s: s.flags.__setitem__(name, in_range(s.flags[name] + sign * value(s), span))  # type: ignore[operator]
+
+
+def _set_effect(eff: Effect, value: Fn, members: tuple[str, ...]) -> Callable[[State], None]:
+    """`~ alive += vask` or `~ alive -= vask`: the set's tuple rebuilt in the declaration's order."""
+    name, adding = eff.flag, eff.op == "add"
+
+    def change(s: State) -> None:
+        member = value(s)
+        held = s.flags[name]
+        assert isinstance(held, tuple)
+        s.flags[name] = tuple([m for m in members if (m in held or (adding and m == member))
+                               and not (not adding and m == member)])
+    return change
+
+
+def _str_effect(eff: Effect, value: Fn) -> Callable[[State], None]:
+    """`~ s = ...` or `~ s += ...` on a str flag: the result no longer than `STR_MAX`, else a fault."""
+    name, span, join = eff.flag, eff.span, eff.op == "add"
+
+    def set_str(s: State) -> None:
+        v = value(s)
+        assert isinstance(v, str)  # the checker typed it
+        if join:
+            v = str(s.flags[name]) + v
+        if len(v) > STR_MAX:
+            raise StoryRuntimeError(f"a string too long for '{name}': {len(v):,} characters, the limit is "
+                                    f"{STR_MAX:,}", span)
+        s.flags[name] = v
+    return set_str
+
+
+class TaggedText(str):
+    """A rendered paragraph that carries its lines' tags to the view. It is a str, so whatever reads the
+    rendered paragraphs reads it as text; the session turns it back into a plain str and its tags."""
+
+    tags: tuple[TagView, ...]
+
+
+def tag_views(tags: Tags) -> tuple[TagView, ...]:
+    return tuple(TagView(t.name, t.value) for t in tags)
 
 
 def _emit(out: list[str], text: str) -> None:
@@ -230,6 +338,13 @@ def compile_body(body: Body, flags: dict[str, FlagDecl]) -> Step:
 
 def _paragraph(item: Paragraph, flags: dict[str, FlagDecl]) -> Step:
     render = compile_text(item.text, item.span)
+    if item.tags:
+        plain, tags = render, tag_views(item.tags)
+
+        def render(s: State) -> str:
+            text = TaggedText(plain(s))
+            text.tags = tags
+            return text
     if must_run(item.text):
         def para(s: State, out: list[str] | None) -> None:
             text = render(s)  # run even when not rendering: the dice stay in step, faults still show

@@ -60,8 +60,13 @@ CODES: dict[str, str] = {
     "IFS141": "ending with choices",
     "IFS142": "cycle of automatic steps",
     "IFS150": "canon path broken",
+    "IFS160": "unknown flag type",
+    "IFS161": "a tag without a proper name",
+    "IFS162": "not a member of the enum or set",
+    "IFS163": "a member named like a flag or a word of the language",
     "IFS200": "unreachable scene",
     "IFS201": "flag never read",
+    "IFS210": "text alternatives with a single option",
     # found in play, or when a run is replayed against the story as it is now
     "IFS300": "fault while playing (division by zero, a runaway loop)",
     "IFS310": "run made for another story",

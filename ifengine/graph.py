@@ -13,8 +13,8 @@ from .errors import ToolError
 from .safe_text import visible
 from .visit import dispatch_table
 from .model import (
-    Binary, Choice, ChoiceKind, Expr, FlagRef, InlineIf, Interp, Literal, RandomCall, SceneCall, Story, Text,
-    Unary,
+    Alternatives, Binary, Count, Member, Choice, ChoiceKind, Expr, FlagRef, InlineIf, Interp, Literal, NumberWords, RandomCall,
+    SceneCall, Story, Text, Unary,
 )
 
 LABEL_MAX = 48  # longer edge labels are shortened with an ellipsis
@@ -34,7 +34,7 @@ class GraphvizFailed(ToolError):
 
 # ---- text of expressions and labels -----------------------------------------------------------------
 
-_PREC = {"or": 1, "and": 2, "==": 4, "!=": 4, "<": 4, "<=": 4, ">": 4, ">=": 4, "+": 5, "-": 5, "*": 6, "/": 6}
+_PREC = {"or": 1, "and": 2, "==": 4, "!=": 4, "in": 4, "<": 4, "<=": 4, ">": 4, ">=": 4, "+": 5, "-": 5, "*": 6, "/": 6}
 
 
 def expr_source(e: Expr, parent: int = 0) -> str:
@@ -76,10 +76,17 @@ _SOURCE_RULES = dispatch_table("the graph's expression writer", {
     Literal: _literal_source, FlagRef: lambda e, parent: e.name,
     SceneCall: lambda e, parent: f"{e.func}({e.scene})",
     RandomCall: lambda e, parent: f"{e.func}({expr_source(e.arg)})",
+    NumberWords: lambda e, parent: f"{e.func}({expr_source(e.arg)})",
+    Member: lambda e, parent: e.name, Count: lambda e, parent: f"count({expr_source(e.arg)})",
     Unary: _unary_source, Binary: _binary_source,
 })
+def _alternatives_source(part: Alternatives) -> str:
+    return "{" + part.kind + ": " + " | ".join(text_source(o.text) for o in part.options) + "}"
+
+
 _PART_SOURCE = dispatch_table("the graph's text writer", {
     str: lambda part: part, Interp: lambda part: "{" + expr_source(part.expr) + "}", InlineIf: _inline_if_source,
+    Alternatives: _alternatives_source,
 })
 
 

@@ -15,7 +15,23 @@ from pygments.token import (
 __all__ = ["IfsLexer", "highlight_ansi", "highlight_line"]
 
 _ID = r"[a-z][a-z0-9_]*(?:-[a-z0-9_]+)*"
-_KEYWORDS = ("and", "or", "not", "if", "else")
+_TAG = r"#[A-Za-z](?:[^\n#/\\]|#(?![A-Za-z])|/(?!/)|\\.)*"  # a tag: `#name` or `#name: value`, to the next tag or comment
+
+
+def _inline_text(depth: int) -> list:
+    """The rules for the text inside braces (an inline if's branches, an alternative's options), which leave
+    `depth` states at the closing '}' (one more at a line's end)."""
+    return [
+        (r"\|", Punctuation),
+        (r"\}", String.Interpol, f"#pop:{depth}"),
+        (r"\n", Whitespace, f"#pop:{depth + 1}"),
+        (r"\\.", String.Escape),
+        (r"\{", String.Interpol, "interp"),
+        (r"[^\n{}|\\\]]+|\]", Text),
+    ]
+
+
+_KEYWORDS = ("and", "or", "not", "in", "if", "else")
 
 
 class IfsLexer(RegexLexer):
@@ -81,7 +97,9 @@ class IfsLexer(RegexLexer):
             include("line-end"),
         ],
         "directive-flag": [
-            (r"(bool|int|str)\b", Keyword.Type),
+            (r"(bool|int|str|enum|set)\b", Keyword.Type),
+            (r"of\b", Keyword),
+            (r"[|{},]", Punctuation),
             (r"\.\.", Operator),
             (r"[:=]", Punctuation),
             (r"[a-z][a-z0-9_]*", Name.Variable),
@@ -92,7 +110,8 @@ class IfsLexer(RegexLexer):
             (words(("interlude", "ending", "extend"), suffix=r"(?![a-z0-9_-])"), Keyword.Declaration),
             (_ID, Name.Function),
             (r"(\()([^\n()]*)(\))", bygroups(Punctuation, Name.Decorator, Punctuation)),
-            (r"(:)([ \t]*)((?:[^\n/\\]|/(?!/)|\\.)*)", bygroups(Punctuation, Whitespace, Generic.Heading)),
+            (r"(:)([ \t]*)((?:[^\n/\\#]|#(?![A-Za-z])|/(?!/)|\\.)*)", bygroups(Punctuation, Whitespace, Generic.Heading)),
+            (_TAG, Name.Tag),
             include("line-end"),
         ],
         "choice": [
@@ -103,6 +122,7 @@ class IfsLexer(RegexLexer):
             (r"\[", Punctuation, "label"),
             (r"->", Operator),
             (_ID, Name.Function),
+            (_TAG, Name.Tag),
             include("line-end"),
         ],
         "label": [
@@ -137,7 +157,8 @@ class IfsLexer(RegexLexer):
             (words(_KEYWORDS, suffix=r"\b"), Keyword),
             (r"(visits|seen)(\()([ \t]*)(" + _ID + r")([ \t]*)(\))",
              bygroups(Name.Builtin, Punctuation, Whitespace, Name.Function, Whitespace, Punctuation)),
-            (words(("roll", "chance", "visits", "seen"), suffix=r"\b"), Name.Builtin),
+            (words(("roll", "chance", "visits", "seen", "words", "Words", "ordinal", "Ordinal", "count"), suffix=r"\b"),
+             Name.Builtin),
             (r"==|!=|<=|>=|<|>|\+|-|\*|/(?!/)", Operator),
             (r"[()]", Punctuation),
             (r"[a-z][a-z0-9_]*", Name.Variable),
@@ -148,13 +169,15 @@ class IfsLexer(RegexLexer):
             (r"\\.", String.Escape),
             (r"\{", String.Interpol, "interp"),
             (r"//.*", Comment.Single),
-            (r"[^\n{}\\/]+|/", Text),
+            (_TAG, Name.Tag),
+            (r"[^\n{}\\/#]+|/|#", Text),
             (r"\}", Error),
         ],
         "interp": [
             (r"\}", String.Interpol, "#pop"),
             (r"\n", Whitespace, "#pop:2"),
             (r"(if)\b", Keyword, "inline-cond"),
+            (r"(stopping|cycle|once|shuffle)([ \t]*)(:)", bygroups(Keyword, Whitespace, Punctuation), "alt-text"),
             include("expr"),
             (r"[^\n}]", Error),
         ],
@@ -165,14 +188,8 @@ class IfsLexer(RegexLexer):
             include("expr"),
             (r"[^\n}:]", Error),
         ],
-        "inline-text": [
-            (r"\|", Punctuation),
-            (r"\}", String.Interpol, "#pop:3"),
-            (r"\n", Whitespace, "#pop:4"),
-            (r"\\.", String.Escape),
-            (r"\{", String.Interpol, "interp"),
-            (r"[^\n{}|\\\]]+|\]", Text),
-        ],
+        "inline-text": _inline_text(3),  # {if c: a | b}: interp, inline-cond and this to leave at its '}'
+        "alt-text": _inline_text(2),  # {cycle: a | b}: interp and this
     }
 
     def analyse_text(text: str) -> float:  # type: ignore[override]  # pygments calls it unbound

@@ -4,22 +4,20 @@ from __future__ import annotations
 import gc
 import hashlib
 import posixpath
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from contextlib import contextmanager
 from typing import Callable, Hashable, Iterator, Mapping, TypeVar
 
 from .diagnostics import Diagnostic, Severity, has_errors, sort_key
 from .errors import StoryError
-from .model import Choice, Extend, FlagDecl, Include, Role, Scene, ScriptFile, Story
+from .model import Choice, Extend, FlagDecl, FlagRef, Include, Member, Node, Role, Scene, ScriptFile, Story
 from .reading import display as _display, inside as _inside, read_source, source_from_text, story_files
 from .script_cache import parse_and_build
 from .source import SourceFile, Span
+from .unparsed import NOTHING, Unparsed, unparsed
+from .visit import rewrite
 
-# A scene header's id, read from the raw text. A scene whose section has a syntax error is missing from
-# the model, but it exists for the writer: references to it must not be reported as unknown as well.
-HEADER_ID = re.compile(r"^[ \t]*===[ \t]*(?:(?:interlude|ending)[ \t]+)?([a-z][a-z0-9_]*(?:-[a-z0-9_]+)*)", re.M)
 # Files that could not be read at all: what they hold (the header, scenes) is missing, not absent.
 UNREAD = {"IFS101", "IFS102", "IFS103"}
 
@@ -126,13 +124,13 @@ def _finish(files: list[ScriptFile], root: Path, diags: list[Diagnostic]) -> Loa
         diags.sort(key=sort_key)
         return Loaded(None, diags)
     files.sort(key=lambda f: _relative(f.source.path, root))
-    broken: frozenset[str] = frozenset()
-    if has_errors(d for d in diags if d.code == "IFS100"):  # only a scene that failed to parse is missing
-        built = {s.id for f in files for s in f.scenes}
-        broken = frozenset(m.group(1) for f in files for m in HEADER_ID.finditer(f.source.text)) - built
+    # only what failed to parse is missing: a syntax error in a scene, a flag or a header line
+    broken = unparsed(files) if has_errors(d for d in diags if d.code == "IFS100") else NOTHING
     unread = has_errors(d for d in diags if d.code in UNREAD)
     story, assembly = assemble(files, root, broken, partial=unread)
     diags += assembly
+    if story is not None:
+        story = resolve_members(story)
     if story is not None:
         diags += check_story(story, skip_semantic=unread or has_errors(d for d in diags if d.code == "IFS100"),
                              broken=broken)
@@ -203,10 +201,10 @@ def _relative(path: Path, root: Path) -> Path:
         return path
 
 
-def assemble(files: list[ScriptFile], root: Path, broken: frozenset[str] = frozenset(),
+def assemble(files: list[ScriptFile], root: Path, broken: Unparsed = NOTHING,
              partial: bool = False) -> tuple[Story | None, list[Diagnostic]]:
     """Merge files into one story: one header, flags and scenes by id, extensions folded into scenes.
-    `broken` names scenes whose text failed to parse: they are not reported missing a second time.
+    `broken` is what the text declares in lines that failed to parse: it is not reported missing too.
     `partial` says some file could not be read: a header field missing here may be in it."""
     diags: list[Diagnostic] = []
     header: dict[str, tuple[str, str, Span]] = {}
@@ -227,7 +225,7 @@ def assemble(files: list[ScriptFile], root: Path, broken: frozenset[str] = froze
         extends.extend(f.extends)
     for ext in extends:
         base = scenes.get(ext.scene_id)
-        if base is None and ext.scene_id not in broken:
+        if base is None and ext.scene_id not in broken.scenes:
             diags.append(_diag(ext.span, f"extend names scene '{ext.scene_id}', which does not exist", "IFS123"))
         elif base is not None:
             scenes[ext.scene_id] = _with_choices(base, base.choices + ext.choices)
@@ -242,14 +240,15 @@ def assemble(files: list[ScriptFile], root: Path, broken: frozenset[str] = froze
                 taken[c.local_id] = c
     where = files[0].source.name if files else str(root)
     first_span = Span(where, 1, 1)
-    missing = [f"@{key}" for key in ("story", "title", "role", "start") if key not in header]
+    missing = [f"@{key}" for key in ("story", "title", "role", "start")
+               if key not in header and key not in broken.header]
     if missing and not partial:
         listed = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
         diags.append(_diag(first_span, f"the story header is incomplete: {listed} "
                                        f"{'is' if len(missing) == 1 else 'are'} missing (one file must give them)",
                            "IFS110"))
     start_id = header.get("start", ("", "", first_span))
-    if "start" in header and start_id[0] not in scenes and start_id[0] not in broken:
+    if "start" in header and start_id[0] not in scenes and start_id[0] not in broken.scenes:
         diags.append(_diag(start_id[2], f"@start names scene '{start_id[0]}', which does not exist", "IFS111"))
     digest = hashlib.sha256()
     for f in files:
@@ -272,6 +271,19 @@ def assemble(files: list[ScriptFile], root: Path, broken: frozenset[str] = froze
     return story, diags
 
 
+def resolve_members(story: Story) -> Story:
+    """The story with each bare word that names a member of an enum or set flag (and no flag) read as that
+    member (`Member`), not as a flag: only now, with every file's declarations known, can the two be told
+    apart. A story without enums or sets is returned as it is."""
+    members = {m for d in story.flags.values() for m in d.members} - story.flags.keys()
+    if not members:
+        return story
+
+    def member(node: Node) -> Node | None:
+        return Member(node.name, node.span) if isinstance(node, FlagRef) and node.name in members else None
+    return rewrite(story, member)
+
+
 def _keep_first(table: dict, key: str, item: FlagDecl | Scene, repeated: str, code: str,
                 diags: list[Diagnostic]) -> None:
     """The first declaration of a name wins; a repeat is reported where it stands, pointing at the first."""
@@ -282,4 +294,4 @@ def _keep_first(table: dict, key: str, item: FlagDecl | Scene, repeated: str, co
 
 
 def _with_choices(scene: Scene, choices: tuple[Choice, ...]) -> Scene:
-    return Scene(scene.id, scene.title, scene.kind, scene.viewpoint, scene.body, choices, scene.span)
+    return replace(scene, choices=choices)

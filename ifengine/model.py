@@ -11,7 +11,9 @@ from typing import Union
 
 from .source import SourceFile, Span
 
-Value = Union[bool, int, str]
+# A set's value is the tuple of its members present, in the order the declaration lists them: hashable,
+# written as a list in plain data, and printed in the author's order.
+Value = Union[bool, int, str, tuple[str, ...]]
 
 
 class Node:
@@ -32,12 +34,20 @@ class Type(str, enum.Enum):
     BOOL = "bool"
     INT = "int"
     STR = "str"
+    ENUM = "enum"  # one of the flag's members (a str at run time)
+    SET = "set"  # some of the flag's members (a tuple at run time)
+    MEMBER = "member"  # a member's name in an expression: what it can be compared with is checked apart
+
+
+DECLARABLE = (Type.BOOL, Type.INT, Type.STR, Type.ENUM, Type.SET)  # the types a flag may be declared with
 
 
 def type_of(value: Value) -> Type:
     """The script type of a Python value (bool before int: bool is an int subclass)."""
     if isinstance(value, bool):
         return Type.BOOL
+    if isinstance(value, tuple):
+        return Type.SET
     return Type.INT if isinstance(value, int) else Type.STR
 
 
@@ -89,7 +99,34 @@ class RandomCall(ExprNode):
     span: Span
 
 
-Expr = Union[Literal, FlagRef, Unary, Binary, SceneCall, RandomCall]
+@dataclass(frozen=True, slots=True)
+class NumberWords(ExprNode):
+    """`words(n)` or `ordinal(n)` (capitalised, `Words(n)` and `Ordinal(n)`, for a sentence's start): an
+    int spelt out as a str ("six", "twenty-first"), so prose never needs digits."""
+
+    func: str
+    arg: "Expr"
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Member(ExprNode):
+    """A member of an enum or set flag named in an expression (`wary` in `mood == wary`). The script writes
+    it as a bare word, like a flag; the loader tells the two apart once every declaration is known."""
+
+    name: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Count(ExprNode):
+    """`count(set)`: how many members a set holds."""
+
+    arg: "Expr"
+    span: Span
+
+
+Expr = Union[Literal, FlagRef, Unary, Binary, SceneCall, RandomCall, NumberWords, Member, Count]
 
 
 # ---- text ------------------------------------------------------------------
@@ -109,8 +146,47 @@ class InlineIf(Node):
     span: Span
 
 
-TextPart = Union[str, Interp, InlineIf]
+@dataclass(frozen=True, slots=True)
+class Option(Node):
+    """One option of a text alternative: a text like any other."""
+
+    text: "Text"
+
+
+ALTERNATIVE_KINDS = ("stopping", "cycle", "once", "shuffle")
+
+
+@dataclass(frozen=True, slots=True)
+class Alternatives(Node):
+    """`{stopping: a | b | c}` (a, then b, then c for ever), `{cycle: ...}` (a, b, c, a, ...), `{once: ...}`
+    (each once, then nothing) or `{shuffle: ...}` (each once per round, in an order seeded by the play).
+    `key` names the place in the story (the scene and a digest of the alternative's own text), so what it
+    has shown is part of the game state, and editing elsewhere never changes which option comes next."""
+
+    kind: str
+    options: tuple[Option, ...]
+    key: str
+    span: Span
+
+
+TextPart = Union[str, Interp, InlineIf, Alternatives]
 Text = tuple[TextPart, ...]
+
+
+# ---- tags ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Tag(Node):
+    """`#name` or `#name: value` at the end of a scene header, a choice or a line of prose: data for the
+    program that plays the story (a sound cue, an image, a chapter name), never shown as text."""
+
+    name: str
+    value: str | None
+    span: Span
+
+
+Tags = tuple[Tag, ...]
 
 
 # ---- scene bodies ----------------------------------------------------------
@@ -120,6 +196,7 @@ Text = tuple[TextPart, ...]
 class Paragraph(Node):
     text: Text
     span: Span
+    tags: Tags = ()  # the tags of its lines, in order
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +254,7 @@ class Choice(Node):
     target: str
     span: Span
     target_span: Span
+    tags: Tags = ()
 
 
 class SceneKind(str, enum.Enum):
@@ -195,6 +273,9 @@ INT_MIN = -INT_MAX
 # far beyond any scene, and small enough that a story cannot stall a player by rendering gigabytes
 # (a 100,000-character str flag shown a thousand times in one line). Past it, play stops with a fault.
 MAX_RENDER = 1_000_000
+# The longest str a flag holds. Joining strings (`~ s = s + s`) in a loop would otherwise grow without
+# bound; a longer value is a fault in play, as an int out of range is.
+STR_MAX = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +287,7 @@ class Scene(Node):
     body: Body
     choices: tuple[Choice, ...]
     span: Span
+    tags: Tags = ()
 
     @property
     def is_ending(self) -> bool:
@@ -226,12 +308,16 @@ class Extend(Node):
 @dataclass(frozen=True, slots=True)
 class FlagDecl(Node):
     name: str
-    type: Type
+    type: Type | None  # None: the script names no type the language has (the checker reports it)
     default: Value
     low: int | None
     high: int | None
     label: str | None  # set: shown in the player's status panel
     span: Span
+    type_name: str = ""  # the type as written, for messages
+    type_span: Span = field(default=Span("", 1, 1))
+    members: tuple[str, ...] = ()  # an enum's or a set's, in the order declared
+    default_span: Span | None = None  # set when the default is a bare word (a member's name): where it is
 
     def clamp(self, value: int) -> int:
         if self.low is not None and value < self.low:

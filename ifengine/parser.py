@@ -2,6 +2,7 @@
 between processes, scene-by-scene error recovery, and syntax errors phrased for writers."""
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 import threading
@@ -21,12 +22,13 @@ from .codec import Codec
 from .diagnostics import Diagnostic
 from .source import SourceFile
 
-# A section starts at each scene header; parsing them apart lets one bad scene
-# leave the rest of the file checkable (and several errors reported per run).
-SECTION_START = re.compile(r"^[ \t]*===", re.M)
+# A section starts at each scene header and each directive (`@flag`, `@story`, ...); parsing them apart
+# lets one bad scene or one bad line of the header leave the rest of the file checkable, and several
+# errors reported per run. (Prose may not begin with '@', so a directive line is always a new section.)
+SECTION_START = re.compile(r"^[ \t]*(?:===|@)", re.M)
 
-MARKERS = "*+~?=@{}|"
-TEXTUAL = {"TEXT_START", "TEXT_CONT", "TEXT_IN", "LABEL_TEXT", "REST", "ROLE_NAME", "VIEWPOINT"}
+MARKERS = "*+~?=@{}|#"
+TEXTUAL = {"TEXT_START", "TEXT_CONT", "TEXT_IN", "LABEL_TEXT", "REST", "SCENE_TITLE", "ROLE_NAME", "VIEWPOINT"}
 
 # Deeper parse trees (an expression of 100 operators, 100 nested `~ if` blocks) are refused: the
 # builder, checker and engine walk the model recursively. No story comes near it.
@@ -44,6 +46,10 @@ FRIENDLY = {
     "TEXT_IN": "text",
     "LABEL_TEXT": "label text",
     "REST": "text",
+    "SCENE_TITLE": "a title",
+    "TAG": "a tag",
+    "TYPE_NAME": "a type",
+    "SPELL": "words() or ordinal()",
     "ROLE_NAME": "the role's name",
     "VIEWPOINT": "a viewpoint",
     "CHOICE_MARK": "'*' or '+'",
@@ -149,7 +155,8 @@ def _after(e: UnexpectedInput) -> str:
 
 
 # The terminals an expression can start with: when all of these are wanted, say "an expression".
-EXPR_START = {"FLAG", "INT", "STRING", "TRUE", "FALSE", "MINUS", "LPAR", "NOT", "VISITS", "SEEN", "ROLL", "CHANCE"}
+EXPR_START = {"FLAG", "INT", "STRING", "TRUE", "FALSE", "MINUS", "LPAR", "NOT", "VISITS", "SEEN", "ROLL", "CHANCE",
+              "SPELL", "COUNT"}
 BLOCK_LINE = re.compile(r"~[ \t]*(if|elif|else|end)\b")
 
 
@@ -164,6 +171,54 @@ def _wanted(terminals: Iterable[str] | None) -> str:
     if len(described) > 6:
         described = described[:6] + ["..."]
     return " or ".join(described) if len(described) <= 2 else ", ".join(described[:-1]) + " or " + described[-1]
+
+
+# A scene header with a word before its id: the word must be a kind of scene.
+SCENE_KIND_LINE = re.compile(r"^[ \t]*===[ \t]*([A-Za-z_]+)[ \t]+[a-z][a-z0-9_-]*[ \t]*(?:[(:]|$)")
+SCENE_KINDS = ["ending", "extend", "interlude"]
+DIRECTIVE_LINE = re.compile(r"^[ \t]*@([A-Za-z_]*)")
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@functools.cache
+def directives() -> list[str]:
+    """The directive words the grammar knows (`story`, `flag`, ...), from its terminals."""
+    return sorted(t.pattern.value[1:] for t in story_parser().terminals
+                  if isinstance(t.pattern, PatternStr) and t.pattern.value.startswith("@"))
+
+
+def _did_you_mean(line_text: str, col: int, wanted: Iterable[str] | None) -> str:
+    """A hint when the word at the error is a misspelt keyword the parser wanted there ('flase')."""
+    word = WORD.match(line_text, col - 1)
+    if word is None:
+        return ""
+    keywords = []
+    for name in wanted or ():
+        try:
+            pattern = story_parser().get_terminal(name).pattern
+        except KeyError:
+            continue
+        if isinstance(pattern, PatternStr) and WORD.fullmatch(pattern.value):
+            keywords.append(pattern.value)
+    close = difflib.get_close_matches(word.group(0), keywords, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+# `{word:` where the word is no expression: a kind of text alternative, or `if`, misspelt.
+BRACE_WORD = re.compile(r"\{[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*:")
+BRACE_KINDS = ["cycle", "if", "once", "shuffle", "stopping"]
+
+
+def _misspelt_alternative(line_text: str, col: int) -> tuple[int, str] | None:
+    """(column, message) when the error is at the ':' of `{stoping: ...}`."""
+    for m in BRACE_WORD.finditer(line_text):
+        if m.start(1) < col <= m.end() and m.group(1) not in BRACE_KINDS:
+            close = difflib.get_close_matches(m.group(1), BRACE_KINDS, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            return m.start(1) + 1, (f"'{m.group(1)}' is not a kind of inline text{hint}: write "
+                                    f"{{if cond: ...}}, or text alternatives {{stopping: a | b}}, {{cycle: ...}}, "
+                                    f"{{once: ...}} or {{shuffle: ...}}")
+    return None
 
 
 def syntax_diagnostic(e: UnexpectedInput, src: SourceFile, section_end: int | None = None) -> Diagnostic:
@@ -186,14 +241,32 @@ def syntax_diagnostic(e: UnexpectedInput, src: SourceFile, section_end: int | No
         line, col = e.line, e.column
         found = f"character {e.char!r}"
         wanted = e.allowed
-    message = f"expected {_wanted(wanted)}{_after(e)}, found {found}"
     line_text = src.line_text(line)
+    message = f"expected {_wanted(wanted)}{_after(e)}, found {found}{_did_you_mean(line_text, col, wanted)}"
     first = line_text[col - 1: col]
-    if first and first in MARKERS and line_text[: col - 1].strip() == "" and (
+    directive = DIRECTIVE_LINE.match(line_text)
+    meant = difflib.get_close_matches(directive.group(1), directives(), n=1) if directive else []
+    if directive and meant and directive.group(1) not in directives():  # else it may be prose: see below
+        col = directive.start(1)
+        known = directives()
+        message = (f"'@{directive.group(1)}' is not a directive (did you mean @{meant[0]}?): they are "
+                   f"{', '.join('@' + d for d in known[:-1])} and @{known[-1]}")
+    elif (alt := _misspelt_alternative(line_text, col)) is not None:
+        col, message = alt
+    elif (kind := SCENE_KIND_LINE.match(line_text)) and kind.group(1) not in SCENE_KINDS:
+        col = kind.start(1) + 1
+        close = difflib.get_close_matches(kind.group(1), SCENE_KINDS, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        message = (f"'{kind.group(1)}' is not a kind of scene{hint}: a header is '=== id: Title', "
+                   f"'=== interlude id (viewpoint): Title', '=== ending id (kind): Title' or '=== extend id'")
+    elif first and first in MARKERS and line_text[: col - 1].strip() == "" and (
         isinstance(e, UnexpectedCharacters) or getattr(e, "token", Token("X", "")).type in TEXTUAL
     ):
         message = (f"a line of prose may not begin with '{first}' (it marks structure lines); "
                    f"write '\\{first}' to start prose with it")
+        if first == "#":
+            message = ("a line may not begin with '#': tags go at the end of the line they tag (a scene header, "
+                       "a choice, a line of prose); write '\\#' to start prose with the character")
     wanted_names = set(wanted or ())
     stripped = line_text.strip()
     block = BLOCK_LINE.match(stripped)

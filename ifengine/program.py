@@ -7,8 +7,8 @@ from __future__ import annotations
 from functools import cached_property
 
 from .analysis import canon_path
-from .compile import CompiledChoice, CompiledScene, TextFn, compile_scene
-from .model import Choice, ChoiceKind, SceneKind, Story
+from .compile import CompiledChoice, CompiledScene, TextFn, compile_scene, tag_views
+from .model import Body, Choice, ChoiceKind, Conditional, Paragraph, SceneKind, Story
 from .views import ChoiceView, EndingView, Step
 
 
@@ -17,7 +17,7 @@ class ChoicePlan:
     the history steps, and the views of it that do not depend on the state (shared, immutable)."""
 
     __slots__ = ("id", "conditions", "label", "label_must_run", "effects", "target", "sticky", "canon", "kind",
-                 "fallback", "step", "auto_step", "static_views", "plain_views")
+                 "fallback", "step", "auto_step", "static_views", "plain_views", "tags")
 
     def __init__(self, scene_id: str, cc: CompiledChoice) -> None:
         c = cc.choice
@@ -31,12 +31,14 @@ class ChoicePlan:
         self.canon: bool = c.canon
         self.kind: ChoiceKind = c.kind
         self.fallback = c.kind is ChoiceKind.FALLBACK
+        self.tags = tag_views(c.tags)
         self.step = Step(scene_id, c.id, False)
         self.auto_step = Step(scene_id, c.id, True)
         reasons = [None] + [why for _, why in cc.conditions if why is not None]
 
         def views(label: str) -> dict[str | None, ChoiceView]:
-            return {why: ChoiceView(c.id, label, why is None, why, c.canon, c.sticky, c.kind) for why in reasons}
+            return {why: ChoiceView(c.id, label, why is None, why, c.canon, c.sticky, c.kind, self.tags)
+                    for why in reasons}
         # render=False shows the id as the label; a label of plain words renders the same every time
         self.plain_views = views(c.id)
         static = all(isinstance(p, str) for p in c.label)
@@ -44,7 +46,7 @@ class ChoicePlan:
 
 
 class ScenePlan:
-    __slots__ = ("id", "title", "interlude", "viewpoint", "ending", "body", "choices", "by_id")
+    __slots__ = ("id", "title", "interlude", "viewpoint", "ending", "body", "choices", "by_id", "tags", "tagged")
 
     def __init__(self, compiled: CompiledScene) -> None:
         sc = compiled.scene
@@ -56,6 +58,8 @@ class ScenePlan:
         self.body = compiled.body
         self.choices = tuple(ChoicePlan(sc.id, cc) for cc in compiled.choices)
         self.by_id = {cp.id: cp for cp in self.choices}
+        self.tags = tag_views(sc.tags)
+        self.tagged = _has_tagged_paragraph(sc.body)
 
 
 class _Plans(dict[str, ScenePlan]):
@@ -69,6 +73,18 @@ class _Plans(dict[str, ScenePlan]):
     def __missing__(self, scene_id: str) -> ScenePlan:
         plan = self[scene_id] = ScenePlan(compile_scene(self.story.scenes[scene_id], self.story.flags))
         return plan
+
+
+def _has_tagged_paragraph(body: Body) -> bool:
+    """Whether a paragraph of the body (or of a `~ if` inside it) has tags: its rendering then carries them."""
+    todo = list(body)
+    while todo:
+        item = todo.pop()
+        if isinstance(item, Paragraph) and item.tags:
+            return True
+        if isinstance(item, Conditional):
+            todo += [i for b in item.branches for i in b.body]
+    return False
 
 
 class Program:

@@ -37,7 +37,12 @@ def _count(value: object) -> bool:
 
 COUNT = Kind("a whole number from 0", _count)
 MOMENT = Kind("a date and time", lambda v: isinstance(v, dt.datetime))
-FLAG_VALUE = Kind("true, false, a whole number or text", lambda v: isinstance(v, (bool, int, str)))
+def _flag_value(value: object) -> bool:
+    """bool, int, str, or a set flag's members (a list of texts)."""
+    return isinstance(value, (bool, int, str)) or (isinstance(value, list) and all(isinstance(m, str) for m in value))
+
+
+FLAG_VALUE = Kind("true, false, a whole number, text or a list of members", _flag_value)
 IDS = Kind("a list of ids (text)", lambda v: isinstance(v, list), items=TEXT)
 FLAGS = Kind("a table of flag values", lambda v: isinstance(v, dict), items=FLAG_VALUE)
 VISITS = Kind("a table of visit counts", lambda v: isinstance(v, dict), items=COUNT)

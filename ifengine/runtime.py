@@ -13,7 +13,7 @@ from .errors import ChoiceError, StoryRuntimeError
 from .model import MAX_RENDER, Story, Value
 from .program import ChoicePlan, Program, ScenePlan
 from .state import Dice, GameState, SeededDice
-from .views import CanonStatus, ChoiceView, SceneView, Step
+from .views import CanonStatus, ChoiceView, SceneView, Step, TagView
 
 MAX_AUTO_STEPS = 1_000
 
@@ -249,7 +249,7 @@ class Session:
                     views.append(static[reason])
                 else:
                     views.append(ChoiceView(cp.id, cp.label(state), reason is None, reason, cp.canon, cp.sticky,
-                                            cp.kind))
+                                            cp.kind, cp.tags))
             else:
                 if cp.label_must_run:
                     cp.label(state)  # the same draws (and the same faults) as when rendering
@@ -273,5 +273,14 @@ class _Arrival:
 
     def view(self) -> SceneView:
         plan, out = self.plan, self.paragraphs
-        return SceneView(plan.id, plan.title, tuple(out) if out is not None else (), plan.interlude, plan.viewpoint,
-                         tuple(self.choices), plan.ending, self.step)
+        paragraphs: tuple[str, ...] = tuple(out) if out is not None else ()
+        tags: tuple[TagView, ...] = plan.tags
+        paragraph_tags: tuple[tuple[TagView, ...], ...] = ()
+        if plan.tagged and paragraphs:  # tagged paragraphs came as TaggedText: plain strs and their tags
+            paragraph_tags = tuple([getattr(p, "tags", ()) for p in paragraphs])
+            paragraphs = tuple([str(p) for p in paragraphs])
+            tags += tuple([t for line in paragraph_tags for t in line])
+            if not any(paragraph_tags):  # the tagged lines were not shown this time
+                paragraph_tags = ()
+        return SceneView(plan.id, plan.title, paragraphs, plan.interlude, plan.viewpoint, tuple(self.choices),
+                         plan.ending, self.step, (), tags, paragraph_tags)

@@ -172,7 +172,9 @@ def parse_run(doc: dict) -> Run:
     scenes = v["run.scenes"]
     ending = v["end.ending"]
     end_state = EndState(_typed(v["end.scene"], str), _typed(ending, str) if ending else None,
-                         _typed(v["end.steps"], int), dict(_typed(v["end.flags"], dict)),
+                         _typed(v["end.steps"], int),
+                         {k: tuple(x) if isinstance(x, list) else x  # a set's members
+                          for k, x in _typed(v["end.flags"], dict).items()},
                          dict(_typed(v["end.visits"], dict)))
     return Run(
         story_id=_typed(v["story.id"], str), story_digest=_typed(v["story.digest"], str),

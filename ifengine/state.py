@@ -8,7 +8,7 @@ frozen into a key and turned into plain data.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, Callable, Hashable, Protocol
 
 from .model import Value
@@ -21,6 +21,16 @@ class Dice(Protocol):
 
     def roll(self, sides: int) -> int: ...
     def chance(self, percent: int) -> bool: ...
+
+
+def pick(dice: Dice, place: str, count: int, options: int, matters: bool) -> int:
+    """Which option a `{shuffle: ...}` at `place` shows the `count`-th time (from 0). Dice with `pick()` (the
+    session's seeded ones, the explorer's) decide; others are asked for a roll. `matters`: the options
+    draw dice or can fail, so an explorer must try each of them."""
+    own = getattr(dice, "pick", None)
+    if own is not None:
+        return int(own(place, count, options, matters))
+    return dice.roll(options) - 1
 
 
 def _copy_dice(d: Dice) -> Dice:
@@ -41,12 +51,15 @@ def _dice_data(d: Dice) -> object:
 
 
 class SeededDice:
-    """The session's random draws, from a generator seeded once and advanced only by the story."""
+    """The session's random draws, from a generator seeded once and advanced only by the story. Shuffles
+    are seeded apart from it (`pick`), by the seed and their place, so a `roll()` added elsewhere never
+    reorders them, and replaying a play's seed shows them again."""
 
-    __slots__ = ("rng",)
+    __slots__ = ("rng", "seed")
 
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
+        self.seed = seed
 
     def roll(self, sides: int) -> int:
         return self.rng.randint(1, sides)
@@ -54,24 +67,36 @@ class SeededDice:
     def chance(self, percent: int) -> bool:
         return self.rng.randrange(100) < percent
 
+    def pick(self, place: str, count: int, options: int, matters: bool = True) -> int:
+        """The shuffle at `place`, shown for the `count`-th time: each round of `options` showings shows each
+        option once, in an order drawn from the seed, the place and the round alone."""
+        rnd, i = divmod(count, options)
+        order = list(range(options))
+        random.Random(f"{self.seed}/{place}/{rnd}").shuffle(order)
+        return order[i]
+
     def copy(self) -> SeededDice:
-        other = SeededDice(0)
+        other = SeededDice(self.seed)
         other.rng.setstate(self.rng.getstate())
         return other
 
     def key(self) -> Hashable:
-        """The generator's position: two states with the same one draw the same numbers from here on."""
-        return self.rng.getstate()
+        """The generator's position (and the seed, which orders the shuffles): two states with the same
+        one draw the same numbers from here on."""
+        return self.seed, self.rng.getstate()
 
     def to_data(self) -> object:
         version, internal, gauss = self.rng.getstate()
-        return {"version": version, "state": list(internal), "gauss": gauss}
+        return {"version": version, "state": list(internal), "gauss": gauss, "seed": self.seed}
 
     @classmethod
     def from_data(cls, data: object) -> SeededDice:
         if not isinstance(data, dict):
             raise ValueError("the dice state is not a table")
-        dice = cls(0)
+        seed = data.get("seed", 0)  # dice written before shuffles existed have none
+        if type(seed) is not int:
+            raise ValueError("the dice seed is not a whole number")
+        dice = cls(seed)
         try:
             dice.rng.setstate((data["version"], tuple(data["state"]), data.get("gauss")))
         except (KeyError, TypeError, ValueError) as e:
@@ -97,7 +122,12 @@ def _same(v: Any) -> Any:
 def _load_table(v: Any) -> dict:
     if not isinstance(v, dict):
         raise ValueError("expected a table")
-    return dict(v)
+    return {k: tuple(x) if isinstance(x, list) else x for k, x in v.items()}  # a set flag's members
+
+
+def _dump_table(d: dict) -> dict:
+    """A table as plain data: a set flag's tuple of members as a list."""
+    return {k: list(x) if isinstance(x, tuple) else x for k, x in sorted(d.items())}
 
 
 def _load_list(v: Any) -> list:
@@ -107,7 +137,7 @@ def _load_list(v: Any) -> list:
 
 
 TEXT = Kind(_same, _same, _same, str)
-TABLE = Kind(dict.copy, lambda d: tuple(sorted(d.items())), lambda d: dict(sorted(d.items())), _load_table)
+TABLE = Kind(dict.copy, lambda d: tuple(sorted(d.items())), _dump_table, _load_table)
 NAMES = Kind(set.copy, frozenset, sorted, lambda v: set(_load_list(v)))
 STACK = Kind(list.copy, tuple, list, _load_list)
 DICE = Kind(_copy_dice, _dice_key, _dice_data, SeededDice.from_data)
@@ -128,6 +158,7 @@ class GameState:
     used: set[str] = _kind(NAMES)  # once-only choices already taken
     dice: Dice = _kind(DICE)
     stack: list[str] = _kind(STACK, default_factory=list)  # scenes to return to (tunnels)
+    shown: dict[str, int] = _kind(TABLE, default_factory=dict)  # text alternatives: place -> what shows next
 
     def copy(self) -> GameState:
         """An independent copy: the explorer forks from it, undo keeps one."""
@@ -153,6 +184,9 @@ class GameState:
         """The inverse of `to_data`. Raises ValueError naming the first field that is missing or wrong."""
         values = []
         for name, kind in _FIELDS:
+            if name not in data and name in _OPTIONAL:  # a field newer than the data: it starts empty
+                values.append(_OPTIONAL[name]())
+                continue
             if name not in data:
                 raise ValueError(f"the state has no '{name}'")
             try:
@@ -163,3 +197,5 @@ class GameState:
 
 
 _FIELDS: tuple[tuple[str, Kind], ...] = tuple((f.name, f.metadata["kind"]) for f in fields(GameState))
+_OPTIONAL: dict[str, Callable[[], Any]] = {f.name: f.default_factory for f in fields(GameState)
+                                           if f.default_factory is not MISSING}

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from .analysis import canon_path
-from .model import ENDING_KINDS, Body, ChoiceKind, Effect, FlagRef, Node, SceneKind, Story, Text
+from .model import ENDING_KINDS, Body, ChoiceKind, Effect, FlagRef, Node, SceneKind, Story, Tag, Text
 from .source import Span
 from .visit import strings, walk
 
@@ -31,10 +31,16 @@ class FlagUse:
     declared_at: str
     set_at: list[str] = field(default_factory=list)
     read_at: list[str] = field(default_factory=list)
+    members: tuple[str, ...] = ()  # an enum's or a set's
 
     def to_dict(self) -> dict[str, object]:
-        return {"name": self.name, "type": self.type, "default": self.default, "label": self.label,
-                "declared_at": self.declared_at, "set_at": self.set_at, "read_at": self.read_at}
+        found: dict[str, object] = {
+            "name": self.name, "type": self.type, "default": list(self.default) if isinstance(self.default, tuple)
+            else self.default, "label": self.label, "declared_at": self.declared_at, "set_at": self.set_at,
+            "read_at": self.read_at}
+        if self.members:
+            found["members"] = list(self.members)
+        return found
 
 
 def _where(span: Span) -> str:
@@ -44,7 +50,8 @@ def _where(span: Span) -> str:
 def flag_uses(story: Story) -> dict[str, FlagUse]:
     """Per flag, in declaration order: where effects set it and where expressions read it (file:line, in
     source order, each line once)."""
-    uses = {name: FlagUse(name, d.type.value, d.default, d.label, _where(d.span)) for name, d in story.flags.items()}
+    uses = {name: FlagUse(name, d.type.value if d.type else d.type_name, d.default, d.label, _where(d.span),
+                          members=d.members) for name, d in story.flags.items()}
     sets: dict[str, list[Span]] = {name: [] for name in uses}
     reads: dict[str, list[Span]] = {name: [] for name in uses}
 
@@ -68,6 +75,22 @@ def flag_uses(story: Story) -> dict[str, FlagUse]:
         use.set_at = places(sets[name])
         use.read_at = places(reads[name])
     return uses
+
+
+def tag_uses(story: Story) -> list[dict[str, object]]:
+    """Every tag name the story uses, in the order of its first use: how often, with which values, where
+    (file:line, each line once). What a host program that reads the tags has to handle."""
+    found: dict[str, dict] = {}
+    order = {f.source.name: i for i, f in enumerate(story.files)}
+    tags = [n for s in story.scenes.values() for n in walk(s) if isinstance(n, Tag)]
+    for tag in sorted(tags, key=lambda t: (order.get(t.span.file, len(order)), t.span.file, t.span.line, t.span.col)):
+        use = found.setdefault(tag.name, {"name": tag.name, "count": 0, "values": [], "at": []})
+        use["count"] += 1
+        if tag.value is not None and tag.value not in use["values"]:
+            use["values"].append(tag.value)
+        if _where(tag.span) not in use["at"]:
+            use["at"].append(_where(tag.span))
+    return list(found.values())
 
 
 def story_stats(story: Story) -> dict[str, object]:
@@ -103,6 +126,7 @@ def story_stats(story: Story) -> dict[str, object]:
         "words_prose": words_prose,
         "words_labels": words_labels,
         "flags": [u.to_dict() for u in flag_uses(story).values()],
+        "tags": tag_uses(story),
         "canon_path_length": len(canon_choices),
         "canon_path": path,
         "canon_path_complete": reaches_ending,
@@ -126,6 +150,8 @@ def format_stats(stats: dict[str, object]) -> str:
     assert isinstance(files, list)
     divergence = s["divergence_scenes"]
     assert isinstance(divergence, list)
+    tags = s.get("tags", [])
+    assert isinstance(tags, list)
     lines = [
         f"{s['title']} ({s['id']}), played as {s['role']}",
         f"  files        {len(files)}: {', '.join(files)}",
@@ -135,6 +161,7 @@ def format_stats(stats: dict[str, object]) -> str:
         f"  endings      {s['endings_total']}: " + ", ".join(f"{n} {k}" for k, n in by_kind.items()),
         f"  words        {s['words']:,} ({s['words_prose']:,} of prose, {s['words_labels']:,} in choice labels)",
         f"  flags        {len(flags)}",
+        *([f"  tags         {len(tags)}: " + ", ".join(f"#{t['name']}" for t in tags)] if tags else []),
         f"  canon path   {s['canon_path_length']} choices"
         + ("" if s["canon_path_complete"] else " (does not reach an ending)")
         + (": " + " -> ".join(path) if path else ""),
@@ -146,9 +173,17 @@ def format_stats(stats: dict[str, object]) -> str:
         lines += ["", "flags (where set, where read):"]
         for f in flags:
             shown = f" \"{f['label']}\"" if f["label"] else ""
-            lines.append(f"  {f['name']}: {f['type']} = {_show(f['default'])}{shown}  (declared {f['declared_at']})")
+            kind = f"{f['type']}{' of' if f['type'] == 'set' else ''} {' | '.join(f['members'])}" \
+                if f.get("members") else f["type"]
+            default = f["default"] if f["type"] == "enum" else _show(f["default"])
+            lines.append(f"  {f['name']}: {kind} = {default}{shown}  (declared {f['declared_at']})")
             lines.append("    set   " + _places(f["set_at"]))
             lines.append("    read  " + _places(f["read_at"]))
+    if tags:
+        lines += ["", "tags (values, where used):"]
+        for t in tags:
+            values = f": {', '.join(t['values'])}" if t["values"] else ""
+            lines.append(f"  #{t['name']}{values}  ({t['count']}x)  {_places(t['at'])}")
     return "\n".join(lines)
 
 
@@ -187,6 +222,8 @@ def _show(v: object) -> str:
         return "true"
     if v is False:
         return "false"
+    if isinstance(v, list):  # a set's members
+        return "{" + ", ".join(str(m) for m in v) + "}"
     if isinstance(v, str):
         return '"' + v + '"'
     return str(v)

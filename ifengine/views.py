@@ -8,6 +8,14 @@ from .model import ChoiceKind
 
 
 @dataclass(frozen=True, slots=True)
+class TagView:
+    """A `#name` or `#name: value` tag of the script, for the program that plays it (value None: no colon)."""
+
+    name: str
+    value: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class ChoiceView:
     id: str
     label: str
@@ -16,6 +24,7 @@ class ChoiceView:
     canon: bool
     sticky: bool
     kind: ChoiceKind
+    tags: tuple[TagView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +47,8 @@ class SceneView:
     ending: EndingView | None
     step: int  # how many player choices led here
     passed: tuple["SceneView", ...] = ()  # scenes the story went through by itself (fallbacks) to get here
+    tags: tuple[TagView, ...] = ()  # the scene's own tags, then those of each paragraph shown, in order
+    paragraph_tags: tuple[tuple[TagView, ...], ...] = ()  # per paragraph, its lines' tags; () if none has any
 
     @property
     def enabled(self) -> tuple[ChoiceView, ...]:

@@ -11,17 +11,20 @@ table against every node type.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import fields
-from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar, cast
 
 from . import model
 from .model import Node
 
 T = TypeVar("T")
+N = TypeVar("N", bound=Node)
 
 # Per node class: the fields that can hold nodes (never a span, a name or a flag value).
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
-_SCALAR_TYPES = ("str", "bool", "int", "Span", "Path", "Value", "Type", "ChoiceKind", "SceneKind",
+_SCALAR_TYPES = ("str", "bool", "int", "Span", "Span | None", "Path", "Value", "Type", "Type | None", "ChoiceKind",
+                 "SceneKind",
                  "str | None", "int | None", "Value | None")
 
 
@@ -74,6 +77,30 @@ def walk(root: Node | Iterable[Any]) -> Iterator[Node]:
                 kids += [item for item in value.values() if isinstance(item, Node)]
         kids.reverse()
         stack += kids
+
+
+def rewrite(node: N, replace_node: Callable[[Node], Node | None]) -> N:
+    """A copy of the tree with each node that `replace_node` gives a replacement for replaced (its children
+    are not looked at then). Parts of the tree with nothing to replace are shared, not copied."""
+    found = replace_node(node)
+    if found is not None:
+        return cast(N, found)
+    changes: dict[str, Any] = {}
+    for name in _child_fields(type(node)):
+        value = getattr(node, name)
+        if isinstance(value, Node):
+            new: Any = rewrite(value, replace_node)
+        elif isinstance(value, tuple):
+            new = tuple(rewrite(v, replace_node) if isinstance(v, Node) else v for v in value)
+            new = value if all(a is b for a, b in zip(new, value)) else new
+        elif isinstance(value, dict):
+            new = {k: rewrite(v, replace_node) if isinstance(v, Node) else v for k, v in value.items()}
+            new = value if all(new[k] is v for k, v in value.items()) else new
+        else:
+            continue
+        if new is not value:
+            changes[name] = new
+    return cast(N, dataclasses.replace(cast(Any, node), **changes)) if changes else node
 
 
 def strings(root: Node | Iterable[Any]) -> Iterator[str]:

@@ -83,3 +83,71 @@ def test_readme_example_is_a_complete_clean_story(tmp_path: Path, capsys: pytest
     assert load(tmp_path).diagnostics == []
     assert main(["play", str(tmp_path), "--plain", "--canon"]) == 0
     assert capsys.readouterr().out.rstrip().endswith("ENDING: canon: Daylight")
+
+
+STORY_ID = re.compile(r"^@story[ \t]+(\S+)", re.M)
+
+
+def story_blocks() -> dict[str, str]:
+    """The examples that are whole stories (a header and scenes), by story id: the suite plays them."""
+    return {m.group(1): block for _, block in BLOCKS
+            if (m := STORY_ID.search(block)) and "\n===" in "\n" + block}
+
+
+def play_canon(text: str) -> list[str]:
+    """The transcript of a whole story played along its canon path: every paragraph and label shown."""
+    from ifengine import load_story_text
+    from ifengine.runtime import Session
+
+    session = Session(load_story_text(text))
+    shown: list[str] = []
+    while True:
+        view = session.view()
+        shown += [*view.paragraphs, *(c.label for c in view.choices)]
+        if session.is_over:
+            return shown
+        canon = session.canon_choice()
+        assert canon is not None, f"scene {view.scene_id} has no canon choice"
+        session.choose(canon)
+
+
+@pytest.mark.parametrize("story_id", sorted(story_blocks()))
+def test_whole_story_examples_are_clean_and_play_to_their_end(story_id: str) -> None:
+    from ifengine import load_text
+
+    text = story_blocks()[story_id]
+    assert load_text(text).diagnostics == []
+    assert play_canon(text)
+
+
+def test_the_numbers_as_words_example_plays_what_the_page_says() -> None:
+    assert play_canon(story_blocks()["roll"]) == [
+        "There are twelve of your own left. It is the third night.", "Send six of them up the stairs",
+        "Six stay below. The roof door lets out six."]
+
+
+def test_the_strings_example_plays_what_the_page_says() -> None:
+    assert play_canon(story_blocks()["names"]) == [
+        "Hello, Tara. You know her.", 'Call out "Tara!"', "Welcome, Tara Veyl."]
+
+
+def test_the_text_alternatives_example_plays_what_the_page_says() -> None:
+    from ifengine import load_story_text
+    from ifengine.runtime import Session
+
+    session = Session(load_story_text(story_blocks()["night"]), seed=0)
+    seen = []
+    for _ in range(4):
+        view = session.view()
+        seen.append((view.paragraphs[0].rsplit(" The sea is ", 1)[0], view.choices[0].label))
+        session.choose("watch.wait")
+    assert seen == [("The fog comes in. The lamp turns. A gull cries below.", "Keep watch"),
+                    ("The fog thickens. The lamp turns again. The gull again.", "Keep watching"),
+                    ("The fog is everywhere now. The lamp turns.", "Keep watching"),
+                    ("The fog is everywhere now. The lamp turns again.", "Keep watching")]
+
+
+def test_the_enumerations_and_sets_example_plays_what_the_page_says() -> None:
+    assert play_canon(story_blocks()["squad"]) == [
+        "Three are with you: kuim, reguam and vask. You are calm.", "Send Vask down the stairs",
+        "Vask is gone. Two left, and you are wary."]

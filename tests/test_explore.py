@@ -160,6 +160,9 @@ class _Dice:
     def chance(self, percent: int) -> bool:
         return percent >= 100 or (percent > 0 and self._draw(2) == 0)
 
+    def pick(self, place: str, count: int, options: int, matters: bool = True) -> int:
+        return self._draw(options)  # every option of every shuffle, whatever it holds
+
 
 def _oracle(story, depth: int) -> dict[str, set]:
     dice = _Dice()
@@ -234,15 +237,25 @@ def _random_story(rng: random.Random) -> str:
     n = rng.randint(3, 6)
     scenes = [f"s{i}" for i in range(n)]
     conds = ["n > 1", "n == 0", "not b", "b", "visits({s}) >= 2", "visits({s}) == 1", "seen({s})", "chance(50)",
-             "roll(3) == 2", "visits({s}) < 3", "n + visits({s}) > 2", "visits({s}) > 1", "2 >= visits({s})"]
+             "roll(3) == 2", "visits({s}) < 3", "n + visits({s}) > 2", "visits({s}) > 1", "2 >= visits({s})",
+             'w == "ab"', 'w + "b" != "b"', "m == q", "m != p", "u in t", "count(t) > 1", "not (v in t)"]
     guards = conds + ["junk > 1", "junk == 0", "visits({s}) == 2"]  # `~ if` may read what nothing else reads
     effects = ["~ n += 1", "~ n -= 1", "~ toggle b", "~ junk += 1", "~ n = roll(3)", "~ b = chance(30)",
-               "~ junk = junk + visits({s})"]
+               "~ junk = junk + visits({s})", '~ w += "a"', '~ w = w + "b"', "~ m = q", "~ m = r", "~ t += u",
+               "~ t -= u", "~ t += v"]
+    # text alternatives: plain, drawing dice, or failing on some showings only (then what they show next is
+    # part of what the search must tell apart)
+    alternatives = ["{cycle: a | b | {10 / n}}", "{stopping: x | {roll(2)}}", "{once: o1 | {junk}}",
+                    "{shuffle: p | {20 / n} | q}", "{shuffle: r | s}", "{cycle: {once: u | v} | w}",
+                    "{stopping: {shuffle: y | {5 / n}} | z}"]
     lines = ["@story prop", "@title Prop", "@role Tester: a test.", "@start s0",
-             "@flag n: int 0..3 = 0", "@flag b: bool = false", "@flag junk: int = 0"]
+             "@flag n: int 0..3 = 0", "@flag b: bool = false", "@flag junk: int = 0", '@flag w: str = ""',
+             "@flag m: enum p | q | r = p", "@flag t: set of u | v = {}"]
     for i, sid in enumerate(scenes):
-        lines.append(f"=== {sid}: Scene {i}")
-        lines.append(f"Junk is {{junk}}, visits {{visits({sid})}}.")
+        lines.append(f"=== {sid}: Scene {i}" + (" #chapter: c" if rng.random() < 0.3 else ""))
+        lines.append(f"Junk is {{junk}}, visits {{visits({sid})}}, the {{ordinal(visits({sid}))}}; {{Words(n)}} {{m}} {{t}}."
+                     + (" " + rng.choice(alternatives) if rng.random() < 0.5 else "")
+                     + (" #sound: s #dark" if rng.random() < 0.3 else ""))
         if rng.random() < 0.5:
             lines += [f"~ if {rng.choice(guards).format(s=rng.choice(scenes))}", rng.choice(effects).format(
                 s=rng.choice(scenes)), "~ else", "Nothing.", "~ end"]
@@ -255,7 +268,8 @@ def _random_story(rng: random.Random) -> str:
         for j in range(rng.randint(1, 3)):
             mark = rng.choice("*+")
             target = rng.choice(scenes + ["good", "bad"])
-            lines.append(f"{mark} (x{j}) [Option {j}] -> {target}")
+            alt = " " + rng.choice(alternatives) if rng.random() < 0.2 else ""
+            lines.append(f"{mark} (x{j}) [Option {j}{alt}] -> {target}")
             if rng.random() < 0.6:
                 lines.append(f"  ? {rng.choice(conds).format(s=rng.choice(scenes))}")
             if rng.random() < 0.5:

@@ -58,7 +58,7 @@ def test_spans_come_from_the_tokens_the_tree_keeps():
     tree = story_parser().parse("=== a: A\nSay {x}.\n~ n = not x\n* continue -> a\n  ? y\n")
     scene = tree.children[0]
     assert scene.data == "scene"
-    prose, effect, choice = scene.children[4:]
+    prose, effect, choice = scene.children[5:]  # after kind, id, viewpoint, title and tags
     interp = prose.children[1]
     assert (first_token(interp).line, first_token(interp).column) == (2, 5)
     assert str(last_token(interp)) == "}"

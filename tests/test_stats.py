@@ -30,7 +30,7 @@ def test_stats_json_on_the_showcase(capsys):
     assert data["divergence_scenes"] == ["cottage", "tower-stair", "lamp-room"] and data["divergence_points"] == 3
     assert 800 < data["words"] < 1200
     flags = {f["name"]: f for f in data["flags"]}
-    assert len(flags) == 8
+    assert len(flags) == 11
     assert [w.rsplit("/", 1)[-1] for w in flags["has_rope"]["set_at"]] == ["main.ifs:48"]
     assert flags["ship_name"]["set_at"] == []
     assert any(w.endswith("branch.ifs:24") for w in flags["ship_name"]["read_at"])  # in a choice label

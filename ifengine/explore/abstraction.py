@@ -7,9 +7,10 @@ import operator
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from ..analysis import can_fail, cyclic, expr_nodes, strong_components
+from ..analysis import can_fail, cyclic, draws_or_fails, expr_nodes, joins_strings, strong_components
 from ..model import (
-    Binary, Condition, Conditional, Effect, Expr, FlagRef, InlineIf, Interp, Literal, RandomCall, SceneCall, Story,
+    Alternatives, Binary, Condition, Conditional, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp, Literal,
+    RandomCall, SceneCall, Story, Type,
 )
 from ..runtime import Session
 from ..visit import NodeVisitor, walk
@@ -28,7 +29,13 @@ class Relevance:
     - `cyclic`: scenes that can be entered again; only their used once-only choices can matter later.
     - `full`: a division or `roll()` whose inputs the analysis cannot track (in prose, say) could fail on a
       value the key dropped; then every flag and every visit count read anywhere is kept, so no error can
-      be missed (the engine runs such text even when it does not render it).
+      be missed (the engine runs such text even when it does not render it), and what every text
+      alternative shows next, since that decides which of their texts runs.
+
+    What text alternatives have shown is otherwise left out: their options are text, and text that
+    cannot fail changes nothing but what is read (the dice it draws are enumerated, whatever their
+    number). A shuffle whose options draw or can fail is decided by the dice (`state.pick`), so the
+    search tries each of its options.
     """
 
     flags: tuple[str, ...]
@@ -37,6 +44,7 @@ class Relevance:
     full: bool
     random: bool  # the story draws random numbers somewhere
     random_offers: bool  # a choice condition draws: the choices offered are then part of the state
+    shown: frozenset[str] = frozenset()  # text alternatives whose next option the key keeps (when `full`)
 
 
 @dataclass
@@ -47,6 +55,9 @@ class _Uses:
     effects: list[tuple[Expr, str]] = field(default_factory=list)  # effect value, target flag
     guards: list[tuple[Expr, frozenset[str]]] = field(default_factory=list)  # `~ if` cond, flags set inside
     text: list[Expr] = field(default_factory=list)  # prose and labels: they change only what is read
+    growing: set[str] = field(default_factory=set)  # str flags an effect joins onto: their length can fault
+    seeded: bool = False  # a shuffle's options draw or can fail: the seed decides which of them runs
+    places: set[str] = field(default_factory=set)  # alternatives whose next option can matter (when `full`)
 
 
 class _Collector(NodeVisitor):
@@ -54,8 +65,9 @@ class _Collector(NodeVisitor):
     of node is skipped; an expression met in a place no rule here names counts as a condition, which
     keeps it in the key: never unsound, only less compact."""
 
-    def __init__(self) -> None:
+    def __init__(self, flags: dict[str, FlagDecl]) -> None:
         self.uses = _Uses()
+        self.flags = flags
 
     def visit_ExprNode(self, e: Expr) -> None:
         self.uses.always.append(e)
@@ -72,8 +84,23 @@ class _Collector(NodeVisitor):
         self.visit_all(part.otherwise)
 
     def visit_Effect(self, eff: Effect) -> None:
-        if eff.value is not None:
+        if eff.value is None:
+            return
+        decl = self.flags.get(eff.flag)
+        if decl is not None and decl.type is Type.STR and joins_strings(eff):
+            # joining strings can make one too long (a fault), depending on the flag and what is joined
+            self.uses.growing.add(eff.flag)
+            self.uses.always.append(eff.value)
+        else:
             self.uses.effects.append((eff.value, eff.flag))
+
+    def visit_Alternatives(self, part: Alternatives) -> None:
+        matters = any(draws_or_fails(o.text) for o in part.options)
+        if part.kind == "shuffle" and matters:
+            self.uses.seeded = True
+        if part.kind != "shuffle" or matters:  # a shuffle of plain text shows what it likes: nothing follows
+            self.uses.places.add(part.key)
+        self.generic_visit(part)
 
     def visit_Conditional(self, item: Conditional) -> None:
         targets = frozenset(n.flag for n in walk(item) if isinstance(n, Effect))
@@ -84,7 +111,7 @@ class _Collector(NodeVisitor):
 
 
 def _collect(story: Story) -> _Uses:
-    collector = _Collector()
+    collector = _Collector(story.flags)
     collector.visit_all(story.scenes.values())
     return collector.uses
 
@@ -125,13 +152,13 @@ def _cyclic_scenes(story: Story) -> frozenset[str]:
     return frozenset(sid for comp in strong_components(story.scenes, edges) if cyclic(comp, edges) for sid in comp)
 
 
-def _deciding(uses: _Uses, also: Callable[[Expr], bool], observe: Iterable[Expr] = ()
-              ) -> tuple[set[str], list[Expr], list[Expr]]:
+def _deciding(uses: _Uses, also: Callable[[Expr], bool], observe: Iterable[Expr] = (),
+              start: Iterable[str] = ()) -> tuple[set[str], list[Expr], list[Expr]]:
     """The fixed point at the heart of the abstraction: the flags read by a choice condition (or by an
     `observe`d expression), then those read by an effect on one of them or by a `~ if` guarding one, until
-    nothing changes. An expression for which `also` holds is kept whatever it sets. Returns the flags, the
-    expressions kept and the expressions dropped."""
-    flags: set[str] = set()
+    nothing changes. An expression for which `also` holds is kept whatever it sets; the flags of `start`
+    are kept from the outset. Returns the flags, the expressions kept and the expressions dropped."""
+    flags: set[str] = set(start)
     kept: list[Expr] = list(uses.always) + list(observe)
     for e in kept:
         flags |= _flags_read(e)
@@ -172,18 +199,19 @@ def relevance(story: Story, full: bool = False, observe: Iterable[Expr] = ()) ->
     uses = _collect(story)
     observed = list(observe)
     everything = (uses.always + [e for e, _ in uses.effects] + [e for e, _ in uses.guards] + uses.text)
-    randomness = any(isinstance(n, RandomCall) for e in everything for n in expr_nodes(e))
+    randomness = uses.seeded or any(isinstance(n, RandomCall) for e in everything for n in expr_nodes(e))
     offers = any(isinstance(n, RandomCall) for e in uses.always for n in expr_nodes(e))
     cyclic = _cyclic_scenes(story)
     if not full:
-        flags, kept, dropped = _deciding(uses, can_fail, observed)
+        flags, kept, dropped = _deciding(uses, can_fail, observed, start=uses.growing)
         if any(can_fail(e) for e in dropped):
             full = True
         else:
             caps = _visit_caps(kept)
             return Relevance(tuple(sorted(flags)), tuple(sorted(caps.items())), cyclic, False, randomness, offers)
     caps = {sid: None for sid in _visit_caps(everything + observed)}
-    return Relevance(tuple(sorted(story.flags)), tuple(sorted(caps.items())), cyclic, True, randomness, offers)
+    return Relevance(tuple(sorted(story.flags)), tuple(sorted(caps.items())), cyclic, True, randomness, offers,
+                     frozenset(uses.places))
 
 
 def make_key(story: Story, rel: Relevance) -> Callable[[Session], tuple]:
@@ -196,13 +224,8 @@ def make_key(story: Story, rel: Relevance) -> Callable[[Session], tuple]:
     capped = frozenset(caps)
     cyclic_choices = frozenset(c.id for sid in rel.cyclic for c in story.scenes[sid].choices if not c.sticky)
     get_flags = _getter(flag_names)
-    if rel.random_offers:
-        # A condition that draws (`? roll(6) == 6`) was decided on arrival: two states alike in everything
-        # else may offer different choices, so what is offered is part of the key.
-        def key_with_offers(session: Session) -> tuple:
-            return key(session) + (tuple([c.id for c in session.view().enabled]),)
 
-    def key(session: Session) -> tuple:
+    def base_key(session: Session) -> tuple:
         state = session.state
         used = state.used
         visits = state.visits
@@ -212,7 +235,22 @@ def make_key(story: Story, rel: Relevance) -> Callable[[Session], tuple]:
                 frozenset([(s, visits[s]) for s in visits.keys() & exact]) if exact else (),
                 frozenset([(s, min(visits[s], caps[s])) for s in visits.keys() & capped]) if capped else (),
                 frozenset(used & cyclic_choices) if cyclic_choices and used else ())
-    return key_with_offers if rel.random_offers else key
+
+    places = rel.shown
+
+    def full_key(session: Session) -> tuple:
+        # what text alternatives show next too: it decides which of their texts runs
+        shown = session.state.shown
+        return base_key(session) + (frozenset([(p, shown[p]) for p in shown.keys() & places]),)
+    key = full_key if places else base_key
+    if not rel.random_offers:
+        return key
+
+    def key_with_offers(session: Session) -> tuple:
+        # A condition that draws (`? roll(6) == 6`) was decided on arrival: two states alike in everything
+        # else may offer different choices, so what is offered is part of the key.
+        return key(session) + (tuple([c.id for c in session.view().enabled]),)
+    return key_with_offers
 
 
 def _getter(names: tuple[str, ...]) -> Callable[[dict], tuple]:

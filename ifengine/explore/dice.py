@@ -42,6 +42,13 @@ class ScriptedDice:
             return True
         return self._next(2) == 0
 
+    def pick(self, place: str, count: int, options: int, matters: bool = True) -> int:
+        """A shuffle's option: every one is tried when the options draw or can fail; otherwise which shows
+        changes only what is read, so the search does not branch on it."""
+        if not matters or options <= 1:
+            return count % options
+        return self._next(options)
+
     def copy(self) -> ScriptedDice:
         """Forks share the enumerator: the search resets it before every step it takes."""
         return self

@@ -74,7 +74,9 @@ class _Search:
             if self.out_of_time():
                 break
             key = None
+            start_passed: Sequence[Step] = ()  # the fallbacks the start took (taken before _slim forgets them)
             if isinstance(result, Session):
+                start_passed = result.history
                 key = self.key(result)
                 if key in nodes:
                     key = None
@@ -82,7 +84,7 @@ class _Search:
                     nodes[key] = _Node(None, None, draws)
                     if not (result.is_over or result.is_stuck):
                         queue.append((key, _slim(result), 0))
-            on_transition(None, None, draws, result, key, result.history if isinstance(result, Session) else ())
+            on_transition(None, None, draws, result, key, start_passed)
         reported = 0
         full = False
         while queue and not self.timed_out:

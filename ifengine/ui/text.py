@@ -31,6 +31,10 @@ def flag_value(value: object) -> str:
     """How a flag's value reads in the side panel: booleans as yes/no, numbers and strings as they are."""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, tuple):  # a set flag: its members, as the story prints them
+        from ..compile import show
+
+        return clean(show(value))
     return clean(value)
 
 
