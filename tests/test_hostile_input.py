@@ -109,7 +109,7 @@ WRONG_FIELDS = [
     ("end.steps", 5, "'end.steps' is 5 but 'run.choices' holds only 1 choice"),
     ("end.ending", 3, "'end.ending' must be text, not 3"),
     ("end.visits", {"cottage": -2}, "'end.visits.cottage' must be a whole number from 0, not -2"),
-    ("end.flags", {"lamp": 1.5}, "'end.flags.lamp' must be true, false, a whole number or text, not the number 1.5"),
+    ("end.flags", {"lamp": 1.5}, "'end.flags.lamp' must be true, false, a whole number, text or a list of members, not the number 1.5"),
     ("run.scenes", [], "'run.scenes' holds 0 scenes but 'run.choices' 1 choice (one scene for each choice)"),
     ("run.created", "yesterday", "'run.created' must be a date and time, not text 'yesterday'"),
 ]
