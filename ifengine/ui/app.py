@@ -28,6 +28,7 @@ from .watch import WATCH_INTERVAL, WatchState
 if TYPE_CHECKING:  # the engine modules are imported when a story is opened, not to show the title screen
     from ..launch import PlayRequest
     from ..model import Story
+    from ..program import Program
     from ..runtime import Session
     from ..saves import Run
     from .autoplay import RunReplay
@@ -84,7 +85,10 @@ class IFApp(App[int]):
         self.game: Game | None = None
         self.library: list[Entry] | None = None  # the title screen's entries, when scanned before the start
         self._stories: dict[Path, Story] = {}
+        self._programs: dict[str, Program] = {}  # by story digest: each version compiled once per sitting
         self._save_lock = threading.Lock()
+        self._program_lock = threading.Lock()
+        self._story_lock = threading.Lock()
         self._changes = 0  # moves made; compared with `_saved` to know whether the autosave is behind
         self._saved = 0
         self.fault: BaseException | None = None  # what ended the app, if a fault did (see `_handle_exception`)
@@ -168,7 +172,7 @@ class IFApp(App[int]):
 
         if game.path is not None:
             self._stories[game.path.resolve()] = story
-        resumed = resume(story, run_from_session(game.session))
+        resumed = resume(self.program_of(story), run_from_session(game.session))
         new = Game(story, game.path, resumed.session, game.found)
         self.swap_game(new, list(messages) + resumed.messages, note)
 
@@ -291,20 +295,46 @@ class IFApp(App[int]):
         """The story at `path`, loaded once per sitting; or the lines describing why it cannot be played.
         Runs in a worker thread."""
         key = path.resolve()
-        if key in self._stories:
-            return self._stories[key]
-        from ..loader import load
-        from ..render import format_diagnostic, sources_by_name
+        with self._story_lock:  # a start waits for the warm-up loading the same story, then finds it here
+            if key in self._stories:
+                return self._stories[key]
+            from ..loader import load
+            from ..render import format_diagnostic, sources_by_name
 
-        loaded = load(path)
-        if not loaded.ok or loaded.story is None:
-            sources = sources_by_name(loaded.story)
-            return [format_diagnostic(d, sources.get(d.file)) for d in loaded.diagnostics if d.is_error]
-        self._stories[key] = loaded.story
-        return loaded.story
+            loaded = load(path)
+            if not loaded.ok or loaded.story is None:
+                sources = sources_by_name(loaded.story)
+                return [format_diagnostic(d, sources.get(d.file)) for d in loaded.diagnostics if d.is_error]
+            self._stories[key] = loaded.story
+            return loaded.story
+
+    def program_of(self, story: Story) -> Program:
+        """The playable form of a story, made once per version: resuming a long run then compiles no
+        scene twice (the session and the game's trail share it)."""
+        with self._program_lock:  # the warm-up and a start may ask at once, from two worker threads
+            program = self._programs.get(story.digest)
+            if program is None or program.story is not story:
+                from ..program import Program
+
+                program = self._programs[story.digest] = Program(story)
+            return program
 
     def new_seed(self) -> int:
         return self.seed if self.seed is not None else random.randrange(2**31)
+
+    @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
+    def warm_up(self, path: Path, run: Run) -> None:
+        """Get the run that Continue would open ready while the title screen is read: load and check its
+        story and compile the scenes on its road (by replaying it once, thrown away). Continue then only
+        replays compiled scenes. Whatever fails here fails again, with its message, when the player picks."""
+        from ..saves import resume
+
+        story = self._story(path)
+        if not isinstance(story, list):
+            try:
+                resume(self.program_of(story), run)
+            except IfengineError:
+                pass
 
     @work(thread=True, exclusive=True, group="open-story")
     def start_story(self, path: Path, mode: StartMode = "new", into_current: bool = False) -> None:
@@ -329,7 +359,7 @@ class IFApp(App[int]):
             else:
                 run_path = slot_path(story.id, AUTOSAVE) if mode == "continue" else Path(mode)
                 run = read_run(run_path)
-                resumed = resume(story, run, where=str(run_path))
+                resumed = resume(self.program_of(story), run, where=str(run_path))
                 session, messages = resumed.session, resumed.messages
                 note = f"Loaded '{run.name or run_path.stem}'."
         except IfengineError as e:  # a bad save, or a story that faults at its very start

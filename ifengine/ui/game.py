@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Story
+from ..program import Program
 from ..runtime import ChoiceError, SceneView, Session
 
 
@@ -37,9 +38,10 @@ class MapNode:
     labels: dict[str, str] = field(default_factory=dict)
 
 
-def trail_of(story: Story, seed: int, choices: list[str] | tuple[str, ...]) -> list[SceneView]:
-    """The view before each decision and the view now: replays the choice ids on a fresh session."""
-    fresh = Session(story, seed)
+def trail_of(program: Program, seed: int, choices: list[str] | tuple[str, ...]) -> list[SceneView]:
+    """The view before each decision and the view now: replays the choice ids on a fresh session (of the
+    same `Program`, so no scene is compiled twice)."""
+    fresh = Session(program, seed)
     trail = [fresh.view()]
     for cid in choices:
         try:
@@ -57,7 +59,7 @@ class Game:
         self.story = story
         self.path = path
         self.session = session
-        self.trail: list[SceneView] = trail_of(story, session.seed, session.choices_taken)
+        self.trail: list[SceneView] = trail_of(session.program, session.seed, session.choices_taken)
         self.root = MapNode(self.trail[0], ())
         self.found: set[str] = set(found or ())  # endings found so far (from the progress record)
         self._record()
@@ -73,10 +75,9 @@ class Game:
         return len(self.session.choices_taken)
 
     def canon_id(self, view: SceneView | None = None) -> str | None:
+        """The choice of a view marked canon (`ChoiceView.canon`, the engine's one rule), if any."""
         view = view or self.view
-        if view.ending is not None:
-            return None
-        return self.session.canon_choice(view.scene_id)
+        return next((c.id for c in view.choices if c.canon), None)
 
     def label_of(self, index: int) -> str:
         """The label of decision `index` as the player read it when taking it."""

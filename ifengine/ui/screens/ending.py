@@ -144,7 +144,7 @@ class EndingScreen(GameScreen[EndingChoice | None]):
         from ...runtime import Session
 
         game = self.game
-        fresh = Game(game.story, game.path, Session(game.story, self.host.new_seed()), game.found)
+        fresh = Game(game.story, game.path, Session(game.session.program, self.host.new_seed()), game.found)
         self.dismiss(None)
         self.host.swap_game(fresh, note="A new run begins.")
 

@@ -52,6 +52,7 @@ class PlayScreen(GameScreen[None]):
         self.pilot: Autopilot | None = None
         self._timer: Timer | None = None
         self._replay = replay
+        self._keys_shown: tuple[object, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield ProblemsPanel(id="problems")
@@ -91,11 +92,24 @@ class PlayScreen(GameScreen[None]):
     def show_game(self) -> None:
         game = self.game
         self.query_one(Transcript).sync(game)
-        self.query_one(ChoiceList).show(game.view, game.canon_id())
+        choices = self.query_one(ChoiceList)
+        rows = choices.rows
+        choices.show(game.view)
         self.query_one(SidePanel).show(game)
         self.show_pilot()
-        self.refresh_bindings()
-        self.repaint_soon()
+        self.refresh_keys()
+        if choices.rows != rows:  # the transcript takes over or gives up rows (see `repaint_soon`)
+            self.repaint_soon()
+
+    def refresh_keys(self) -> None:
+        """Bring the footer in step when what `check_action` answers has changed. (Textual's footer
+        rebuilds every key on each refresh, so a move that changes none of them does not ask for one.)"""
+        game = self.host.game
+        keys = (type(self.pilot), game is not None and game.view.ending is not None, bool(game and game.steps),
+                getattr(self.pilot, "paused", None))
+        if keys != self._keys_shown:
+            self._keys_shown = keys
+            self.refresh_bindings()
 
     def show_problems(self, problems: Problems | None) -> None:
         """Live editing: the errors of the edited story on disk, or None once an edit has fixed them."""
@@ -240,7 +254,7 @@ class PlayScreen(GameScreen[None]):
         self.pilot = pilot
         self._schedule()
         self.show_pilot()
-        self.refresh_bindings()
+        self.refresh_keys()
 
     def _schedule(self) -> None:
         """Time the next step by how much there is to read: the base pace for up to 40 words, longer for
@@ -260,7 +274,7 @@ class PlayScreen(GameScreen[None]):
             self.pilot = None
             if self.is_mounted:
                 self.show_pilot()
-                self.refresh_bindings()
+                self.refresh_keys()
         if message:
             self.notify(message, severity=severity, markup=False)
 
