@@ -82,6 +82,8 @@ def play(request: PlayRequest) -> int:
     from .plain import PlainPlayer
     from .render import use_colour
 
+    if request.record:
+        _check_record_target(request.record)
     story, path = open_story(request.name)
     seed = request.seed if request.seed is not None else 0
     session, at_path = start_session(story, seed, request.at)
@@ -95,6 +97,13 @@ def play(request: PlayRequest) -> int:
     return 0 if recorded else 1
 
 
+def _check_record_target(target: str) -> None:
+    """`--record` names a file in a folder that exists: refused before playing, never made with `mkdir -p`."""
+    folder = Path(target).parent
+    if not folder.is_dir():
+        raise UsageError(f"--record: cannot write {target}: the folder {folder} does not exist")
+
+
 def _record(session: Session, target: str, path: Path) -> bool:
     from .saves import run_from_session, write_run
 
@@ -103,7 +112,8 @@ def _record(session: Session, target: str, path: Path) -> bool:
     except OSError as e:
         print(f"ifengine play: cannot write {target}: {e.strerror or e}", file=sys.stderr)
         return False
-    print(f"recorded {len(session.choices_taken)} choices to {target}", file=sys.stderr)
+    n = len(session.choices_taken)
+    print(f"recorded {n} choice{'' if n == 1 else 's'} to {target}", file=sys.stderr)
     return True
 
 
@@ -204,7 +214,9 @@ def cmd_graph(args: argparse.Namespace) -> int:
         except OSError as e:
             print(f"ifengine graph: cannot write {args.out}: {e.strerror or e}", file=sys.stderr)
             return 1
-        print(f"wrote {args.format} graph of {len(story.scenes)} scenes to {args.out}", file=sys.stderr)
+        endings = len(story.endings)  # counted as `stats` and `explore` count them: scenes, then endings
+        print(f"wrote {args.format} graph of {len(story.scenes) - endings} scenes and {endings} endings to "
+              f"{args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0

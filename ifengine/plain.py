@@ -48,24 +48,42 @@ class PlainPlayer:
             return
         self.say()
         for i, c in enumerate(view.choices, 1):
+            # Wrapped like prose, each line after the first under the label (the reason with it).
+            lead = f"  {i}. "
             mark = " *" if c.canon else ""
             if c.enabled:
-                self.say(f"  {i}. {visible(c.label)}{self.style(mark, 'canon') if mark else ''}")
+                lines = self.wrap(lead, visible(c.label) + mark)
+                if mark and lines[-1].endswith(mark):
+                    lines[-1] = lines[-1][:-len(mark)] + self.style(mark, "canon")
+                self.say("\n".join(lines))
             else:
-                self.say(self.style(f"  {i}. {c.label} (unavailable: {c.reason})", "disabled"))
+                self.say(self.style("\n".join(self.wrap(lead, f"{c.label} (unavailable: {c.reason})")),
+                                    "disabled"))
+
+    def wrap(self, lead: str, text: str) -> list[str]:
+        """`lead` then `text`, wrapped at the width with a hanging indent under the text."""
+        return textwrap.wrap(text, self.width, initial_indent=lead, subsequent_indent=" " * len(lead)) or [lead]
 
     def ask(self, view: SceneView, read_line: Callable[[], str]) -> str | None:
         """The choice id for the next line of input; None at end of input. Re-prompts on anything else."""
+        n = len(view.choices)
         while True:
             self.out.write("> ")
             self.out.flush()
-            line = read_line()
-            if not line:
+            try:
+                line = read_line()
+            except KeyboardInterrupt:  # Ctrl+C: whatever the shell prints next starts on a fresh line
+                self.say()
+                raise
+            if not line:  # end of input (Ctrl+D): the same
                 self.say()
                 return None
             answer = line.strip()
-            if not answer.isdecimal() or not 1 <= int(answer) <= len(view.choices):
-                self.say(self.style(f"Please type a number from 1 to {len(view.choices)}.", "note"))
+            if not answer and n == 1:
+                answer = "1"  # one choice: Enter takes it
+            if not answer.isdecimal() or not 1 <= int(answer) <= n:
+                self.say(self.style("Press 1 or Enter." if n == 1 else f"Please type a number from 1 to {n}.",
+                                    "note"))
                 continue
             choice = view.choices[int(answer) - 1]
             if not choice.enabled:

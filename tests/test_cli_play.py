@@ -170,6 +170,7 @@ def test_a_runtime_error_is_one_line_and_the_run_is_still_recorded(tmp_path: Pat
 
 def test_record_at_the_ending_and_replay(tmp_path: Path) -> None:
     run = tmp_path / "runs" / "walk.toml"
+    run.parent.mkdir()  # (a folder that does not exist is refused: see test_record_into_a_missing_folder)
     r = ifengine("play", str(FIXTURES / "walk"), "--plain", "--seed", "3", "--record", str(run),
                  stdin="1\n1\n2\n2\n1\n")
     clean(r)

@@ -20,7 +20,7 @@ from ifengine.ui.screens.map import MapScreen
 from ifengine.ui.screens.play import PlayScreen
 from ifengine.ui.widgets.choices import ChoiceList
 from ifengine.ui.widgets.transcript import CHUNK, PastChunk, StepBlock, Transcript
-from tests.fixtures.ui.support import CANON, CLOCK, LANTERN, app, playing, prompt_text, settle
+from tests.fixtures.ui.support import CANON, CLOCK, LANTERN, app, playing, prompt_text, run_of, settle
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -253,3 +253,49 @@ async def test_wrapped_choice_labels_and_reasons_keep_their_hanging_indent(tmp_p
         assert reason.index("✗") == label_col
         after = rows[rows.index(reason) + 1]
         assert after[:reason.index("✗") + 2].strip() == "" and after.strip()  # the reason hangs under itself
+
+
+# ---- toasts and the busy indicator ------------------------------------------------------------------------
+
+
+async def test_toasts_never_cover_the_choice_list():
+    from textual.widgets._toast import Toast
+
+    a = playing()
+    async with a.run_test(size=(80, 24), notifications=True) as pilot:  # (run_test leaves toasts out by default)
+        await settle(pilot)
+        for i in range(4):
+            a.notify(f"Note {i}: something worth saying, long enough to wrap onto a second line of the toast.")
+        await settle(pilot)
+        toasts = list(a.screen.query(Toast))
+        assert len(toasts) == 4
+        choices = a.screen.query_one(ChoiceList).region
+        assert all(not t.region.overlaps(choices) for t in toasts)
+
+
+async def test_the_busy_indicator_shows_while_continue_takes_long(monkeypatch):
+    import threading
+
+    import ifengine.saves as saves
+
+    write_run(slot_path("lantern", AUTOSAVE), run_of(CANON[:2], AUTOSAVE))
+    release = threading.Event()
+    real = saves.resume
+
+    def slow_resume(*args, **kwargs):
+        release.wait(5)  # a story that takes a while to replay
+        return real(*args, **kwargs)
+
+    a = app()
+    async with a.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(saves, "resume", slow_resume)
+        await pilot.press("enter")  # Continue
+        await pilot.pause(0.05)
+        assert not a.is_busy  # nothing shows for quick work
+        await pilot.pause(0.3)
+        assert a.is_busy and a.screen.query_one("#stories").loading
+        release.set()
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(a.screen, PlayScreen) and a.game.steps == 2 and not a.is_busy

@@ -118,7 +118,7 @@ class TitleScreen(HostScreen[None]):
             banner.append("ifengine", style="bold")
             banner.append("\nbranching stories for the terminal", style="italic")
             yield Static(banner, id="banner", markup=False)
-            yield OptionList(id="stories")
+            yield OptionList(id="stories", classes="busy-target")
             yield Static(id="title-empty", markup=False)
         yield Footer()
 
