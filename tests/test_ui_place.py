@@ -4,6 +4,8 @@ current scene, a long run's transcript folds its past and unfolds it when reache
 rule everywhere, and wrapped lines keep their hanging indent."""
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -62,6 +64,15 @@ def screen_rows(a: IFApp) -> list[str]:
     return ["".join(t for _, t in sorted(parts)) for _, parts in sorted(rows.items())]
 
 
+async def until(pilot, condition, timeout: float = 5.0) -> bool:
+    """Let the app run until `condition()` holds (a frame or two; longer on a loaded machine)."""
+    for _ in range(int(timeout / 0.02)):
+        if condition():
+            return True
+        await pilot.pause(0.02)
+    return condition()
+
+
 def in_view(transcript: Transcript, block) -> bool:
     """Whether the top of `block` is inside the transcript's visible rows."""
     top = block.virtual_region.y - transcript.scroll_y
@@ -86,7 +97,7 @@ async def test_continue_opens_the_transcript_at_the_current_scene(tmp_path):
     folder = long_story(tmp_path / "chain")
     story = load_story(folder)
     write_run(slot_path("chain", AUTOSAVE), run_from_session(walked(story, 45), name=AUTOSAVE, source=str(folder)))
-    for _ in range(3):  # it used to open at scene 1 in most tries: every try must open at the current scene
+    for attempt in range(3):  # it used to open at scene 1 in most tries: every try must open at the current scene
         a = IFApp(folders=[folder], seed=0, clock=CLOCK)
         async with a.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
@@ -96,7 +107,8 @@ async def test_continue_opens_the_transcript_at_the_current_scene(tmp_path):
             assert isinstance(a.screen, PlayScreen) and a.game.steps == 45
             transcript = a.screen.query_one(Transcript)
             assert transcript.latest is not None and transcript.latest.view.scene_id == "s45"
-            assert in_view(transcript, transcript.latest)
+            assert await until(pilot, lambda: in_view(transcript, transcript.latest)), (
+                attempt, transcript.scroll_y, transcript.max_scroll_y, transcript.latest.virtual_region)
             assert any("Milestone 45" in line for line in screen_rows(a))
 
 
@@ -114,7 +126,7 @@ async def test_load_opens_the_transcript_at_the_loaded_scene(tmp_path):
         await settle(pilot)
         transcript = a.screen.query_one(Transcript)
         assert a.game.steps == 30 and transcript.latest.view.scene_id == "s30"
-        assert in_view(transcript, transcript.latest)
+        assert await until(pilot, lambda: in_view(transcript, transcript.latest))
 
 
 # ---- a long run folds its past, and unfolds it when reached -------------------------------------------
@@ -143,7 +155,8 @@ async def test_a_long_run_folds_the_steps_behind_and_shows_the_same_text(tmp_pat
         a.screen.rewind(steps - CHUNK - 5)
         await settle(pilot)
         now = steps - CHUNK - 5
-        assert transcript.latest.view.scene_id == f"s{now}" and in_view(transcript, transcript.latest)
+        assert transcript.latest.view.scene_id == f"s{now}"
+        assert await until(pilot, lambda: in_view(transcript, transcript.latest))
         text = shown_text(transcript)
         assert f"Milestone {now}" in text and f"Milestone {now + 1}" not in text
         assert text.count("› Walk on from stone") == text.count("Milestone") - (1 if "Milestone 0\n" in text else 0)
@@ -299,3 +312,278 @@ async def test_the_busy_indicator_shows_while_continue_takes_long(monkeypatch):
         await settle(pilot)
         await settle(pilot)
         assert isinstance(a.screen, PlayScreen) and a.game.steps == 2 and not a.is_busy
+
+
+# ---- a new run keeps the previous one ---------------------------------------------------------------------
+
+
+async def test_a_new_run_keeps_the_run_in_progress_as_a_previous_run(home):
+    from ifengine.saves import read_run
+    from ifengine.ui.dialogs.load import LoadDialog
+    from ifengine.ui.dialogs.start import StartDialog
+
+    write_run(slot_path("lantern", AUTOSAVE), run_of(CANON[:2], AUTOSAVE))
+    a = app()
+    async with a.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "enter")  # the lantern card, not Continue
+        await settle(pilot)
+        assert isinstance(a.screen, StartDialog)
+        texts = [prompt_text(o.prompt) for o in a.screen.query_one(OptionList).options]
+        assert texts[0].startswith("c  Continue") and texts[1].startswith("n  New run")
+        await pilot.press("n")
+        await settle(pilot)
+        assert a.game.steps == 0
+        await pilot.press("2")  # the first move of the new run writes the autosave
+        await settle(pilot)
+        saves = home / "saves" / "lantern"
+        kept = read_run(saves / "previous-run-1.toml")
+        assert kept.choices == CANON[:2] and kept.name == "previous run 1"
+        assert read_run(saves / "autosave.toml").choices == ("gate.wade",)
+        assert any("previous run 1" in n.message for n in a._notifications)
+        await pilot.press("u", "l")  # from the ending back to the gate, then Load
+        await settle(pilot)
+        assert isinstance(a.screen, LoadDialog)
+        listed = [prompt_text(o.prompt) for o in a.screen.query_one("#saves", OptionList).options]
+        assert any(t.startswith("previous run 1") for t in listed)
+    # Another new run later keeps the next one, numbered on.
+    b = app()
+    async with b.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # Continue (the gate, one undo back: the autosave holds no decision)
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("escape")  # to the title
+        await settle(pilot)
+        await pilot.press("down", "enter", "n")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+    assert read_run(saves / "previous-run-2.toml").choices == ("gate.road",)
+
+
+# ---- the story map is saved with the run ------------------------------------------------------------------
+
+
+async def test_the_story_map_remembers_every_road_across_restarts(home):
+    from ifengine.saves import read_run
+
+    a = playing()
+    async with a.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "1")  # the causeway, then the other light: an ending
+        await settle(pilot)
+        await pilot.press("u", "2", "1")  # back, and on along the canon road to the far bank
+        await settle(pilot)
+        await pilot.press("q")
+        await settle(pilot)
+    autosaved = read_run(home / "saves" / "lantern" / "autosave.toml")
+    assert autosaved.roads == (("gate.road", "causeway.follow"),)
+    text = (home / "saves" / "lantern" / "autosave.toml").read_text(encoding="utf-8")
+    assert "[map]" in text and 'roads = [\n' in text or "roads = [[" in text
+    b = app()
+    async with b.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # Continue, in a new sitting
+        await settle(pilot)
+        assert b.game.steps == 3
+        await pilot.press("m")
+        await settle(pilot)
+        labels = [str(n.label) for n in _walk(b.screen.query_one(Tree).root)]
+        assert any("Follow the other light" in t for t in labels)  # the road left behind is on the map
+        assert any("END The Other Light" in t for t in labels)
+
+
+# ---- a run made for another story -------------------------------------------------------------------------
+
+
+def test_the_player_refuses_a_run_of_another_story_as_replay_does(tmp_path):
+    from ifengine.errors import UsageError
+    from ifengine.ui.app import make_app
+    from tests.fixtures.ui.support import TINY, play_args
+
+    import pytest
+
+    path = write_run(tmp_path / "run.toml", run_of(CANON))
+    with pytest.raises(UsageError) as refused:
+        make_app(play_args(replay=str(path), story=str(TINY)))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    r = subprocess.run([sys.executable, "-m", "ifengine", "replay", str(path), "--story", str(TINY)], env=env,
+                       text=True, capture_output=True, timeout=60)
+    words = "this run was made for story 'lantern', not 'tiny'"
+    assert str(refused.value) == f"{path}: {words}"
+    assert r.returncode == 1 and f"FAIL {path}: {words}" in r.stdout
+
+
+async def test_load_refuses_a_save_of_another_story(home):
+    a = playing()
+    tiny = load_story(Path(__file__).parent / "fixtures" / "ui" / "tiny")
+    other = run_from_session(Session(tiny, 0), name="stray")
+    other = dataclasses.replace(other, updated=other.updated + dt.timedelta(days=1))  # listed first
+    write_run(slot_path("lantern", "stray"), other)
+    async with a.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert a.game.steps == 1  # still the run being played
+        assert any("this run was made for story 'tiny', not 'lantern'" in n.message for n in a._notifications)
+
+
+# ---- the ending screen ------------------------------------------------------------------------------------
+
+
+EPILOGUE = ("@story epi\n@title A Long Goodbye\n@role Teller: someone with a lot to say.\n@start a\n\n"
+            "=== a: The Door\nA door.\n* continue -> b\n\n=== b: The Hall\nA hall.\n* (left) canon [Left] -> end\n"
+            "* (right) [Right] -> end\n\n=== ending end (canon): Far Away\n"
+            + "\n\n".join(f"Paragraph {i} of a long epilogue that goes on and on, line after line." for i in range(12))
+            + "\n")
+
+
+async def test_the_ending_screen_opens_at_its_top_and_scrolls_with_the_keys(tmp_path):
+    from ifengine.ui.screens.ending import EndingScreen
+
+    folder = tmp_path / "epi"
+    folder.mkdir()
+    (folder / "story.ifs").write_text(EPILOGUE, encoding="utf-8")
+    story = load_story(folder)
+    a = IFApp(folders=[folder], seed=0, clock=CLOCK, start=Start(story, folder, Session(story, 0)))
+    async with a.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "1")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(a.screen, EndingScreen)
+        page = a.screen.query_one("#ending-page")
+        assert page.max_scroll_y > 0 and page.scroll_y == 0
+        assert any("THE END" in row for row in screen_rows(a)[:4])
+        for key, moved in (("pagedown", lambda y: y > 5), ("end", lambda y: y == page.max_scroll_y),
+                           ("home", lambda y: y == 0), ("down", lambda y: y == 1), ("up", lambda y: y == 0)):
+            await pilot.press(key)
+            await settle(pilot)
+            assert moved(page.scroll_y), (key, page.scroll_y)
+        # One decision (left or right): the door's lone continue is not counted.
+        stats = str(a.screen.query_one("#ending-stats").render())
+        assert "1 decision this run" in stats
+        await pilot.press("u")  # the menu's keys still work with the page focused
+        await settle(pilot)
+        assert isinstance(a.screen, PlayScreen) and a.game.steps == 1
+
+
+# ---- autoplay: speed, pacing, and the replay's hints ------------------------------------------------------
+
+
+def test_reading_time_is_by_length_and_a_glance_for_a_one_line_continue():
+    from ifengine.ui.autoplay import reading_time
+
+    story = load_story(LANTERN)
+    s = Session(story, 0)
+    gate = s.view()  # three choices, three lines of prose
+    ferryman = s.choose("gate.road") and s.choose("causeway.on")  # an interlude with a lone continue
+    words = sum(len(p.split()) for p in gate.paragraphs)
+    assert 24 < words < 40 and reading_time(gate, 1.0) == words / 40  # by its length
+    assert reading_time(ferryman, 1.0) == sum(len(p.split()) for p in ferryman.paragraphs) / 40  # by its length
+    long_view = gate.__class__(**{**{f: getattr(gate, f) for f in gate.__slots__}, "paragraphs": ("word " * 120,)})
+    assert reading_time(long_view, 1.0) == 3.0 and reading_time(long_view, 1.0, speed=2.0) == 1.5
+    one_line = gate.__class__(**{**{f: getattr(gate, f) for f in gate.__slots__},
+                                 "paragraphs": ("The door opens.",), "choices": ferryman.choices})
+    assert reading_time(one_line, 1.0) == 0.2
+
+
+async def test_autoplay_speed_keys_change_the_pace_and_do_not_take_over():
+    from ifengine.ui.screens.help import keys_table
+    from rich.console import Console
+
+    a = playing(pace=30)
+    async with a.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        screen = a.screen
+        status = screen.query_one("#pilot-status")
+        assert "speed 1x (+ faster, - slower)" in str(status.render())
+        footer = " ".join(str(k.render()) for k in screen.query("FooterKey"))
+        assert "Faster" in footer and "Slower" in footer
+        await pilot.press("plus", "plus")
+        await settle(pilot)
+        assert screen.pilot is not None and screen.pilot.speed == 4.0 and "speed 4x" in str(status.render())
+        await pilot.press("minus")
+        await settle(pilot)
+        assert screen.pilot.speed == 2.0
+        await pilot.press("x")  # any other key takes over
+        await settle(pilot)
+        assert screen.pilot is None
+    console = Console(width=120, record=True, file=__import__("io").StringIO())
+    console.print(keys_table())
+    text = console.export_text()
+    assert "Autoplay and replay: faster" in text and "Autoplay and replay: slower" in text
+
+
+async def test_a_paused_replay_says_space_goes_on(tmp_path):
+    from ifengine.ui.app import make_app
+    from tests.fixtures.ui.support import play_args
+
+    path = write_run(tmp_path / "run.toml", run_of(CANON))
+    a = make_app(play_args(replay=str(path), story=str(LANTERN)), pace=30, folders=[LANTERN])
+    async with a.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = a.screen
+        status = screen.query_one("#pilot-status")
+
+        def footer() -> str:
+            return " ".join(str(k.render()) for k in screen.query("FooterKey"))
+
+        assert "Space: pause" in str(status.render()) and "Pause" in footer() and "Go on" not in footer()
+        await pilot.press("space")
+        await settle(pilot)
+        assert "paused. Space: go on" in str(status.render())
+        assert "Go on" in footer() and "Pause" not in footer()
+        await pilot.press("space")
+        await settle(pilot)
+        assert not screen.pilot.paused and "Pause" in footer()
+
+
+# ---- history rows hang under their number -----------------------------------------------------------------
+
+
+async def test_history_rows_wrap_under_their_text(tmp_path):
+    folder = tmp_path / "long"
+    folder.mkdir()
+    (folder / "story.ifs").write_text(LONG, encoding="utf-8")
+    story = load_story(folder)
+    s = Session(story, 0)
+    a = IFApp(folders=[folder], seed=0, clock=CLOCK, start=Start(story, folder, s))
+    async with a.run_test(size=(50, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("escape", "h")  # from the ending to the transcript, then the history
+        await settle(pilot)
+        rows = [r for r in screen_lines(a.screen.query_one("#decisions")) if r.strip()]
+        first = rows[0]
+        assert "1. A Room  ›  Walk all the way" in first
+        text_col = first.index("A Room")
+        assert rows[1][:text_col].strip() == "" and rows[1].strip() and "Now" not in rows[1]
+
+
+async def test_a_save_name_holding_a_path_is_refused(home):
+    from textual.widgets import Input
+
+    from ifengine.ui.dialogs.save import SaveDialog
+
+    a = playing(CANON[:1])
+    async with a.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(a.screen, SaveDialog)
+        a.screen.query_one(Input).value = "../elsewhere/mine"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(a.screen, SaveDialog)  # still open: nothing was saved
+        assert "cannot hold / or \\" in str(a.screen.query_one("#save-error").render())
+        assert not list((home / "saves").rglob("*mine*"))

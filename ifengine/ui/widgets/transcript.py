@@ -61,6 +61,12 @@ class StepBlock(Vertical):
         self.label = label
         self.view = view
 
+    def on_resize(self) -> None:
+        """Laid out (or laid out again): if the transcript waits to bring this step to the top, now it can."""
+        parent = self.parent
+        if isinstance(parent, Transcript):
+            parent.block_laid_out(self)
+
     def compose(self):
         if self.label is not None:
             yield Static(taken_text(self.label), classes="taken", markup=False)
@@ -112,6 +118,7 @@ class Transcript(VerticalScroll, can_focus=True):
         self._blocks: list[StepBlock] = []  # the steps not folded, in order; the last is the current one
         self._folded = 0  # groups folded (mounted or not)
         self._earlier = Static(classes="earlier", markup=False)
+        self._waiting: StepBlock | None = None  # the step to bring to the top once it is laid out
 
     def compose(self):
         yield self._earlier
@@ -224,6 +231,7 @@ class Transcript(VerticalScroll, can_focus=True):
         latest = self.latest
         if latest is None:
             return
+        self._waiting = latest
         if not mounts:
             self.call_after_refresh(self._bring_to_top, latest)
             return
@@ -236,8 +244,24 @@ class Transcript(VerticalScroll, can_focus=True):
         self.run_worker(when_mounted(), group="transcript-scroll", exclusive=True, exit_on_error=False)
 
     def _bring_to_top(self, block: StepBlock) -> None:
-        if block is self.latest and block.is_attached:
-            self.scroll_to_widget(block, top=True, animate=False)
+        if block is not self.latest or not block.is_attached:
+            return
+        region = block.virtual_region
+        if not region.height or self.virtual_size.height < region.bottom:
+            # Not laid out yet (a long run just mounted): its first resize, or the transcript's new
+            # height, brings it up then.
+            self._waiting = block
+            return
+        self._waiting = None
+        self.scroll_to_widget(block, top=True, animate=False)
+
+    def watch_virtual_size(self) -> None:
+        if self._waiting is not None:
+            self.call_after_refresh(self._bring_to_top, self._waiting)
+
+    def block_laid_out(self, block: StepBlock) -> None:
+        if block is self._waiting:
+            self.call_after_refresh(self._bring_to_top, block)
 
     def on_resize(self) -> None:
         """The transcript changed size under the player (the problems panel of live editing came or went,
