@@ -505,7 +505,7 @@ async def test_autoplay_speed_keys_change_the_pace_and_do_not_take_over():
         await settle(pilot)
         screen = a.screen
         status = screen.query_one("#pilot-status")
-        assert "speed 1x (+ faster, - slower)" in str(status.render())
+        assert "Canon autoplay, speed 1x: + faster, - slower" in str(status.render())
         footer = " ".join(str(k.render()) for k in screen.query("FooterKey"))
         assert "Faster" in footer and "Slower" in footer
         await pilot.press("plus", "plus")

@@ -58,8 +58,8 @@ class CanonAutoplay(Autopilot):
         return Next(cid)
 
     def status(self, game: Game) -> str:
-        return (f"Canon autoplay: following the original story, speed {show_speed(self.speed)} (+ faster, "
-                f"- slower). Any other key takes over.")
+        return (f"Canon autoplay, speed {show_speed(self.speed)}: + faster, - slower, any other key takes "
+                f"over.")
 
 
 class RunReplay(Autopilot):
