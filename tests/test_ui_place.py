@@ -41,6 +41,18 @@ def long_story(folder: Path, scenes: int = 80) -> Path:
     return folder
 
 
+def story_folder(folder: Path, text: str) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "story.ifs").write_text(text, encoding="utf-8")
+    return folder
+
+
+def app_at(folder: Path, steps: int = 0) -> IFApp:
+    """An app that opens straight on the story in `folder`, `steps` canon choices in."""
+    story = load_story(folder)
+    return IFApp(folders=[folder], seed=0, clock=CLOCK, start=Start(story, folder, walked(story, steps)))
+
+
 def walked(story, steps: int) -> Session:
     session = Session(story, 0)
     for _ in range(steps):
@@ -133,9 +145,7 @@ async def test_load_opens_the_transcript_at_the_loaded_scene(tmp_path):
 
 
 async def test_a_long_run_folds_the_steps_behind_and_shows_the_same_text(tmp_path):
-    folder = long_story(tmp_path / "chain")
-    story = load_story(folder)
-    a = IFApp(folders=[folder], seed=0, clock=CLOCK, start=Start(story, folder, walked(story, 40)))
+    a = app_at(long_story(tmp_path / "chain"), 40)
     async with a.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         transcript = a.screen.query_one(Transcript)
@@ -163,9 +173,7 @@ async def test_a_long_run_folds_the_steps_behind_and_shows_the_same_text(tmp_pat
 
 
 async def test_scrolling_to_the_top_shows_the_earlier_steps_in_place(tmp_path):
-    folder = long_story(tmp_path / "chain")
-    story = load_story(folder)
-    a = IFApp(folders=[folder], seed=0, clock=CLOCK, start=Start(story, folder, walked(story, 75)))
+    a = app_at(long_story(tmp_path / "chain"), 75)
     async with a.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await settle(pilot)
@@ -250,11 +258,8 @@ LONG = ("@story long\n@title Long Labels\n@role Reader: someone reading.\n@start
 
 
 async def test_wrapped_choice_labels_and_reasons_keep_their_hanging_indent(tmp_path):
-    folder = tmp_path / "long"
-    folder.mkdir()
-    (folder / "story.ifs").write_text(LONG, encoding="utf-8")
-    story = load_story(folder)
-    a = IFApp(folders=[folder], seed=0, clock=CLOCK, start=Start(story, folder, Session(story, 0)))
+    folder = story_folder(tmp_path / "long", LONG)
+    a = app_at(folder)
     async with a.run_test(size=(50, 24)) as pilot:  # narrow: no side panel, the choices are 50 columns
         await settle(pilot)
         rows = [r for r in screen_lines(a.screen.query_one(ChoiceList)) if r.strip()]
@@ -447,11 +452,8 @@ EPILOGUE = ("@story epi\n@title A Long Goodbye\n@role Teller: someone with a lot
 async def test_the_ending_screen_opens_at_its_top_and_scrolls_with_the_keys(tmp_path):
     from ifengine.ui.screens.ending import EndingScreen
 
-    folder = tmp_path / "epi"
-    folder.mkdir()
-    (folder / "story.ifs").write_text(EPILOGUE, encoding="utf-8")
-    story = load_story(folder)
-    a = IFApp(folders=[folder], seed=0, clock=CLOCK, start=Start(story, folder, Session(story, 0)))
+    folder = story_folder(tmp_path / "epi", EPILOGUE)
+    a = app_at(folder)
     async with a.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("1", "1")
@@ -551,12 +553,8 @@ async def test_a_paused_replay_says_space_goes_on(tmp_path):
 
 
 async def test_history_rows_wrap_under_their_text(tmp_path):
-    folder = tmp_path / "long"
-    folder.mkdir()
-    (folder / "story.ifs").write_text(LONG, encoding="utf-8")
-    story = load_story(folder)
-    s = Session(story, 0)
-    a = IFApp(folders=[folder], seed=0, clock=CLOCK, start=Start(story, folder, s))
+    folder = story_folder(tmp_path / "long", LONG)
+    a = app_at(folder)
     async with a.run_test(size=(50, 24)) as pilot:
         await settle(pilot)
         await pilot.press("1")
