@@ -12,6 +12,8 @@ one process on each code base, alternating, and the report gives both medians an
 machine is shared and noisy, so only figures measured side by side in one run compare.
 
 Measured, each the median of the round's samples, then the median over rounds:
+  - no-op:  press a key nothing is bound to, until the screen has settled: the floor of this way of
+    measuring (Pilot waits for every message queue to empty), for reading the figures below;
   - choice: press `1` (the canon choice) until the new scene is on screen;
   - undo:   press `u` until the scene before is on screen;
   - rewind: in the history (`h`), Enter on the decision two back, until that scene is on screen;
@@ -76,11 +78,12 @@ def _child(repeat_samples: int) -> dict[str, float]:
 
     async def moves_at(steps: int) -> dict[str, float]:
         app = IFApp(folders=[folder], seed=0, start=Start(story, folder, session_at(steps)))
-        choice, undo, rewind = [], [], []
+        choice, undo, rewind, idle = [], [], [], []
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             await app.workers.wait_for_complete()
             for _ in range(repeat_samples):
+                idle.append(await timed(pilot, "f12"))  # a key nothing is bound to: Pilot's own floor
                 choice.append(await timed(pilot, "1"))
                 assert app.game is not None and app.game.steps == steps + 1
                 undo.append(await timed(pilot, "u"))
@@ -94,7 +97,8 @@ def _child(repeat_samples: int) -> dict[str, float]:
                 await settle(pilot)
                 await app.workers.wait_for_complete()
                 assert app.game.steps == steps
-        return {f"choice@{steps}": statistics.median(choice), f"undo@{steps}": statistics.median(undo),
+        return {f"no-op@{steps}": statistics.median(idle),
+                f"choice@{steps}": statistics.median(choice), f"undo@{steps}": statistics.median(undo),
                 f"rewind@{steps}": statistics.median(rewind)}
 
     async def continue_of(steps: int, cold: bool) -> float:
