@@ -22,6 +22,14 @@ def canon_marked(scene: Scene) -> list[Choice]:
     return marked or (list(scene.choices) if len(scene.choices) == 1 else [])
 
 
+def shows_canon(scene: Scene, choice: Choice, canon_scenes: frozenset[str] | set[str]) -> bool:
+    """Whether the player is told a choice is canon (the ◆ of the player, the `*` of the plain player):
+    one the author marked `canon`, or the lone choice of a scene on the canon path. A lone `continue` in a
+    branch only moves the branch on; it is not the original story. The one rule every client reads, through
+    `ChoiceView.canon`."""
+    return choice.canon or (scene.id in canon_scenes and canon_choice(scene) is choice)
+
+
 def canon_path(story: Story) -> tuple[list[str], list[Choice]]:
     """The scenes and choices of the canon path from the start, as far as it goes."""
     scenes: list[str] = []

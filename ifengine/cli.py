@@ -144,6 +144,8 @@ def play(request: PlayRequest, prog: str = "ifengine play") -> int:
     from .render import use_colour
     from .screen_reader import ScreenReaderPlayer
 
+    if request.record:
+        _check_record_target(request.record)
     story, path = open_story(request.name)
     seed = request.seed if request.seed is not None else 0
     session, at_path = start_session(story, seed, request.at, seed_given=request.seed is not None)
@@ -192,6 +194,13 @@ def _mention_run_in_progress(story: Story, prog: str) -> None:
           file=sys.stderr)
 
 
+def _check_record_target(target: str) -> None:
+    """`--record` names a file in a folder that exists: refused before playing, never made with `mkdir -p`."""
+    folder = Path(target).parent
+    if not folder.is_dir():
+        raise UsageError(f"--record: cannot write {target}: the folder {folder} does not exist")
+
+
 def _record(session: Session, target: str, path: Path) -> bool:
     from .saves import run_from_session, write_run
 
@@ -200,7 +209,8 @@ def _record(session: Session, target: str, path: Path) -> bool:
     except OSError as e:
         print(f"ifengine play: cannot write {target}: {e.strerror or e}", file=sys.stderr)
         return False
-    print(f"recorded {len(session.choices_taken)} choices to {target}", file=sys.stderr)
+    n = len(session.choices_taken)
+    print(f"recorded {n} choice{'' if n == 1 else 's'} to {target}", file=sys.stderr)
     return True
 
 
@@ -298,8 +308,10 @@ def cmd_graph(args: argparse.Namespace) -> int:
     from .graph import render_graph
 
     story, _ = open_story(args.story)
+    endings = len(story.endings)  # counted as `stats` and `explore` count them: scenes, then endings
     return _write(render_graph(story, args.format), args.out, "graph",
-                  f"wrote {args.format} graph of {len(story.scenes)} scenes to {args.out}")
+                  f"wrote {args.format} graph of {len(story.scenes) - endings} scenes and {endings} endings "
+                  f"to {args.out}")
 
 
 def _write(text: str, out: str | None, command: str, wrote: str) -> int:

@@ -11,7 +11,7 @@ from typing import IO, Callable
 from .plain_commands import Outcome, find_command
 from .runtime import SceneView, Session
 from .safe_text import visible
-from .wrap import fill
+from .wrap import fill, wrap as wrap_lines
 
 STYLES: dict[str, str] = {"title": "1", "interlude": "3;36", "disabled": "2", "canon": "33", "ending": "1;35",
                           "note": "2"}
@@ -90,20 +90,36 @@ class PlainPlayer:
     def show_choices(self, view: SceneView) -> None:
         self.say()
         for i, c in enumerate(view.choices, 1):
+            # Wrapped like prose, each line after the first under the label (the reason with it).
+            lead = f"  {i}. "
             mark = " *" if c.canon else ""
             if c.enabled:
-                self.say(f"  {i}. {visible(c.label)}{self.style(mark, 'canon') if mark else ''}")
+                lines = self.wrap(lead, visible(c.label) + mark)
+                if mark and lines[-1].endswith(mark):
+                    lines[-1] = lines[-1][:-len(mark)] + self.style(mark, "canon")
+                self.say("\n".join(lines))
             else:
-                self.say(self.style(f"  {i}. {c.label} (unavailable: {c.reason})", "disabled"))
+                self.say(self.style("\n".join(self.wrap(lead, f"{c.label} (unavailable: {c.reason})")),
+                                    "disabled"))
+
+    def wrap(self, lead: str, text: str) -> list[str]:
+        """`lead` then `text`, wrapped at the width with a hanging indent under the text."""
+        lines = wrap_lines(text, self.width - len(lead)) or [""]
+        return [lead + lines[0], *(" " * len(lead) + line for line in lines[1:])]
 
     def ask(self, view: SceneView, read_line: Callable[[], str]) -> str | Outcome:
         """The choice id for the next line of input, or what a command did (`Outcome.MOVED`: the play is
         elsewhere now; `Outcome.QUIT`, also at end of input). Re-prompts on anything else."""
+        n = len(view.choices)
         while True:
             self.out.write(self.prompt)
             self.out.flush()
-            line = read_line()
-            if not line:
+            try:
+                line = read_line()
+            except KeyboardInterrupt:  # Ctrl+C: whatever the shell prints next starts on a fresh line
+                self.say()
+                raise
+            if not line:  # end of input (Ctrl+D): the same
                 self.say()
                 return Outcome.QUIT
             answer = line.strip()
@@ -113,8 +129,11 @@ class PlainPlayer:
                 if outcome is Outcome.STAY:
                     continue
                 return outcome
-            if not answer.isdecimal() or not 1 <= int(answer) <= len(view.choices):
-                self.say(self.style(f"Please type a number from 1 to {len(view.choices)}.", "note"))
+            if not answer and n == 1:
+                answer = "1"  # one choice: Enter takes it
+            if not answer.isdecimal() or not 1 <= int(answer) <= n:
+                self.say(self.style("Press 1 or Enter." if n == 1 else f"Please type a number from 1 to {n}.",
+                                    "note"))
                 continue
             choice = view.choices[int(answer) - 1]
             if not choice.enabled:

@@ -5,8 +5,9 @@ and its choice targets. The `Story` model stays a plain frozen description; whoe
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Callable
 
-from .analysis import canon_path
+from .analysis import canon_path, shows_canon
 from .compile import CompiledChoice, CompiledScene, TextFn, compile_scene, tag_views
 from .model import Body, Choice, ChoiceKind, Conditional, Paragraph, SceneKind, Story
 from .views import ChoiceView, EndingView, Step
@@ -19,7 +20,7 @@ class ChoicePlan:
     __slots__ = ("id", "conditions", "label", "label_must_run", "effects", "target", "sticky", "canon", "kind",
                  "fallback", "step", "auto_step", "static_views", "plain_views", "tags")
 
-    def __init__(self, scene_id: str, cc: CompiledChoice) -> None:
+    def __init__(self, scene_id: str, cc: CompiledChoice, canon: bool) -> None:
         c = cc.choice
         self.id: str = c.id
         self.conditions = cc.conditions
@@ -28,7 +29,7 @@ class ChoicePlan:
         self.effects = cc.effects
         self.target: str = c.target
         self.sticky: bool = c.sticky
-        self.canon: bool = c.canon
+        self.canon: bool = canon  # as the player is told (`analysis.shows_canon`)
         self.kind: ChoiceKind = c.kind
         self.fallback = c.kind is ChoiceKind.FALLBACK
         self.tags = tag_views(c.tags)
@@ -37,7 +38,7 @@ class ChoicePlan:
         reasons = [None] + [why for _, why in cc.conditions if why is not None]
 
         def views(label: str) -> dict[str | None, ChoiceView]:
-            return {why: ChoiceView(c.id, label, why is None, why, c.canon, c.sticky, c.kind, self.tags)
+            return {why: ChoiceView(c.id, label, why is None, why, canon, c.sticky, c.kind, self.tags)
                     for why in reasons}
         # render=False shows the id as the label; a label of plain words renders the same every time
         self.plain_views = views(c.id)
@@ -48,7 +49,7 @@ class ChoicePlan:
 class ScenePlan:
     __slots__ = ("id", "title", "interlude", "viewpoint", "ending", "body", "choices", "by_id", "tags", "tagged")
 
-    def __init__(self, compiled: CompiledScene) -> None:
+    def __init__(self, compiled: CompiledScene, canon_scenes: frozenset[str]) -> None:
         sc = compiled.scene
         self.id: str = sc.id
         self.title: str = sc.title
@@ -56,7 +57,8 @@ class ScenePlan:
         self.viewpoint = sc.viewpoint if not sc.is_ending else None
         self.ending = EndingView(sc.id, sc.viewpoint or "", sc.title) if sc.is_ending else None
         self.body = compiled.body
-        self.choices = tuple(ChoicePlan(sc.id, cc) for cc in compiled.choices)
+        self.choices = tuple(ChoicePlan(sc.id, cc, shows_canon(sc, cc.choice, canon_scenes))
+                             for cc in compiled.choices)
         self.by_id = {cp.id: cp for cp in self.choices}
         self.tags = tag_views(sc.tags)
         self.tagged = _has_tagged_paragraph(sc.body)
@@ -66,12 +68,14 @@ class _Plans(dict[str, ScenePlan]):
     """Scene plans, compiled the first time play reaches each scene: checking the canon path or starting
     a story costs only the scenes it enters, not the whole story."""
 
-    def __init__(self, story: Story) -> None:
+    def __init__(self, story: Story, canon_scenes: Callable[[], frozenset[str]]) -> None:
         super().__init__()
         self.story = story
+        self.canon_scenes = canon_scenes
 
     def __missing__(self, scene_id: str) -> ScenePlan:
-        plan = self[scene_id] = ScenePlan(compile_scene(self.story.scenes[scene_id], self.story.flags))
+        plan = self[scene_id] = ScenePlan(compile_scene(self.story.scenes[scene_id], self.story.flags),
+                                          self.canon_scenes())
         return plan
 
 
@@ -93,7 +97,7 @@ class Program:
 
     def __init__(self, story: Story) -> None:
         self.story = story
-        self.plans: dict[str, ScenePlan] = _Plans(story)
+        self.plans: dict[str, ScenePlan] = _Plans(story, lambda: self.canon_scenes)
 
     @cached_property
     def canon_path(self) -> tuple[list[str], list[Choice]]:

@@ -32,8 +32,9 @@ FORMAT = "ifengine-run"
 VERSION = 1  # bump on incompatible change; older versions are migrated in `_parse`, newer refused
 
 
-__all__ = ["AUTOSAVE", "EndState", "Expectation", "Resumed", "Run", "RunFileError", "autosave", "compare", "dump_session", "dumps",
-           "list_saves", "load_session", "parse_run", "parse_text", "read_run", "resume", "run_from_session", "slot_path", "write_run"]
+__all__ = ["AUTOSAVE", "EndState", "Expectation", "Resumed", "Run", "RunFileError", "autosave", "compare", "dump_session",
+           "dumps", "list_saves", "load_session", "parse_run", "parse_text", "read_run", "resume", "run_from_session",
+           "set_aside_autosave", "slot_path", "write_run"]
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class Run:
     name: str = ""
     source: str = ""  # the story's path, relative to the run file once written: a hint for finding it again
     expect: tuple[Expectation, ...] = ()  # optional `[[expect]]` tables: checked by `ifengine replay`
+    roads: tuple[tuple[str, ...], ...] = ()  # the player's story map: other roads tried, as choice ids
 
 
 def _now() -> dt.datetime:
@@ -89,7 +91,7 @@ def _now() -> dt.datetime:
 
 
 def run_from_session(session: Session, name: str = "", created: dt.datetime | None = None,
-                     source: str = "") -> Run:
+                     source: str = "", roads: tuple[tuple[str, ...], ...] = ()) -> Run:
     story, view = session.story, session.view()
     scenes = tuple(s.scene_id for s in session.history if not s.auto)
     now = _now()
@@ -98,7 +100,7 @@ def run_from_session(session: Session, name: str = "", created: dt.datetime | No
         choices=tuple(session.choices_taken), scenes=scenes,
         end=EndState(view.scene_id, view.ending.id if view.ending else None, len(session.choices_taken),
                       session.flags, session.visits),
-        created=created or now, updated=now, name=name, source=source,
+        created=created or now, updated=now, name=name, source=source, roads=tuple(tuple(r) for r in roads),
     )
 
 
@@ -123,6 +125,8 @@ def to_toml(run: Run) -> dict:
     }
     if run.expect:
         doc["expect"] = [e.to_toml() for e in run.expect]
+    if run.roads:  # optional and additive: a reader that does not know it loses only the map
+        doc["map"] = {"roads": [list(r) for r in run.roads]}
     return doc
 
 
@@ -184,6 +188,7 @@ def parse_run(doc: dict) -> Run:
         created=_aware(_typed(v["run.created"], dt.datetime)), updated=_aware(_typed(v["run.updated"], dt.datetime)),
         engine_version=_typed(v["format.engine"], str), name=_typed(v["run.name"], str),
         source=_typed(v["story.source"], str), expect=_expectations(doc.get("expect", []), len(choices)),
+        roads=_roads(doc.get("map")),
     )
 
 
@@ -224,6 +229,17 @@ def _expectations(tables: object, steps: int) -> tuple[Expectation, ...]:
             raise ValueError(f"{where}unknown key '{unknown[0]}' (an expectation takes step, shows, hides, flags)")
         found.append(Expectation(step, texts["shows"], texts["hides"], dict(flags)))
     return tuple(found)
+
+
+def _roads(table: object) -> tuple[tuple[str, ...], ...]:
+    """The optional `[map]` table: `roads`, a list of roads, each a list of choice ids."""
+    if table is None:
+        return ()
+    roads = table.get("roads", []) if isinstance(table, dict) else None
+    if not isinstance(roads, list) or not all(isinstance(r, list) and all(isinstance(c, str) for c in r)
+                                              for r in roads):
+        raise ValueError("'map.roads' must be a list of roads, each a list of choice ids")
+    return tuple(tuple(r) for r in roads)
 
 
 def read_run(path: Path | str) -> Run:
@@ -312,6 +328,11 @@ NOT_OFFERED = "IFS312"
 CHOICE_FAILS = "IFS313"
 
 
+def other_story(run: Run, story_id: str) -> str:
+    """What `replay` and the player say of a run made for another story (IFS310), in the same words."""
+    return f"this run was made for story '{run.story_id}', not '{story_id}'"
+
+
 @dataclass
 class Resumed:
     """A session rebuilt from a run, and what did not fit (empty when the whole run replayed)."""
@@ -345,7 +366,7 @@ def resume(story: Story | Program, run: Run, render: bool = True, where: str = "
         found.append(run_diagnostic(where, message, code))
 
     if run.story_id != story_id:
-        say(OTHER_STORY, f"this run was made for story '{run.story_id}', not '{story_id}'")
+        say(OTHER_STORY, other_story(run, story_id))
     for i, cid in enumerate(run.choices, 1):
         if session.is_over:
             say(ALREADY_ENDED, f"step {i}: the story already ended at '{session.scene_id}'; resumed there")
@@ -440,6 +461,27 @@ def autosave(run: Run) -> Path:
     except RunFileError:
         pass
     return write_run(path, replace(run, name=AUTOSAVE))
+
+
+PREVIOUS_RUN = "previous run"
+
+
+def set_aside_autosave(story_id: str) -> Path | None:
+    """Before a new run (or a loaded one) takes the autosave slot: keep the run there as the next numbered
+    save, `previous run N` (`previous-run-N.toml`), which Load lists like any save. Nothing is kept for an
+    autosave with no decision in it, or one that cannot be read (writing over that moves it aside, see
+    `write_run`). Returns the save written, if any."""
+    try:
+        old = read_run(slot_path(story_id, AUTOSAVE))
+    except RunFileError:
+        return None
+    if not old.choices:
+        return None
+    stem = slot_path(story_id, PREVIOUS_RUN).stem + "-"
+    taken = [p.stem[len(stem):] for p in save_dir(story_id).glob(f"{stem}*.toml")]
+    n = 1 + max((int(t) for t in taken if t.isdecimal()), default=0)
+    name = f"{PREVIOUS_RUN} {n}"
+    return write_run(slot_path(story_id, name), replace(old, name=name))
 
 
 def list_saves(story_id: str) -> list[tuple[Path, Run | RunFileError]]:

@@ -6,6 +6,7 @@ import os
 import pty
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import tomllib
@@ -173,6 +174,7 @@ def test_a_runtime_error_is_one_line_and_the_run_is_still_recorded(tmp_path: Pat
 
 def test_record_at_the_ending_and_replay(tmp_path: Path) -> None:
     run = tmp_path / "runs" / "walk.toml"
+    run.parent.mkdir()  # (a folder that does not exist is refused: see test_record_into_a_missing_folder)
     r = ifengine("play", str(FIXTURES / "walk"), "--plain", "--seed", "3", "--record", str(run),
                  stdin="1\n1\n2\n2\n1\n")
     clean(r)
@@ -432,3 +434,112 @@ def test_record_to_an_empty_name_is_a_usage_error(capsys) -> None:
         assert main(["play", str(SHOWCASE), "--plain", "--canon", "--record", name]) == 2
         out, err = capsys.readouterr()
         assert err == "ifengine play: --record needs a file name\n" and out == ""
+
+
+# ---- plain-mode wording (issue 14) -----------------------------------------------------------------------
+
+LANTERN = ROOT / "tests" / "fixtures" / "ui" / "lantern"
+
+
+def test_plain_one_choice_says_press_1_or_enter_and_enter_takes_it() -> None:
+    # gate: the causeway; causeway: on; the ferryman has one choice: a bad answer, then Enter
+    r = ifengine("play", str(LANTERN), "--plain", stdin="1\n2\nx\n\n1\n")
+    clean(r)
+    out = r.stdout
+    assert out.count("Press 1 or Enter.") == 1 and "a number from 1 to 1" not in out
+    assert "== The Far Bank ==" in out  # Enter took the ferryman's only choice
+    assert r.stdout.rstrip("\n").splitlines()[-1] == "ENDING: canon: Home by Morning"
+
+
+def test_plain_says_a_number_from_1_to_n() -> None:
+    r = ifengine("play", str(LANTERN), "--plain", stdin="9\n")
+    assert "Please type a number from 1 to 3." in r.stdout
+
+
+def test_recorded_1_choice_is_singular(tmp_path: Path) -> None:
+    run = tmp_path / "one.toml"
+    r = ifengine("play", str(LANTERN), "--plain", "--record", str(run), stdin="1\n")
+    assert r.stderr.strip() == f"recorded 1 choice to {run}"
+
+
+def test_record_into_a_missing_folder_is_one_line_and_makes_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "no" / "such" / "run.toml"
+    r = ifengine("play", str(LANTERN), "--plain", "--record", str(target), stdin="1\n")
+    clean(r)
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr == (f"ifengine play: --record: cannot write {target}: the folder {target.parent} "
+                        "does not exist\n")
+    assert not (tmp_path / "no").exists()
+
+
+def test_plain_wraps_choices_and_reasons_like_prose(tmp_path: Path) -> None:
+    story = tmp_path / "long"
+    story.mkdir()
+    (story / "story.ifs").write_text(
+        "@story long\n@title Long\n@role Reader: someone reading.\n@start a\n@flag key: bool = false\n\n"
+        "=== a: A Room\nA room.\n"
+        "* canon [Walk all the way along the very long corridor to the far door at its end, and further on] -> b\n"
+        "* [Open the iron door] -> b\n"
+        "  ? key else \"The iron door is locked, and the key is somewhere far behind you in the dark hall\"\n\n"
+        "=== ending b (canon): Out\nOut.\n", encoding="utf-8")
+    r = ifengine("play", str(story), "--plain", stdin="")
+    clean(r)
+    lines = r.stdout.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("  1. Walk"))
+    assert all(len(line) <= 78 for line in lines)
+    assert lines[first + 1].startswith("     ") and lines[first + 1].strip().endswith("*")
+    second = next(i for i, line in enumerate(lines) if line.startswith("  2. Open the iron door"))
+    assert "(unavailable: The iron door is locked," in lines[second]
+    assert lines[second + 1].startswith("     ") and lines[second + 1].strip()
+
+
+def test_ctrl_c_and_end_of_input_end_on_a_fresh_line() -> None:
+    master, slave = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "ifengine", "play", str(LANTERN), "--plain"], stdin=slave,
+                            stdout=slave, stderr=slave, env=env, cwd=ROOT)
+    os.close(slave)
+    out = b""
+
+    def read_until(marker: bytes, timeout: float = 30) -> None:
+        nonlocal out
+        while marker not in out:
+            ready, _, _ = select.select([master], [], [], timeout)
+            if not ready:
+                raise AssertionError(f"no {marker!r} in {out!r}")
+            out += os.read(master, 65536)
+
+    try:
+        read_until(b"> ")
+        proc.send_signal(signal.SIGINT)  # what Ctrl+C at the terminal sends the player
+        assert proc.wait(timeout=30) == 130
+        try:
+            while True:
+                ready, _, _ = select.select([master], [], [], 1)
+                if not ready:
+                    break
+                data = os.read(master, 65536)
+                if not data:
+                    break
+                out += data
+        except OSError:
+            pass
+    finally:
+        os.close(master)
+    tail = out[out.rindex(b"> "):]
+    assert tail.endswith(b"\r\n") and b"Traceback" not in out  # the shell's prompt starts on its own line
+    r = ifengine("play", str(LANTERN), "--plain", stdin="1")  # input ends mid-line: a fresh line too
+    assert r.stdout.endswith("> \n") or r.stdout.endswith("\n")
+
+
+def test_graph_counts_scenes_as_stats_and_explore_do(tmp_path: Path) -> None:
+    import json
+
+    story = SHOWCASE if (SHOWCASE / "main.ifs").is_file() else LANTERN
+    stats = json.loads(ifengine("stats", str(story), "--json").stdout)
+    explored = json.loads(ifengine("explore", str(story), "--runs", "50", "--json").stdout)
+    r = ifengine("graph", str(story), "--out", str(tmp_path / "g.mmd"))
+    assert r.returncode == 0
+    n_endings = sum(stats["endings"].values()) if isinstance(stats["endings"], dict) else stats["endings"]
+    assert stats["scenes"] == explored["scenes_total"]
+    assert f"graph of {stats['scenes']} scenes and {n_endings} endings to" in r.stderr

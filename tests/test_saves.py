@@ -20,7 +20,8 @@ from ifengine import load_story
 from ifengine.cli import main
 from ifengine.runtime import Session
 from ifengine.saves import (
-    AUTOSAVE, FORMAT, VERSION, Run, RunFileError, autosave, compare, dumps, home, list_saves, read_run, resume,
+    AUTOSAVE, FORMAT, VERSION, Run, RunFileError, autosave, compare, dumps, home, list_saves, parse_text, read_run,
+    resume,
     run_from_session, save_dir, slot_path, write_run,
 )
 
@@ -107,6 +108,31 @@ def test_write_then_read_round_trips(walk_dir: Path, tmp_path: Path) -> None:
     run = run_from_session(played(walk_dir), name="x", source="somewhere")
     back = read_run(write_run(tmp_path / "deep" / "er" / "run.toml", run))
     assert back == run
+
+
+def test_the_story_map_is_an_optional_readable_map_table(walk_dir: Path, tmp_path: Path) -> None:
+    roads = (("gate.enter", "path.loop"), ("gate.enter", "path.coin", "path.on"))
+    run = run_from_session(played(walk_dir, WALK[:2]), name="x", roads=roads)
+    path = write_run(tmp_path / "mapped.toml", run)
+    text = path.read_text(encoding="utf-8")
+    assert "[map]" in text and tomllib.loads(text)["map"] == {"roads": [list(r) for r in roads]}
+    assert read_run(path).roads == roads
+    plain = recorded(walk_dir, tmp_path / "plain.toml", WALK[:2])  # a run with no other road: no table
+    assert "[map]" not in plain.read_text(encoding="utf-8") and read_run(plain).roads == ()
+    broken = tmp_path / "broken.toml"
+    head, table = text.split("[map]")
+    broken.write_text(head + "[map]" + table.replace('"path.loop"', "3"), encoding="utf-8")
+    with pytest.raises(RunFileError, match=r"broken.toml: 'map.roads' must be a list of roads"):
+        read_run(broken)
+
+
+def test_a_run_file_from_before_the_map_still_loads() -> None:
+    text = ('[format]\nkind = "ifengine-run"\nversion = 1\nengine = "0.1.0"\n\n[story]\nid = "lantern"\n'
+            'digest = "x"\nrole = "Mara"\ntitle = "The Lantern Road"\n\n[run]\nseed = 0\n'
+            'created = 2025-03-14T09:30:00Z\nupdated = 2025-03-14T09:30:00Z\nchoices = ["gate.road"]\n'
+            'scenes = ["gate"]\n\n[end]\nscene = "causeway"\nsteps = 1\n\n[end.flags]\n\n[end.visits]\n')
+    run = parse_text(text)
+    assert run.roads == () and run.choices == ("gate.road",)
 
 
 def test_resume_replays_the_run(walk_dir: Path, tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ from ifengine.ui.text import literal
 from ifengine.ui.widgets.choices import ChoiceList
 from ifengine.ui.widgets.transcript import SceneText
 from tests.fixtures.ui.support import (BROKEN, CANON, LANTERN, TINY, WHEN, app, lantern, play_args, playing,
-                                       run_of, save, settle)
+                                       prompt_text, run_of, save, settle)
 
 
 def scene(app_) -> str:
@@ -43,7 +43,7 @@ def scene(app_) -> str:
 
 
 def option_texts(widget: OptionList) -> list[str]:
-    return [str(o.prompt) if not hasattr(o.prompt, "plain") else o.prompt.plain for o in widget.options]
+    return [prompt_text(o.prompt) for o in widget.options]
 
 
 # ---- title screen -----------------------------------------------------------------------------------
@@ -159,8 +159,8 @@ async def test_a_disabled_choice_is_shown_with_its_reason_and_cannot_be_taken():
         await settle(pilot)
         choices = a.screen.query_one(ChoiceList)
         third = choices.get_option_at_index(2)
-        assert third.disabled and "✗ You have no coin." in third.prompt.plain
-        assert choices.get_option_at_index(0).prompt.plain.startswith("1 ◆ Take the causeway")
+        assert third.disabled and "✗ You have no coin." in prompt_text(third.prompt)
+        assert prompt_text(choices.get_option_at_index(0).prompt).startswith("1 ◆ Take the causeway")
         await pilot.press("3")
         await settle(pilot)
         assert scene(a) == "gate"

@@ -23,7 +23,7 @@ from ifengine.ui.screens.play import PlayScreen
 from ifengine.ui.watch import changed_files, snapshot, watched_files
 from ifengine.ui.widgets.problems import ProblemsPanel, heading, source_text, window
 from ifengine.ui.widgets.transcript import SceneText
-from tests.fixtures.ui.support import CANON, CLOCK, LANTERN, app, play_args, settle
+from tests.fixtures.ui.support import CANON, CLOCK, LANTERN, app, play_args, prompt_text, settle
 
 POLL = 0.05  # seconds between two looks at the files
 SIZE = (80, 24)
@@ -78,7 +78,7 @@ def transcript(a: IFApp) -> str:
 
 def choice_labels(a: IFApp) -> list[str]:
     widget = a.screen.query_one("#choices", OptionList)
-    return [o.prompt.plain if hasattr(o.prompt, "plain") else str(o.prompt) for o in widget.options]
+    return [prompt_text(o.prompt) for o in widget.options]
 
 
 def notes(a: IFApp) -> list[str]:

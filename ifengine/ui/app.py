@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import App
 from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
+from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from ..errors import IfengineError
@@ -28,6 +30,7 @@ from .watch import WATCH_INTERVAL, WatchState
 if TYPE_CHECKING:  # the engine modules are imported when a story is opened, not to show the title screen
     from ..launch import PlayRequest
     from ..model import Story
+    from ..program import Program
     from ..runtime import Session
     from ..saves import Run
     from ..settings import Settings
@@ -38,6 +41,7 @@ if TYPE_CHECKING:  # the engine modules are imported when a story is opened, not
     from .watch import Problems, Reload, Snapshot
 
 DEFAULT_PACE = 1.5  # seconds between two steps of canon autoplay or a replay: time to read a short scene
+BUSY_AFTER = 0.2  # seconds of work before the busy indicator shows
 
 
 @dataclass
@@ -86,9 +90,15 @@ class IFApp(App[int]):
         self.game: Game | None = None
         self.library: list[Entry] | None = None  # the title screen's entries, when scanned before the start
         self._stories: dict[Path, Story] = {}
+        self._programs: dict[str, Program] = {}  # by story digest: each version compiled once per sitting
         self._save_lock = threading.Lock()
+        self._program_lock = threading.Lock()
+        self._story_lock = threading.Lock()
         self._changes = 0  # moves made; compared with `_saved` to know whether the autosave is behind
         self._saved = 0
+        self._busy: set[str] = set()  # worker groups running that the busy indicator waits for
+        self._busy_timer: Timer | None = None
+        self._busy_shown: Widget | None = None
         self.fault: BaseException | None = None  # what ended the app, if a fault did (see `_handle_exception`)
         from ..settings import read_settings
 
@@ -186,8 +196,9 @@ class IFApp(App[int]):
 
         if game.path is not None:
             self._stories[game.path.resolve()] = story
-        resumed = resume(story, run_from_session(game.session))
-        new = Game(story, game.path, resumed.session, game.found)
+        resumed = resume(self.program_of(story), run_from_session(game.session))
+        new = Game(story, game.path, resumed.session, game.found, owns_autosave=game.owns_autosave,
+                   roads=game.roads())
         self.swap_game(new, list(messages) + resumed.messages, note)
 
     # ---- live editing (--watch) -------------------------------------------
@@ -220,6 +231,7 @@ class IFApp(App[int]):
             self._apply_reload(found)
         if state.worker is None:
             known = state.files or tuple(f.source.path for f in game.story.files)
+            self.busy("watch")  # a poll that finds the files changed loads the story again
             state.worker = self._poll_story(game.path, key, state.snapshot, known)
 
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
@@ -282,9 +294,47 @@ class IFApp(App[int]):
             if isinstance(screen, PlayScreen) and screen.is_mounted:
                 screen.show_problems(self.watch_problems)
 
+    # ---- the busy indicator -----------------------------------------------
+
+    def busy(self, group: str) -> None:
+        """Work of `group` has started in a worker: if it is still running after `BUSY_AFTER` seconds, the
+        screen's busy target (the story list, the transcript) shows Textual's loading indicator until the
+        work is done (`on_worker_state_changed`). Quick work shows nothing."""
+        self._busy.add(group)
+        if self._busy_timer is None:
+            self._busy_timer = self.set_timer(BUSY_AFTER, self._show_busy)
+
+    def _show_busy(self) -> None:
+        self._busy_timer = None
+        if not self._busy:
+            return
+        target = self.screen.query(".busy-target").first() if self.screen.query(".busy-target") else None
+        if target is not None:
+            target.loading = True
+            self._busy_shown = target
+
+    def _not_busy(self, group: str) -> None:
+        self._busy.discard(group)
+        if self._busy:
+            return
+        if self._busy_timer is not None:
+            self._busy_timer.stop()
+            self._busy_timer = None
+        if self._busy_shown is not None:
+            self._busy_shown.loading = False
+            self._busy_shown = None
+
+    @property
+    def is_busy(self) -> bool:
+        """Whether the busy indicator is on screen."""
+        return self._busy_shown is not None
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A poll has finished: the next may start, and what it found is handled here, on the UI thread."""
+        """A poll has finished: the next may start, and what it found is handled here, on the UI thread.
+        Any work shown as busy that has finished takes the indicator away."""
         worker = event.worker
+        if worker.is_finished and worker.group in self._busy:
+            self._not_busy(worker.group)
         if worker.group != "watch" or not worker.is_finished:
             return
         if self._watch.worker is worker:
@@ -312,27 +362,58 @@ class IFApp(App[int]):
         """The story at `path`, loaded once per sitting; or the lines describing why it cannot be played.
         Runs in a worker thread."""
         key = path.resolve()
-        if key in self._stories:
-            return self._stories[key]
-        from ..loader import load
-        from ..render import format_diagnostic, sources_by_name
+        with self._story_lock:  # a start waits for the warm-up loading the same story, then finds it here
+            if key in self._stories:
+                return self._stories[key]
+            from ..loader import load
+            from ..render import format_diagnostic, sources_by_name
 
-        loaded = load(path)
-        if not loaded.ok or loaded.story is None:
-            sources = sources_by_name(loaded.story)
-            return [format_diagnostic(d, sources.get(d.file)) for d in loaded.diagnostics if d.is_error]
-        self._stories[key] = loaded.story
-        return loaded.story
+            loaded = load(path)
+            if not loaded.ok or loaded.story is None:
+                sources = sources_by_name(loaded.story)
+                return [format_diagnostic(d, sources.get(d.file)) for d in loaded.diagnostics if d.is_error]
+            self._stories[key] = loaded.story
+            return loaded.story
+
+    def program_of(self, story: Story) -> Program:
+        """The playable form of a story, made once per version: resuming a long run then compiles no
+        scene twice (the session and the game's trail share it)."""
+        with self._program_lock:  # the warm-up and a start may ask at once, from two worker threads
+            program = self._programs.get(story.digest)
+            if program is None or program.story is not story:
+                from ..program import Program
+
+                program = self._programs[story.digest] = Program(story)
+            return program
 
     def new_seed(self) -> int:
         return self.seed if self.seed is not None else random.randrange(2**31)
 
+    @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
+    def warm_up(self, path: Path, run: Run) -> None:
+        """Get the run that Continue would open ready while the title screen is read: load and check its
+        story and compile the scenes on its road (by replaying it once, thrown away). Continue then only
+        replays compiled scenes. Whatever fails here fails again, with its message, when the player picks."""
+        from ..saves import resume
+
+        story = self._story(path)
+        if not isinstance(story, list):
+            try:
+                resume(self.program_of(story), run)
+            except IfengineError:
+                pass
+
+    def start_story(self, path: Path, mode: StartMode = "new", into_current: bool = False) -> object:
+        """Load a story and start it (in a worker thread), with the busy indicator if it takes a while."""
+        self.busy("open-story")
+        return self._start_story(path, mode, into_current)
+
     @work(thread=True, exclusive=True, group="open-story")
-    def start_story(self, path: Path, mode: StartMode = "new", into_current: bool = False) -> None:
+    def _start_story(self, path: Path, mode: StartMode = "new", into_current: bool = False) -> None:
         """Load a story and start it: a new run, the run in its autosave, or a save file. With
         `into_current`, the play screen stays and its game is swapped."""
         from ..errors import IfengineError, StoryRuntimeError
-        from ..saves import AUTOSAVE, read_run, resume, slot_path
+        from ..saves import AUTOSAVE, RunFileError, other_story, read_run, resume, slot_path
         from .game import Game
         from .progress import read_progress
 
@@ -341,6 +422,7 @@ class IFApp(App[int]):
             self.call_from_thread(self.show_error, f"{path.name}: the story has errors and cannot be played", story)
             return
         messages: list[str] = []
+        roads: tuple[tuple[str, ...], ...] = ()
         try:
             if mode == "new":
                 from ..launch import start_session
@@ -350,14 +432,17 @@ class IFApp(App[int]):
             else:
                 run_path = slot_path(story.id, AUTOSAVE) if mode == "continue" else Path(mode)
                 run = read_run(run_path)
-                resumed = resume(story, run, where=str(run_path))
-                session, messages = resumed.session, resumed.messages
+                if run.story_id != story.id:
+                    raise RunFileError(f"{run_path}: {other_story(run, story.id)}")
+                resumed = resume(self.program_of(story), run, where=str(run_path))
+                session, messages, roads = resumed.session, resumed.messages, run.roads
                 note = f"Loaded '{run.name or run_path.stem}'."
         except IfengineError as e:  # a bad save, or a story that faults at its very start
             title = "The story failed at its start" if isinstance(e, StoryRuntimeError) else "Cannot load"
             self.call_from_thread(self.notify, str(e), title=title, severity="error", markup=False)
             return
-        game = Game(story, path, session, set(read_progress(story.id).found))
+        game = Game(story, path, session, set(read_progress(story.id).found), owns_autosave=mode == "continue",
+                    roads=roads)
         if into_current:
             self.call_from_thread(self.swap_game, game, messages, note)
         else:
@@ -379,17 +464,23 @@ class IFApp(App[int]):
         from ..saves import AUTOSAVE, run_from_session
 
         self._changes += 1
-        run = run_from_session(game.session, name=AUTOSAVE, source=str(game.path or ""))
-        self._write_autosave(run, self._changes)
+        run = run_from_session(game.session, name=AUTOSAVE, source=str(game.path or ""), roads=game.roads())
+        set_aside, game.owns_autosave = not game.owns_autosave, True
+        self._write_autosave(run, self._changes, set_aside)
 
     @work(thread=True, group="autosave")
-    def _write_autosave(self, run: Run, change: int) -> None:
-        from ..saves import autosave
+    def _write_autosave(self, run: Run, change: int, set_aside: bool = False) -> None:
+        from ..saves import autosave, set_aside_autosave
 
         with self._save_lock:  # one writer at a time, and a stale run never replaces a newer one
             if change < self._saved:
                 return
             try:
+                if set_aside:  # a new run never silently replaces the one in the autosave
+                    kept = set_aside_autosave(run.story_id)
+                    if kept is not None:
+                        self.call_from_thread(self.notify, f"Your previous run is kept as the save "
+                                              f"'{kept.stem.replace('-', ' ')}' (l to load it).", markup=False)
                 autosave(run)
             except WRITE_ERRORS as e:  # a full disk, a read-only folder; the run still plays on
                 self.call_from_thread(self.notify, f"Autosave failed: {write_error(e)}", severity="error",
@@ -403,7 +494,7 @@ class IFApp(App[int]):
             return
         from ..saves import run_from_session, slot_path
 
-        run = run_from_session(game.session, name=name, source=str(game.path or ""))
+        run = run_from_session(game.session, name=name, source=str(game.path or ""), roads=game.roads())
         self._write_save(slot_path(game.story.id, name), run)
 
     @work(thread=True, group="save")
@@ -510,10 +601,14 @@ def make_app(request: PlayRequest, **options: Any) -> IFApp:
         from ..launch import open_run
         from ..runtime import Session
 
+        from ..saves import other_story
+
         try:
             run, story, path = open_run(request.replay, request.story)
         except RunFileError as e:  # for the player, a run it cannot read is a bad argument
             raise UsageError(str(e)) from None
+        if run.story_id != story.id:  # refused, in the words of `ifengine replay`
+            raise UsageError(f"{request.replay}: {other_story(run, story.id)}")
         start = Start(story, path, Session(story, run.seed), replay=run, replay_path=Path(request.replay))
     elif request.name:
         from ..launch import new_seed, open_story, start_session

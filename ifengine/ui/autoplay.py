@@ -8,6 +8,7 @@ from pathlib import Path
 
 from textual.notifications import SeverityLevel
 
+from ..runtime import SceneView
 from ..saves import Run
 from .game import Game
 
@@ -27,6 +28,7 @@ class Autopilot:
 
     def __init__(self) -> None:
         self.paused = False
+        self.speed = 1.0  # times the base pace: the play screen's + and - change it
 
     def next(self, game: Game) -> Next:
         raise NotImplementedError
@@ -56,7 +58,8 @@ class CanonAutoplay(Autopilot):
         return Next(cid)
 
     def status(self, game: Game) -> str:
-        return "Canon autoplay: following the original story. Press any key to take over."
+        return (f"Canon autoplay, speed {show_speed(self.speed)}: + faster, - slower, any other key takes "
+                f"over.")
 
 
 class RunReplay(Autopilot):
@@ -82,6 +85,36 @@ class RunReplay(Autopilot):
         return Next(self.run.choices[k])
 
     def status(self, game: Game) -> str:
-        state = "paused" if self.paused else "playing"
-        return (f"Replay of {self.path.name}: step {min(game.steps, self.limit)} of {self.limit}, {state}. "
-                f"Space pause, n step, any other key takes over.")
+        where = f"Replay of {self.path.name}: step {min(game.steps, self.limit)} of {self.limit}"
+        if self.paused:
+            return f"{where}, paused. Space: go on, n: one step, any other key takes over."
+        return (f"{where}, playing at speed {show_speed(self.speed)}. Space: pause, n: one step, + faster, "
+                f"- slower, any other key takes over.")
+
+
+SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)  # the steps of + and -
+
+
+def show_speed(speed: float) -> str:
+    return f"{speed:g}x"
+
+
+def faster(speed: float, by: int) -> float:
+    """The next speed up (`by` 1) or down (-1) from `speed`, within `SPEEDS`."""
+    i = min(range(len(SPEEDS)), key=lambda k: abs(SPEEDS[k] - speed))
+    return SPEEDS[max(0, min(len(SPEEDS) - 1, i + by))]
+
+
+QUICK = 0.2  # of the pace, for a one-line scene with one way on (a "Continue")
+SHORT = 0.6  # of the pace, at least, for any other scene
+WORDS_PER_PACE = 40  # a scene stays one pace per this many words it shows
+
+
+def reading_time(view: SceneView, pace: float, speed: float = 1.0) -> float:
+    """How long autoplay and replays stay on a step: by the words the step shows (the scenes passed on the
+    way included), at least a short moment, and only a glance for a one-line scene with a lone way on."""
+    shown = (*view.passed, view)
+    words = sum(len(p.split()) for v in shown for p in v.paragraphs)
+    lone = len(view.enabled) == 1 and sum(len(v.paragraphs) for v in shown) <= 1
+    floor = QUICK if lone and words <= WORDS_PER_PACE else SHORT
+    return pace * max(floor, words / WORDS_PER_PACE) / speed

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Story
-from ..runtime import SceneView, Session
+from ..runtime import ChoiceError, SceneView, Session, StoryRuntimeError
 from ..trail import label_taken, trail_of
 
 
@@ -42,12 +42,19 @@ class Game:
     """The session and its trail. Every move goes through here so the trail and the map stay in step."""
 
     def __init__(self, story: Story, path: Path | None, session: Session,
-                 found: set[str] | None = None) -> None:
+                 found: set[str] | None = None, owns_autosave: bool = False,
+                 roads: tuple[tuple[str, ...], ...] | list[tuple[str, ...]] = ()) -> None:
+        """`roads`: the other roads tried before (a run file's `[map]`), put back on the story map."""
         self.story = story
         self.path = path
         self.session = session
-        self.trail: list[SceneView] = trail_of(story, session.seed, session.choices_taken)
-        self.root = MapNode(self.trail[0], ())
+        # Whether the story's autosave holds this run (Continue, a reload); until it does, the first
+        # autosave first sets the run there aside as a "previous run" save.
+        self.owns_autosave = owns_autosave
+        self.trail: list[SceneView] = trail_of(session.program, session.seed, session.choices_taken)
+        self._root = MapNode(self.trail[0], ())
+        self._here = self._root  # the map node of the current position
+        self._untraced = [tuple(r) for r in roads]  # roads put on the map the first time it is read
         self.found: set[str] = set(found or ())  # endings found so far (from the progress record)
         self._record()
 
@@ -62,10 +69,15 @@ class Game:
         return len(self.session.choices_taken)
 
     def canon_id(self, view: SceneView | None = None) -> str | None:
+        """The choice of a view marked canon (`ChoiceView.canon`, the engine's one rule), if any."""
         view = view or self.view
-        if view.ending is not None:
-            return None
-        return self.session.canon_choice(view.scene_id)
+        return next((c.id for c in view.choices if c.canon), None)
+
+    @property
+    def decisions_made(self) -> int:
+        """The player's real decisions on this road: steps taken where more than one choice was open (a
+        lone "Continue" moves the story on; it is not a decision)."""
+        return sum(1 for view in self.trail[:-1] if len(view.enabled) > 1)
 
     def label_of(self, index: int) -> str:
         """The label of decision `index` as the player read it when taking it."""
@@ -109,12 +121,57 @@ class Game:
             self.choose(cid)
         return self.view
 
+    # ---- the story map ----------------------------------------------------
+
+    @property
+    def root(self) -> MapNode:
+        """The story map: every road tried. Roads brought back from a run file are replayed onto it here,
+        the first time it is read (opening a long run does not wait for them)."""
+        if self._untraced:
+            roads, self._untraced = self._untraced, []
+            for road in roads:
+                self._trace(road)
+        return self._root
+
+    def roads(self) -> tuple[tuple[str, ...], ...]:
+        """The roads of the map other than the current one, each as the choice ids from the start (its
+        ends: a road that another continues is part of that one). What a run file keeps in `[map]`."""
+        current = tuple(self.session.choices_taken)
+        ends: list[tuple[str, ...]] = []
+        todo = [self._root]
+        while todo:
+            node = todo.pop()
+            if not node.children and node.path != current[:len(node.path)]:
+                ends.append(node.path)
+            todo.extend(reversed(list(node.children.values())))
+        return tuple(ends) + tuple(r for r in self._untraced if r != current[:len(r)])
+
+    def _trace(self, road: tuple[str, ...]) -> None:
+        """Put a road on the map by replaying it (as far as it still fits the story)."""
+        fresh = Session(self.session.program, self.session.seed)
+        node = self._root
+        for cid in road:
+            label = next((c.label for c in fresh.view().choices if c.id == cid), cid)
+            try:
+                view = fresh.choose(cid)
+            except (ChoiceError, StoryRuntimeError):
+                return
+            child = node.children.get(cid)
+            if child is None:
+                child = node.children[cid] = MapNode(view, node.path + (cid,))
+                node.labels[cid] = label
+            node = child
+
     def _record(self) -> None:
-        """Add the current road to the map."""
-        node = self.root
-        for i, cid in enumerate(self.session.choices_taken):
+        """Add the current road to the map: from the node of the position before, or from the start."""
+        taken = self.session.choices_taken
+        node = self._here if len(self._here.path) < len(taken) and \
+            tuple(taken[:len(self._here.path)]) == self._here.path else self._root
+        for i in range(len(node.path), len(taken)):
+            cid = taken[i]
             child = node.children.get(cid)
             if child is None:
                 child = node.children[cid] = MapNode(self.trail[i + 1], node.path + (cid,))
                 node.labels[cid] = self.label_of(i)
             node = child
+        self._here = node

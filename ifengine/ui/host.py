@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
     from ..settings import Settings
+    from ..saves import Run
     from .clock import Clock
     from .game import Game
     from .watch import Problems
@@ -33,6 +34,10 @@ class Host(Protocol):
     def story_folders(self) -> list[Path]: ...
 
     def new_seed(self) -> int: ...
+
+    def warm_up(self, path: Path, run: Run) -> object:
+        """Load the story and compile the road of `run` in the background (for Continue)."""
+        ...
 
     def start_story(self, path: Path, mode: StartMode = "new", into_current: bool = False) -> object:
         """Load a story and start it (in a worker)."""

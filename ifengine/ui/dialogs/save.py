@@ -92,6 +92,8 @@ class SaveDialog(ModalScreen[str | None]):
             problem = "Type a name for the save."
         elif name.lower() == AUTOSAVE:
             problem = "That name is kept for the autosave; pick another."
+        elif any(ch in name for ch in "/\\") or name.startswith("."):
+            problem = "A save's name cannot hold / or \\ or start with a dot: type a name, not a path."
         if problem:
             error = self.query_one("#save-error", Static)
             error.update(problem)

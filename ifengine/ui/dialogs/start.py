@@ -1,4 +1,5 @@
-"""Picking a story that has a run in progress: continue it, or start again."""
+"""Picking a story that has a run in progress: continue it, or start a new run (the run in progress is
+then kept as a numbered "previous run" save, never replaced)."""
 from __future__ import annotations
 
 from typing import Literal
@@ -35,8 +36,8 @@ class StartDialog(ModalScreen[StartChoice | None]):
         cont = Text.assemble(("c  Continue", "bold"), " at ")
         cont.append_text(literal(self.scene_title, "italic"))
         cont.append(f" ({self.steps} decision{'' if self.steps == 1 else 's'} in)")
-        new = Text.assemble(("n  Start again", "bold"), " from the beginning\n   (this replaces the run in progress "
-                            "at your first choice; to keep that run, continue it and save it with s)")
+        new = Text.assemble(("n  New run", "bold"), " from the beginning\n   (the run in progress is kept: Load "
+                            "lists it as a previous run)")
         with Vertical(classes="dialog", id="start"):
             yield Static(literal(self.story_title), classes="dialog-title", markup=False)
             yield OptionList(Option(cont, id="continue"), None, Option(new, id="new"), id="start-options")

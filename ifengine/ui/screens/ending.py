@@ -96,7 +96,8 @@ class EndingScreen(GameScreen[EndingChoice | None]):
                 epilogue = "\n\n".join(view.paragraphs)
                 if epilogue:
                     yield Static(literal(epilogue), id="epilogue", markup=False)
-                yield Static(f"Endings found: {found} of {total}   ·   {game.steps} decisions this run",
+                n = game.decisions_made
+                yield Static(f"Endings found: {found} of {total}   ·   {n} decision{'' if n == 1 else 's'} this run",
                              id="ending-stats", markup=False)
             with Center():
                 yield OptionList(*[Option(Text.assemble((f"{key}  ", "bold"), label), id=action)
@@ -104,9 +105,11 @@ class EndingScreen(GameScreen[EndingChoice | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#ending-menu", OptionList).focus()
+        """The page has the keyboard, so the arrows, PgUp/PgDn and Home/End scroll a long epilogue (the
+        menu's keys are in the footer; Tab reaches the menu). It opens at its top: "THE END", the title."""
         page = self.query_one("#ending-page", VerticalScroll)
-        self.call_after_refresh(page.scroll_home, animate=False)  # the title first; the keys are in the footer
+        page.focus(scroll_visible=False)
+        self.call_after_refresh(page.scroll_home, animate=False)
 
     @on(OptionList.OptionSelected, "#ending-menu")
     async def _menu(self, event: OptionList.OptionSelected) -> None:
@@ -144,7 +147,7 @@ class EndingScreen(GameScreen[EndingChoice | None]):
         from ...runtime import Session
 
         game = self.game
-        fresh = Game(game.story, game.path, Session(game.story, self.host.new_seed()), game.found)
+        fresh = Game(game.story, game.path, Session(game.session.program, self.host.new_seed()), game.found)
         self.dismiss(None)
         self.host.swap_game(fresh, note="A new run begins.")
 

@@ -14,7 +14,7 @@ EXTRA = {
     "Playing": [("↑ ↓, Enter, mouse", "Pick a choice"), ("Tab", "Move between the choices and the transcript")],
 }
 NAMES = {"question_mark": "?", "escape": "Esc", "space": "Space", "right": "→", "pageup": "PgUp",
-         "pagedown": "PgDn", "enter": "Enter"}
+         "pagedown": "PgDn", "enter": "Enter", "plus": "+", "minus": "-"}
 
 
 def _keys(binding: Binding) -> str:

@@ -2,6 +2,7 @@
 the player can take the other road from there (the engine's `rewind`)."""
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -13,12 +14,13 @@ from textual.widgets.option_list import Option
 
 from ..game import Decision, Game
 from ..text import literal
-from ..widgets.choices import CANON_MARK
+from ..widgets.choices import CANON_MARK, hanging
 
 
-def decision_prompt(d: Decision) -> Text:
+def decision_prompt(d: Decision) -> Table:
+    """`  3. Scene  ›  label  ◆`, and a line for each scene the story then went through by itself; a row too
+    long for the dialog wraps under its text, not under the number."""
     text = Text()
-    text.append(f"{d.index + 1:>3}. ", style="bold")
     text.append_text(literal(d.scene_title, "italic"))
     text.append("  ›  ")
     text.append_text(literal(d.label))
@@ -26,10 +28,12 @@ def decision_prompt(d: Decision) -> Text:
         text.append(f"  {CANON_MARK}", style="bold")
     elif d.canon is False:
         text.append("  (off canon)", style="italic")
+    body = Table.grid()
+    body.add_column(ratio=1)
+    body.add_row(text)
     for title in d.passed:
-        text.append("\n       then, by itself: ")
-        text.append_text(literal(title, "italic"))
-    return text
+        body.add_row(hanging("then, by itself: ", literal(title, "italic")))
+    return hanging(f"{d.index + 1:>3}. ", body, "bold")
 
 
 class HistoryScreen(ModalScreen[int | None]):

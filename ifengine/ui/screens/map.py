@@ -36,7 +36,7 @@ def _scene_label(node: MapNode, on_road: bool, here: bool) -> Text:
 
 
 def _choice_label(game: Game, node: MapNode, cid: str, on_road: bool) -> Text:
-    canon = game.session.canon_choice(node.view.scene_id) if node.view.ending is None else None
+    canon = game.canon_id(node.view)
     text = Text()
     text.append(f"{CANON_MARK} " if cid == canon else "○ ", style="bold" if cid == canon else "")
     text.append_text(literal(node.labels.get(cid, cid), "bold" if on_road else ""))

@@ -13,7 +13,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from ...errors import StoryRuntimeError
-from ..autoplay import Autopilot, CanonAutoplay, RunReplay
+from ..autoplay import Autopilot, CanonAutoplay, RunReplay, faster, reading_time
 from ..messages import ChoicePicked
 from ..watch import Problems
 from ..widgets.choices import ChoiceList
@@ -24,13 +24,16 @@ from .ending import EndingChoice, EndingScreen, GoTo, Rewind, ToTitle, Undo
 from .game_screen import GameScreen
 
 REPLAY_KEYS = ("space", "n", "right")
-WORDS_PER_PACE = 40  # autoplay and replays stay one pace per this many words of the scene shown
 UNPACED = 0.01  # seconds between two steps with animation off: at once to the eye (a timer needs some)
+SPEED_KEYS = ("plus", "minus")
 
 
 class PlayScreen(GameScreen[None]):
     BINDINGS = [
-        Binding("space", "pause", "Pause", tooltip="Replay: pause or go on"),
+        Binding("space", "pause", "Pause", tooltip="Replay: pause"),
+        Binding("space", "resume", "Go on", tooltip="Replay: go on after a pause"),
+        Binding("plus", "speed(1)", "Faster", key_display="+", tooltip="Autoplay and replay: faster"),
+        Binding("minus", "speed(-1)", "Slower", key_display="-", tooltip="Autoplay and replay: slower"),
         Binding("n,right", "step", "Step", tooltip="Replay: one step"),
         Binding("1", "choose(1)", "Choose", key_display="1-9", tooltip="Take choice 1 to 9"),
         *[Binding(str(n), f"choose({n})", show=False) for n in range(2, 10)],
@@ -53,12 +56,14 @@ class PlayScreen(GameScreen[None]):
         self.pilot: Autopilot | None = None
         self._timer: Timer | None = None
         self._replay = replay
+        self._keys_shown: tuple[object, ...] = ()
+        self._speed = 1.0  # the speed of the last autoplay or replay, for the next
 
     def compose(self) -> ComposeResult:
         yield ProblemsPanel(id="problems")
         with Horizontal(id="play"):
             with Vertical(id="main"):
-                yield Transcript(id="transcript")
+                yield Transcript(id="transcript", classes="busy-target")
                 yield Static(id="pilot-status", markup=False)
                 yield ChoiceList(id="choices")
             yield SidePanel(id="side")
@@ -92,11 +97,39 @@ class PlayScreen(GameScreen[None]):
     def show_game(self) -> None:
         game = self.game
         self.query_one(Transcript).sync(game)
-        self.query_one(ChoiceList).show(game.view, game.canon_id())
+        choices = self.query_one(ChoiceList)
+        rows = choices.rows
+        choices.show(game.view)
         self.query_one(SidePanel).show(game)
         self.show_pilot()
-        self.refresh_bindings()
-        self.repaint_soon()
+        self.refresh_keys()
+        if choices.rows != rows:  # the transcript takes over or gives up rows (see `repaint_soon`)
+            self.repaint_soon()
+        self.call_after_refresh(self.keep_toasts_above_choices)
+
+    def keep_toasts_above_choices(self) -> None:
+        """Notifications stack up from the bottom right; here they start above the choice list (and the
+        autoplay's status line), so a toast never hides a choice. Kept in step as the list changes height."""
+        racks = self.query("#textual-toastrack")
+        if not racks or not self.is_mounted:
+            return
+        status, choices = self.query_one("#pilot-status"), self.query_one(ChoiceList)
+        top = min((w.region.y for w in (status, choices) if w.display and w.region.height), default=None)
+        below = self.size.height - top if top is not None else 1
+        racks.first().styles.margin = (0, 0, max(1, below), 0)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.keep_toasts_above_choices)
+
+    def refresh_keys(self) -> None:
+        """Bring the footer in step when what `check_action` answers has changed. (Textual's footer
+        rebuilds every key on each refresh, so a move that changes none of them does not ask for one.)"""
+        game = self.host.game
+        keys = (type(self.pilot), game is not None and game.view.ending is not None, bool(game and game.steps),
+                getattr(self.pilot, "paused", None))
+        if keys != self._keys_shown:
+            self._keys_shown = keys
+            self.refresh_bindings()
 
     def show_problems(self, problems: Problems | None) -> None:
         """Live editing: the errors of the edited story on disk, or None once an edit has fixed them."""
@@ -120,6 +153,7 @@ class PlayScreen(GameScreen[None]):
             self.repaint_soon()
         if self.pilot is not None:
             status.update(self.pilot.status(self.game))
+        self.call_after_refresh(self.keep_toasts_above_choices)
 
     def after_move(self, autosave: bool = True) -> None:
         """Bring the screen in step with the game after any move."""
@@ -239,20 +273,28 @@ class PlayScreen(GameScreen[None]):
     def start_pilot(self, pilot: Autopilot) -> None:
         self.stop_pilot()
         self.pilot = pilot
+        pilot.speed = self._speed
         self._schedule()
         self.show_pilot()
-        self.refresh_bindings()
+        self.refresh_keys()
 
     def _schedule(self) -> None:
-        """Time the next step by how much there is to read: the base pace for up to 40 words, longer for
-        more (a 120-word scene stays three times as long). With animation off (the player's setting)
-        nothing is paced: each step follows the last at once."""
+        """Time the next step by how much there is to read (`autoplay.reading_time`), at the speed set.
+        With animation off (the player's setting) nothing is paced: each step follows the last at once."""
         if self._timer is not None:
             self._timer.stop()
-        view = self.game.view
-        words = sum(len(p.split()) for v in (*view.passed, view) for p in v.paragraphs)
-        delay = self.host.pace * max(1.0, words / WORDS_PER_PACE) if self.host.settings.animation else UNPACED
+        speed = self.pilot.speed if self.pilot is not None else 1.0
+        delay = reading_time(self.game.view, self.host.pace, speed) if self.host.settings.animation else UNPACED
         self._timer = self.set_timer(delay, self._tick)
+
+    def action_speed(self, by: int) -> None:
+        """+ and -: autoplay and replays go faster or slower (and keep that speed for the next one)."""
+        if self.pilot is None:
+            return
+        self.pilot.speed = self._speed = faster(self.pilot.speed, by)
+        if not self.pilot.paused:
+            self._schedule()
+        self.show_pilot()
 
     def stop_pilot(self, message: str = "", severity: SeverityLevel = "information") -> None:
         if self._timer is not None:
@@ -262,7 +304,7 @@ class PlayScreen(GameScreen[None]):
             self.pilot = None
             if self.is_mounted:
                 self.show_pilot()
-                self.refresh_bindings()
+                self.refresh_keys()
         if message:
             self.notify(message, severity=severity, markup=False)
 
@@ -314,6 +356,10 @@ class PlayScreen(GameScreen[None]):
             elif not self.pilot.paused:
                 self._schedule()
             self.show_pilot()
+            self.refresh_keys()
+
+    def action_resume(self) -> None:
+        self.action_pause()
 
     def action_step(self) -> None:
         if self.pilot is not None:
@@ -330,7 +376,7 @@ class PlayScreen(GameScreen[None]):
         then also makes its choice; `c` (or space in autoplay) only stops."""
         if self.pilot is None:
             return
-        if isinstance(self.pilot, RunReplay) and event.key in REPLAY_KEYS:
+        if isinstance(self.pilot, RunReplay) and event.key in REPLAY_KEYS or event.key in SPEED_KEYS:
             return
         self.take_over()
         if event.key in ("c", "space", "escape"):
@@ -338,8 +384,12 @@ class PlayScreen(GameScreen[None]):
             event.prevent_default()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("pause", "step"):
+        if action in ("pause", "resume"):  # one key, named for what it does now: Pause, or Go on
+            return isinstance(self.pilot, RunReplay) and self.pilot.paused == (action == "resume")
+        if action == "step":
             return isinstance(self.pilot, RunReplay)
+        if action == "speed":
+            return self.pilot is not None
         game = self.host.game
         if game is None:
             return True

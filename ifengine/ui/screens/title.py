@@ -118,7 +118,7 @@ class TitleScreen(HostScreen[None]):
             banner.append("ifengine", style="bold")
             banner.append("\nbranching stories for the terminal", style="italic")
             yield Static(banner, id="banner", markup=False)
-            yield OptionList(id="stories")
+            yield OptionList(id="stories", classes="busy-target")
             yield Static(id="title-empty", markup=False)
         yield Footer()
 
@@ -150,6 +150,8 @@ class TitleScreen(HostScreen[None]):
         options: list[Option | None] = []
         if self.latest is not None:
             options += [Option(continue_prompt(self.latest), id="continue"), None]
+            assert self.latest.autosave is not None
+            self.host.warm_up(self.latest.card.path, self.latest.autosave)
         for i, entry in enumerate(entries):
             if i:
                 options.append(None)

@@ -3,37 +3,55 @@ the play screen). Disabled choices stay in the list, greyed, with the author's r
 player sees what a different road would have needed."""
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ...runtime import SceneView
+from ...runtime import ChoiceView, SceneView
 from ..messages import ChoicePicked
 from ..text import literal
 
 CANON_MARK = "◆"
 
 
-def choice_prompt(number: int, label: str, enabled: bool, reason: str | None, canon: bool) -> Text:
-    text = Text()
-    text.append(f"{number} " if number <= 9 else "  ", style="bold")
-    text.append(f"{CANON_MARK} " if canon else "  ", style="bold")
-    text.append_text(literal(label))
-    if not enabled:
-        text.append("\n    ✗ ")
-        text.append_text(literal(reason or "not available", "italic"))
-    return text
+def hanging(lead: str | Text, body: Text | Table, lead_style: str = "") -> Table:
+    """`lead` then `body`, with every wrapped line of `body` starting under its first: a grid of two
+    columns, so a label or a reason too long for one line keeps its indent however wide the screen is."""
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(Text(lead, style=lead_style) if isinstance(lead, str) else lead, body)
+    return grid
+
+
+def choice_prompt(number: int, choice: ChoiceView) -> Table:
+    """`1 ◆ label`, and for a disabled choice `✗ reason` under the label; wrapped lines hang under the
+    label (and under the reason)."""
+    lead = Text()
+    lead.append(f"{number} " if number <= 9 else "  ", style="bold")
+    lead.append(f"{CANON_MARK} " if choice.canon else "  ", style="bold")
+    label = literal(choice.label)
+    if choice.enabled:
+        return hanging(lead, label)
+    body = Table.grid()
+    body.add_column(ratio=1)
+    body.add_row(label)
+    body.add_row(hanging("✗ ", literal(choice.reason or "not available", "italic")))
+    return hanging(lead, body)
 
 
 class ChoiceList(OptionList):
     """Posts `ChoicePicked` when an enabled choice is selected."""
 
-    def show(self, view: SceneView, canon_id: str | None) -> None:
+    rows = 0  # lines the choices take before wrapping (a change moves the transcript's bottom edge)
+
+    def show(self, view: SceneView) -> None:
         self.clear_options()
-        self.add_options(Option(choice_prompt(i, c.label, c.enabled, c.reason, c.id == canon_id),
-                                id=c.id, disabled=not c.enabled)
+        self.add_options(Option(choice_prompt(i, c), id=c.id, disabled=not c.enabled)
                          for i, c in enumerate(view.choices, 1))
+        self.rows = sum(1 if c.enabled else 2 for c in view.choices)
         first = next((i for i, c in enumerate(view.choices) if c.enabled), None)
         self.highlighted = first  # after clear_options nothing is highlighted and Enter would select nothing
         self.display = bool(view.choices)

@@ -77,7 +77,7 @@ class SidePanel(Vertical):
         self.query_one("#who", Static).update(who)
         self.query_one("#stats", Static).update(stats_table(game))
         self.query_one("#compass", Static).update(compass_text(game))
-        n, seen = game.steps, len(game.session.visits)
+        n, seen = game.decisions_made, len(game.session.visits)
         endings = [s.id for s in game.story.endings]
         found = sum(1 for e in endings if e in game.found)
         self.query_one("#steps", Static).update(Text(

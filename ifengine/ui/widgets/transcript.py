@@ -1,16 +1,29 @@
 """The scrolling transcript: every scene of the current road, earlier ones dimmed, each decision shown
 between the scene it was taken in and the scene it led to. It is kept in step with the game by key (the
-choice id and scene id of each step), so undo or rewind removes only the blocks that changed, and the rest
-keep their place and the scroll position."""
+choice id and scene id of each step), so a move appends or removes only the steps that changed, and the
+rest keep their place and the scroll position.
+
+A long run must cost no more per step than a short one, and Textual's layout costs about the same for each
+widget on the screen. So only the latest steps are widgets of their own (`StepBlock`, `CHUNK` to
+`2 * CHUNK` of them); every earlier group of `CHUNK` steps is folded into one `PastChunk`, a single widget
+holding their text, and only the nearest chunks are mounted. A 500-step run is then a few chunks and
+blocks, not fifteen hundred widgets; going back into a folded group unfolds it."""
 from __future__ import annotations
+
+from typing import Iterable
 
 from rich.text import Text
 from textual.containers import Vertical, VerticalScroll
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Static
 
 from ...runtime import SceneView
 from ..game import Game
 from ..text import clean, literal
+
+CHUNK = 10  # steps folded into one widget once they are all behind the player
+
+Key = tuple[str | None, str]  # the choice taken (None for the opening) and the scene it led to
 
 
 def scene_text(view: SceneView) -> Text:
@@ -27,6 +40,10 @@ def scene_text(view: SceneView) -> Text:
     return text
 
 
+def taken_text(label: str) -> Text:
+    return literal(f"› {label}", "bold")
+
+
 class SceneText(Static):
     """One scene's text. Classes `interlude` and `ending` let the stylesheet set them apart."""
 
@@ -38,55 +55,213 @@ class SceneText(Static):
 class StepBlock(Vertical):
     """One step of the road: the decision taken (none for the opening), then the scenes it led to."""
 
-    def __init__(self, label: str | None, view: SceneView) -> None:
+    def __init__(self, index: int, label: str | None, view: SceneView) -> None:
         super().__init__(classes="step")
+        self.index = index
         self.label = label
         self.view = view
 
+    def on_resize(self) -> None:
+        """Laid out (or laid out again): if the transcript waits to bring this step to the top, now it can."""
+        parent = self.parent
+        if isinstance(parent, Transcript):
+            parent.block_laid_out(self)
+
     def compose(self):
         if self.label is not None:
-            yield Static(literal(f"› {self.label}"), classes="taken", markup=False)
+            yield Static(taken_text(self.label), classes="taken", markup=False)
         for earlier in self.view.passed:
             yield SceneText(earlier)
         yield SceneText(self.view)
 
 
+def chunk_text(steps: Iterable[tuple[str | None, SceneView]]) -> Text:
+    """Steps behind the player as one text, laid out as their blocks are: a blank line before each
+    decision and each scene. One `Text`, not a group of renderables: Textual keeps its wrapped lines, so a
+    chunk costs nothing more once it has been laid out at a width."""
+    text = Text()
+    for label, view in steps:
+        if label is not None:
+            text.append("\n" if text else "")
+            text.append("\n")
+            text.append_text(taken_text(label))
+        for shown in (*view.passed, view):
+            text.append("\n" if text else "")
+            text.append("\n")
+            text.append_text(scene_text(shown))
+    return text
+
+
+class PastChunk(Static):
+    """`CHUNK` steps behind the player (group `group`: steps `group * CHUNK` on), folded into one widget."""
+
+    def __init__(self, group: int, text: Text) -> None:
+        super().__init__(text, classes="step past chunk", markup=False)
+        self.group = group
+
+
 class Transcript(VerticalScroll, can_focus=True):
-    """The story so far. Focusable so the player can scroll it with the keyboard (Tab to reach it)."""
+    """The story so far. Focusable so the player can scroll it with the keyboard (Tab to reach it).
+
+    Of the folded groups, only the latest `NEAR_CHUNKS` are mounted after a move; a line at the top says
+    how many earlier steps there are, and scrolling up to it mounts `MORE_CHUNKS` more, keeping the view
+    where it was. Opening a long run (Continue, Load) then lays out a few screens of text, not all of it."""
+
+    NEAR_CHUNKS = 3
+    MORE_CHUNKS = 5
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._keys: list[tuple[str | None, str]] = []
+        self._keys: list[Key] = []
         self._game: Game | None = None
-        self._latest: StepBlock | None = None  # the block of the step the player is at
+        self._chunks: list[PastChunk] = []  # mounted, in order, consecutive groups
+        self._blocks: list[StepBlock] = []  # the steps not folded, in order; the last is the current one
+        self._folded = 0  # groups folded (mounted or not)
+        self._earlier = Static(classes="earlier", markup=False)
+        self._waiting: StepBlock | None = None  # the step to bring to the top once it is laid out
+
+    def compose(self):
+        yield self._earlier
+
+    @property
+    def latest(self) -> StepBlock | None:
+        """The block of the step the player is at."""
+        return self._blocks[-1] if self._blocks else None
+
+    def _label(self, i: int) -> str | None:
+        assert self._game is not None
+        return None if i == 0 else self._game.label_of(i - 1)
+
+    def _chunk(self, group: int) -> PastChunk:
+        assert self._game is not None
+        trail = self._game.trail
+        return PastChunk(group, chunk_text((self._label(j), trail[j])
+                                           for j in range(group * CHUNK, (group + 1) * CHUNK)))
 
     def sync(self, game: Game) -> None:
-        """Show the game's road: keep the blocks that still match, replace the rest."""
+        """Show the game's road: keep the steps that still match, fold, unfold and add the rest."""
         taken = game.session.choices_taken
-        keys: list[tuple[str | None, str]] = [(None, game.trail[0].scene_id)]
-        keys += [(taken[i], game.trail[i + 1].scene_id) for i in range(len(taken))]
+        trail = game.trail
+        keys: list[Key] = [(None, trail[0].scene_id)]
+        keys += [(taken[i], trail[i + 1].scene_id) for i in range(len(taken))]
         keep = 0
         if game is self._game:  # another game (a load, a new version of the story) may read differently
-            while keep < min(len(keys), len(self._keys)) and keys[keep] == self._keys[keep]:
+            old = self._keys
+            limit = min(len(keys), len(old))
+            while keep < limit and keys[keep] == old[keep]:
                 keep += 1
         self._game = game
-        blocks = list(self.query_children(StepBlock))
-        for block in blocks[keep:]:
-            block.remove()
-        new = [StepBlock(None if i == 0 else game.label_of(i - 1), game.trail[i]) for i in range(keep, len(keys))]
-        if new:
-            self.mount_all(new)
         self._keys = keys
-        shown = blocks[:keep] + new
-        for i, block in enumerate(shown):
-            block.set_class(i < len(shown) - 1, "past")
-        self._latest = shown[-1] if shown else None
-        self.show_latest()
+        now = len(keys) - 1  # the step the player is at
+        # Groups stay folded while every step in them is kept and the player is past them; more are folded
+        # once `2 * CHUNK` steps are live. (Folding only then, and unfolding only what a move reaches back
+        # into, keeps an undo or two after a fold from unfolding it again.)
+        folded = min(self._folded, keep // CHUNK, now // CHUNK)
+        while now - folded * CHUNK >= 2 * CHUNK:
+            folded += 1
+        self._folded = folded
+        first_live = folded * CHUNK
+        near = max(0, folded - self.NEAR_CHUNKS)  # the folded groups mounted after a move
+        chunks = [c for c in self._chunks if near <= c.group < folded]
+        blocks = [b for b in self._blocks if first_live <= b.index < keep]
+        gone: list[Widget] = [c for c in self._chunks if c not in chunks]
+        gone += [b for b in self._blocks if b not in blocks]
+        if gone:
+            self.remove_children(gone)
+        have = {c.group for c in chunks}
+        low = chunks[0].group if chunks else folded
+        above = [self._chunk(g) for g in range(near, low) if g not in have]  # unfolded under the kept ones
+        below = [self._chunk(g) for g in range(max(near, low), folded) if g not in have]
+        # The live blocks kept start at `first_live` (a group folded or unfolded drops every block after it).
+        after_from = blocks[-1].index + 1 if blocks else first_live
+        after = [StepBlock(i, self._label(i), trail[i]) for i in range(after_from, len(keys))]
+        mounts: list[AwaitMount] = []
+        if above:
+            mounts.append(self.mount_all(above, after=self._earlier))
+        if below:
+            anchor = blocks[0] if blocks else None
+            mounts.append(self.mount_all(below, before=anchor) if anchor else self.mount_all(below))
+        if after:
+            mounts.append(self.mount_all(after))
+        previous = self.latest
+        self._chunks = above + chunks + below
+        self._blocks = blocks + after
+        if previous is not None and previous is not self.latest and previous in self._blocks:
+            previous.add_class("past")
+        for block in after:
+            block.set_class(block is not self.latest, "past")
+        if self.latest is not None:
+            self.latest.remove_class("past")
+        self._show_earlier()
+        self.show_latest(mounts)
 
-    def show_latest(self) -> None:
-        """Scroll the step the player is at to the top, once the layout is done."""
-        if self._latest is not None:
-            self.call_after_refresh(self.scroll_to_widget, self._latest, top=True, animate=False)
+    def _hidden_groups(self) -> int:
+        return self._chunks[0].group if self._chunks else self._folded
+
+    def _show_earlier(self) -> None:
+        hidden = self._hidden_groups() * CHUNK
+        self._earlier.display = hidden > 0
+        if hidden:
+            self._earlier.update(f"⋮  {hidden} earlier steps: scroll up to read them")
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if new <= 0 and self._hidden_groups() > 0 and self._game is not None:
+            self.reveal_earlier()
+
+    def reveal_earlier(self) -> None:
+        """Mount the next `MORE_CHUNKS` groups above what is shown, and keep the text in view where it was."""
+        first = self._hidden_groups()
+        more = [self._chunk(g) for g in range(max(0, first - self.MORE_CHUNKS), first)]
+        if not more:
+            return
+        height = self.virtual_size.height
+        self._chunks = more + self._chunks
+        mounting = self.mount_all(more, after=self._earlier)
+        self._show_earlier()
+
+        async def keep_place() -> None:
+            await mounting
+            self.call_after_refresh(lambda: self.scroll_to(y=self.virtual_size.height - height, animate=False))
+
+        self.run_worker(keep_place(), group="transcript-reveal", exit_on_error=False)
+
+    def show_latest(self, mounts: list[AwaitMount] | None = None) -> None:
+        """Scroll the step the player is at to the top, once what was mounted is laid out."""
+        latest = self.latest
+        if latest is None:
+            return
+        self._waiting = latest
+        if not mounts:
+            self.call_after_refresh(self._bring_to_top, latest)
+            return
+
+        async def when_mounted() -> None:
+            for m in mounts:
+                await m
+            self.call_after_refresh(self._bring_to_top, latest)
+
+        self.run_worker(when_mounted(), group="transcript-scroll", exclusive=True, exit_on_error=False)
+
+    def _bring_to_top(self, block: StepBlock) -> None:
+        if block is not self.latest or not block.is_attached:
+            return
+        region = block.virtual_region
+        if not region.height or self.virtual_size.height < region.bottom:
+            # Not laid out yet (a long run just mounted): its first resize, or the transcript's new
+            # height, brings it up then.
+            self._waiting = block
+            return
+        self._waiting = None
+        self.scroll_to_widget(block, top=True, animate=False)
+
+    def watch_virtual_size(self) -> None:
+        if self._waiting is not None:
+            self.call_after_refresh(self._bring_to_top, self._waiting)
+
+    def block_laid_out(self, block: StepBlock) -> None:
+        if block is self._waiting:
+            self.call_after_refresh(self._bring_to_top, block)
 
     def on_resize(self) -> None:
         """The transcript changed size under the player (the problems panel of live editing came or went,

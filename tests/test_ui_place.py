@@ -1,0 +1,587 @@
+"""Issue 14, "the player never loses your place" and "fast at every step": the full-screen player through
+Textual's Pilot (and the plain player as a process, where the two must agree). Continue and Load open at the
+current scene, a long run's transcript folds its past and unfolds it when reached, the canon mark follows one
+rule everywhere, and wrapped lines keep their hanging indent."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from textual.widgets import OptionList, Tree
+
+from ifengine import load_story
+from ifengine.runtime import Session
+from ifengine.saves import AUTOSAVE, run_from_session, slot_path, write_run
+from ifengine.ui.app import IFApp, Start
+from ifengine.ui.screens.history import HistoryScreen
+from ifengine.ui.screens.map import MapScreen
+from ifengine.ui.screens.play import PlayScreen
+from ifengine.ui.widgets.choices import ChoiceList
+from ifengine.ui.widgets.transcript import CHUNK, PastChunk, StepBlock, Transcript
+from tests.fixtures.ui.support import CANON, CLOCK, LANTERN, app, playing, prompt_text, run_of, settle
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def long_story(folder: Path, scenes: int = 80) -> Path:
+    """A chain of `scenes` scenes, each with a canon choice on and a choice to wait in place; then an ending."""
+    lines = ["@story chain", "@title The Long Chain", "@role Walker: someone walking a long road.",
+             "@start s0", ""]
+    for i in range(scenes):
+        nxt = f"s{i + 1}" if i + 1 < scenes else "end"
+        lines += [f"=== s{i}: Milestone {i}", f"The road goes on past stone {i}.",
+                  f"* (on) canon [Walk on from stone {i}] -> {nxt}", f"+ (rest) [Rest at stone {i}] -> s{i}", ""]
+    lines += ["=== ending end (canon): The End of the Road", "You arrive.", ""]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "story.ifs").write_text("\n".join(lines), encoding="utf-8")
+    return folder
+
+
+def story_folder(folder: Path, text: str) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "story.ifs").write_text(text, encoding="utf-8")
+    return folder
+
+
+def app_at(folder: Path, steps: int = 0) -> IFApp:
+    """An app that opens straight on the story in `folder`, `steps` canon choices in."""
+    story = load_story(folder)
+    return IFApp(folders=[folder], seed=0, clock=CLOCK, start=Start(story, folder, walked(story, steps)))
+
+
+def walked(story, steps: int) -> Session:
+    session = Session(story, 0)
+    for _ in range(steps):
+        session.choose(session.view().choices[0].id)
+    return session
+
+
+def screen_lines(widget) -> list[str]:
+    """What a widget shows, one string per row of its region."""
+    return [widget.render_line(y).text.rstrip() for y in range(widget.size.height)]
+
+
+def screen_rows(a: IFApp) -> list[str]:
+    """The rows of the whole screen as a player sees them (from Textual's own screenshot)."""
+    import html
+    import re
+
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for x, y, text in re.findall(r'<text[^>]* x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', a.export_screenshot()):
+        rows.setdefault(float(y), []).append((float(x), html.unescape(text).replace("\xa0", " ")))
+    return ["".join(t for _, t in sorted(parts)) for _, parts in sorted(rows.items())]
+
+
+async def until(pilot, condition, timeout: float = 5.0) -> bool:
+    """Let the app run until `condition()` holds (a frame or two; longer on a loaded machine)."""
+    for _ in range(int(timeout / 0.02)):
+        if condition():
+            return True
+        await pilot.pause(0.02)
+    return condition()
+
+
+def in_view(transcript: Transcript, block) -> bool:
+    """Whether the top of `block` is inside the transcript's visible rows."""
+    top = block.virtual_region.y - transcript.scroll_y
+    return 0 <= top < transcript.size.height
+
+
+def shown_text(transcript: Transcript) -> str:
+    """The transcript's text, folded chunks and live blocks alike, without the blank lines between them."""
+    parts: list[str] = []
+    for child in transcript.children:
+        if isinstance(child, PastChunk):
+            parts.append(str(child.render()))
+        elif isinstance(child, StepBlock):
+            parts += [str(w.render()) for w in child.children]
+    return "\n".join(line for part in parts for line in part.splitlines() if line.strip())
+
+
+# ---- Continue and Load open at the current scene ------------------------------------------------------
+
+
+async def test_continue_opens_the_transcript_at_the_current_scene(tmp_path):
+    folder = long_story(tmp_path / "chain")
+    story = load_story(folder)
+    write_run(slot_path("chain", AUTOSAVE), run_from_session(walked(story, 45), name=AUTOSAVE, source=str(folder)))
+    for attempt in range(3):  # it used to open at scene 1 in most tries: every try must open at the current scene
+        a = IFApp(folders=[folder], seed=0, clock=CLOCK)
+        async with a.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("enter")  # Continue
+            await settle(pilot)
+            await settle(pilot)
+            assert isinstance(a.screen, PlayScreen) and a.game.steps == 45
+            transcript = a.screen.query_one(Transcript)
+            assert transcript.latest is not None and transcript.latest.view.scene_id == "s45"
+            assert await until(pilot, lambda: in_view(transcript, transcript.latest)), (
+                attempt, transcript.scroll_y, transcript.max_scroll_y, transcript.latest.virtual_region)
+            assert any("Milestone 45" in line for line in screen_rows(a))
+
+
+async def test_load_opens_the_transcript_at_the_loaded_scene(tmp_path):
+    folder = long_story(tmp_path / "chain")
+    story = load_story(folder)
+    write_run(slot_path("chain", "far"), run_from_session(walked(story, 30), name="far", source=str(folder)))
+    a = IFApp(folders=[folder], seed=0, clock=CLOCK, start=Start(story, folder, Session(story, 0)))
+    async with a.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await settle(pilot)
+        transcript = a.screen.query_one(Transcript)
+        assert a.game.steps == 30 and transcript.latest.view.scene_id == "s30"
+        assert await until(pilot, lambda: in_view(transcript, transcript.latest))
+
+
+# ---- a long run folds its past, and unfolds it when reached -------------------------------------------
+
+
+async def test_a_long_run_folds_the_steps_behind_and_shows_the_same_text(tmp_path):
+    a = app_at(long_story(tmp_path / "chain"), 40)
+    async with a.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        transcript = a.screen.query_one(Transcript)
+        for _ in range(25):  # step by step, folding as it goes
+            await pilot.press("1")
+        await settle(pilot)
+        steps = 65
+        assert a.game.steps == steps
+        blocks = list(transcript.query_children(StepBlock))
+        assert len(blocks) <= 2 * CHUNK and blocks[-1].view.scene_id == f"s{steps}"
+        assert transcript.query_children(PastChunk)  # the earlier steps are folded
+        mounted = list(transcript.query_children(PastChunk))
+        # Only the nearest folded groups are mounted; the line at the top counts the others.
+        hidden = mounted[0].group * CHUNK
+        assert hidden > 0 and f"{hidden} earlier steps" in str(transcript.query_one(".earlier").render())
+        # Back into a folded group: it unfolds, and what is shown is the road as it is now.
+        a.screen.rewind(steps - CHUNK - 5)
+        await settle(pilot)
+        now = steps - CHUNK - 5
+        assert transcript.latest.view.scene_id == f"s{now}"
+        assert await until(pilot, lambda: in_view(transcript, transcript.latest))
+        text = shown_text(transcript)
+        assert f"Milestone {now}" in text and f"Milestone {now + 1}" not in text
+        assert text.count("› Walk on from stone") == text.count("Milestone") - (1 if "Milestone 0\n" in text else 0)
+
+
+async def test_scrolling_to_the_top_shows_the_earlier_steps_in_place(tmp_path):
+    a = app_at(long_story(tmp_path / "chain"), 75)
+    async with a.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        transcript = a.screen.query_one(Transcript)
+        first = list(transcript.query_children(PastChunk))[0]
+        assert first.group > 0
+        for _ in range(20):  # scroll up to the top, as far as it goes
+            transcript.scroll_home(animate=False)
+            await settle(pilot)
+            if not transcript.query_one(".earlier").display:
+                break
+        assert not transcript.query_one(".earlier").display
+        assert list(transcript.query_children(PastChunk))[0].group == 0
+        assert "Milestone 0" in shown_text(transcript)
+
+
+# ---- one canon rule, in the engine's views --------------------------------------------------------------
+
+
+def test_a_lone_continue_is_canon_only_on_the_canon_path():
+    story = load_story(LANTERN)
+    s = Session(story, 0)
+    for cid in CANON[:2]:
+        s.choose(cid)
+    assert [c.canon for c in s.view().choices] == [True]  # the ferryman's lone continue: on the canon path
+    s = Session(story, 0)
+    for cid in CANON[:3] + ("far-bank.wait",):
+        s.choose(cid)
+    assert s.view().scene_id == "keeper" and [c.canon for c in s.view().choices] == [False]
+
+
+async def test_the_canon_mark_agrees_in_the_choices_the_history_and_the_map():
+    a = playing(CANON[:3] + ("far-bank.wait",))
+    async with a.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        choices = a.screen.query_one(ChoiceList)
+        assert prompt_text(choices.get_option_at_index(0).prompt) == "1   Continue"
+        await pilot.press("1")  # the keeper's continue, off canon, to the other light
+        await settle(pilot)
+        await pilot.press("escape")  # from the ending screen back to the transcript
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(a.screen, HistoryScreen)
+        rows = [prompt_text(o.prompt) for o in a.screen.query_one("#decisions", OptionList).options]
+        assert "The Ferryman Waits  ›  Continue  ◆" in rows[2]
+        assert rows[4].startswith("  5. The Keeper's Hut  ›  Continue") and "◆" not in rows[4]
+        await pilot.press("escape", "m")
+        await settle(pilot)
+        assert isinstance(a.screen, MapScreen)
+        labels = [str(n.label) for n in _walk(a.screen.query_one(Tree).root)]
+        assert any("The Ferryman Waits  ›  ◆ Continue" in t for t in labels)
+        assert any("The Keeper's Hut  ›  ○ Continue" in t for t in labels)
+
+
+def _walk(node):
+    yield node
+    for child in node.children:
+        yield from _walk(child)
+
+
+def test_plain_mode_marks_the_same_choices_as_canon():
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    r = subprocess.run([sys.executable, "-m", "ifengine", "play", str(LANTERN), "--plain"], env=env, text=True,
+                       input="1\n2\n1\n2\n", capture_output=True, timeout=60)
+    out = r.stdout
+    ferryman = out[out.index("== The Ferryman Waits"):out.index("== The Far Bank")]
+    keeper = out[out.index("== The Keeper's Hut"):]
+    assert "  1. Continue *" in ferryman
+    assert "  1. Continue\n" in keeper and "Continue *" not in keeper
+
+
+# ---- hanging indent -------------------------------------------------------------------------------------
+
+
+LONG = ("@story long\n@title Long Labels\n@role Reader: someone reading.\n@start a\n@flag key: bool = false\n\n"
+        "=== a: A Room\nA room.\n"
+        "* canon [Walk all the way along the very long corridor to the far door at its end] -> b\n"
+        "* [Open the iron door] -> b\n"
+        "  ? key else \"The iron door is locked and the key is somewhere far behind you in the dark\"\n\n"
+        "=== ending b (canon): Out\nOut.\n")
+
+
+async def test_wrapped_choice_labels_and_reasons_keep_their_hanging_indent(tmp_path):
+    folder = story_folder(tmp_path / "long", LONG)
+    a = app_at(folder)
+    async with a.run_test(size=(50, 24)) as pilot:  # narrow: no side panel, the choices are 50 columns
+        await settle(pilot)
+        rows = [r for r in screen_lines(a.screen.query_one(ChoiceList)) if r.strip()]
+        assert rows[0].startswith(" 1 ◆ Walk all the way")
+        label_col = rows[0].index("Walk")
+        assert rows[1].strip() and rows[1][:label_col].strip() == ""  # the label's second line hangs under it
+        assert rows[2].startswith(" 2   Open the iron door")
+        reason = next(r for r in rows if "✗" in r)
+        assert reason.index("✗") == label_col
+        after = rows[rows.index(reason) + 1]
+        assert after[:reason.index("✗") + 2].strip() == "" and after.strip()  # the reason hangs under itself
+
+
+# ---- toasts and the busy indicator ------------------------------------------------------------------------
+
+
+async def test_toasts_never_cover_the_choice_list():
+    from textual.widgets._toast import Toast
+
+    a = playing()
+    async with a.run_test(size=(80, 24), notifications=True) as pilot:  # (run_test leaves toasts out by default)
+        await settle(pilot)
+        for i in range(4):
+            a.notify(f"Note {i}: something worth saying, long enough to wrap onto a second line of the toast.")
+        await settle(pilot)
+        toasts = list(a.screen.query(Toast))
+        assert len(toasts) == 4
+        choices = a.screen.query_one(ChoiceList).region
+        assert all(not t.region.overlaps(choices) for t in toasts)
+
+
+async def test_the_busy_indicator_shows_while_continue_takes_long(monkeypatch):
+    import threading
+
+    import ifengine.saves as saves
+
+    write_run(slot_path("lantern", AUTOSAVE), run_of(CANON[:2], AUTOSAVE))
+    release = threading.Event()
+    real = saves.resume
+
+    def slow_resume(*args, **kwargs):
+        release.wait(5)  # a story that takes a while to replay
+        return real(*args, **kwargs)
+
+    a = app()
+    async with a.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(saves, "resume", slow_resume)
+        await pilot.press("enter")  # Continue
+        await pilot.pause(0.05)
+        assert not a.is_busy  # nothing shows for quick work
+        await pilot.pause(0.3)
+        assert a.is_busy and a.screen.query_one("#stories").loading
+        release.set()
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(a.screen, PlayScreen) and a.game.steps == 2 and not a.is_busy
+
+
+# ---- a new run keeps the previous one ---------------------------------------------------------------------
+
+
+async def test_a_new_run_keeps_the_run_in_progress_as_a_previous_run(home):
+    from ifengine.saves import read_run
+    from ifengine.ui.dialogs.load import LoadDialog
+    from ifengine.ui.dialogs.start import StartDialog
+
+    write_run(slot_path("lantern", AUTOSAVE), run_of(CANON[:2], AUTOSAVE))
+    a = app()
+    async with a.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "enter")  # the lantern card, not Continue
+        await settle(pilot)
+        assert isinstance(a.screen, StartDialog)
+        texts = [prompt_text(o.prompt) for o in a.screen.query_one(OptionList).options]
+        assert texts[0].startswith("c  Continue") and texts[1].startswith("n  New run")
+        await pilot.press("n")
+        await settle(pilot)
+        assert a.game.steps == 0
+        await pilot.press("2")  # the first move of the new run writes the autosave
+        await settle(pilot)
+        saves = home / "saves" / "lantern"
+        kept = read_run(saves / "previous-run-1.toml")
+        assert kept.choices == CANON[:2] and kept.name == "previous run 1"
+        assert read_run(saves / "autosave.toml").choices == ("gate.wade",)
+        assert any("previous run 1" in n.message for n in a._notifications)
+        await pilot.press("u", "l")  # from the ending back to the gate, then Load
+        await settle(pilot)
+        assert isinstance(a.screen, LoadDialog)
+        listed = [prompt_text(o.prompt) for o in a.screen.query_one("#saves", OptionList).options]
+        assert any(t.startswith("previous run 1") for t in listed)
+    # Another new run later keeps the next one, numbered on.
+    b = app()
+    async with b.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # Continue (the gate, one undo back: the autosave holds no decision)
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("escape")  # to the title
+        await settle(pilot)
+        await pilot.press("down", "enter", "n")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+    assert read_run(saves / "previous-run-2.toml").choices == ("gate.road",)
+
+
+# ---- the story map is saved with the run ------------------------------------------------------------------
+
+
+async def test_the_story_map_remembers_every_road_across_restarts(home):
+    from ifengine.saves import read_run
+
+    a = playing()
+    async with a.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "1")  # the causeway, then the other light: an ending
+        await settle(pilot)
+        await pilot.press("u", "2", "1")  # back, and on along the canon road to the far bank
+        await settle(pilot)
+        await pilot.press("q")
+        await settle(pilot)
+    autosaved = read_run(home / "saves" / "lantern" / "autosave.toml")
+    assert autosaved.roads == (("gate.road", "causeway.follow"),)
+    text = (home / "saves" / "lantern" / "autosave.toml").read_text(encoding="utf-8")
+    assert "[map]" in text and 'roads = [\n' in text or "roads = [[" in text
+    b = app()
+    async with b.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # Continue, in a new sitting
+        await settle(pilot)
+        assert b.game.steps == 3
+        await pilot.press("m")
+        await settle(pilot)
+        labels = [str(n.label) for n in _walk(b.screen.query_one(Tree).root)]
+        assert any("Follow the other light" in t for t in labels)  # the road left behind is on the map
+        assert any("END The Other Light" in t for t in labels)
+
+
+# ---- a run made for another story -------------------------------------------------------------------------
+
+
+def test_the_player_refuses_a_run_of_another_story_as_replay_does(tmp_path):
+    from ifengine.errors import UsageError
+    from ifengine.ui.app import make_app
+    from tests.fixtures.ui.support import TINY, play_args
+
+    import pytest
+
+    path = write_run(tmp_path / "run.toml", run_of(CANON))
+    with pytest.raises(UsageError) as refused:
+        make_app(play_args(replay=str(path), story=str(TINY)))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    r = subprocess.run([sys.executable, "-m", "ifengine", "replay", str(path), "--story", str(TINY)], env=env,
+                       text=True, capture_output=True, timeout=60)
+    words = "this run was made for story 'lantern', not 'tiny'"
+    assert str(refused.value) == f"{path}: {words}"
+    assert r.returncode == 1 and f"FAIL {path}: {words}" in r.stdout
+
+
+async def test_load_refuses_a_save_of_another_story(home):
+    a = playing()
+    tiny = load_story(Path(__file__).parent / "fixtures" / "ui" / "tiny")
+    other = run_from_session(Session(tiny, 0), name="stray")
+    other = dataclasses.replace(other, updated=other.updated + dt.timedelta(days=1))  # listed first
+    write_run(slot_path("lantern", "stray"), other)
+    async with a.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert a.game.steps == 1  # still the run being played
+        assert any("this run was made for story 'tiny', not 'lantern'" in n.message for n in a._notifications)
+
+
+# ---- the ending screen ------------------------------------------------------------------------------------
+
+
+EPILOGUE = ("@story epi\n@title A Long Goodbye\n@role Teller: someone with a lot to say.\n@start a\n\n"
+            "=== a: The Door\nA door.\n* continue -> b\n\n=== b: The Hall\nA hall.\n* (left) canon [Left] -> end\n"
+            "* (right) [Right] -> end\n\n=== ending end (canon): Far Away\n"
+            + "\n\n".join(f"Paragraph {i} of a long epilogue that goes on and on, line after line." for i in range(12))
+            + "\n")
+
+
+async def test_the_ending_screen_opens_at_its_top_and_scrolls_with_the_keys(tmp_path):
+    from ifengine.ui.screens.ending import EndingScreen
+
+    folder = story_folder(tmp_path / "epi", EPILOGUE)
+    a = app_at(folder)
+    async with a.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "1")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(a.screen, EndingScreen)
+        page = a.screen.query_one("#ending-page")
+        assert page.max_scroll_y > 0 and page.scroll_y == 0
+        assert any("THE END" in row for row in screen_rows(a)[:4])
+        for key, moved in (("pagedown", lambda y: y > 5), ("end", lambda y: y == page.max_scroll_y),
+                           ("home", lambda y: y == 0), ("down", lambda y: y == 1), ("up", lambda y: y == 0)):
+            await pilot.press(key)
+            await settle(pilot)
+            assert moved(page.scroll_y), (key, page.scroll_y)
+        # One decision (left or right): the door's lone continue is not counted.
+        stats = str(a.screen.query_one("#ending-stats").render())
+        assert "1 decision this run" in stats
+        await pilot.press("u")  # the menu's keys still work with the page focused
+        await settle(pilot)
+        assert isinstance(a.screen, PlayScreen) and a.game.steps == 1
+
+
+# ---- autoplay: speed, pacing, and the replay's hints ------------------------------------------------------
+
+
+def test_reading_time_is_by_length_and_a_glance_for_a_one_line_continue():
+    from ifengine.ui.autoplay import reading_time
+
+    story = load_story(LANTERN)
+    s = Session(story, 0)
+    gate = s.view()  # three choices, three lines of prose
+    ferryman = s.choose("gate.road") and s.choose("causeway.on")  # an interlude with a lone continue
+    words = sum(len(p.split()) for p in gate.paragraphs)
+    assert 24 < words < 40 and reading_time(gate, 1.0) == words / 40  # by its length
+    assert reading_time(ferryman, 1.0) == sum(len(p.split()) for p in ferryman.paragraphs) / 40  # by its length
+    long_view = gate.__class__(**{**{f: getattr(gate, f) for f in gate.__slots__}, "paragraphs": ("word " * 120,)})
+    assert reading_time(long_view, 1.0) == 3.0 and reading_time(long_view, 1.0, speed=2.0) == 1.5
+    one_line = gate.__class__(**{**{f: getattr(gate, f) for f in gate.__slots__},
+                                 "paragraphs": ("The door opens.",), "choices": ferryman.choices})
+    assert reading_time(one_line, 1.0) == 0.2
+
+
+async def test_autoplay_speed_keys_change_the_pace_and_do_not_take_over():
+    from ifengine.ui.screens.help import keys_table
+    from rich.console import Console
+
+    a = playing(pace=30)
+    async with a.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        screen = a.screen
+        status = screen.query_one("#pilot-status")
+        assert "Canon autoplay, speed 1x: + faster, - slower" in str(status.render())
+        footer = " ".join(str(k.render()) for k in screen.query("FooterKey"))
+        assert "Faster" in footer and "Slower" in footer
+        await pilot.press("plus", "plus")
+        await settle(pilot)
+        assert screen.pilot is not None and screen.pilot.speed == 4.0 and "speed 4x" in str(status.render())
+        await pilot.press("minus")
+        await settle(pilot)
+        assert screen.pilot.speed == 2.0
+        await pilot.press("x")  # any other key takes over
+        await settle(pilot)
+        assert screen.pilot is None
+    console = Console(width=120, record=True, file=__import__("io").StringIO())
+    console.print(keys_table())
+    text = console.export_text()
+    assert "Autoplay and replay: faster" in text and "Autoplay and replay: slower" in text
+
+
+async def test_a_paused_replay_says_space_goes_on(tmp_path):
+    from ifengine.ui.app import make_app
+    from tests.fixtures.ui.support import play_args
+
+    path = write_run(tmp_path / "run.toml", run_of(CANON))
+    a = make_app(play_args(replay=str(path), story=str(LANTERN)), pace=30, folders=[LANTERN])
+    async with a.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = a.screen
+        status = screen.query_one("#pilot-status")
+
+        def footer() -> str:
+            return " ".join(str(k.render()) for k in screen.query("FooterKey"))
+
+        assert "Space: pause" in str(status.render()) and "Pause" in footer() and "Go on" not in footer()
+        await pilot.press("space")
+        await settle(pilot)
+        assert "paused. Space: go on" in str(status.render())
+        assert "Go on" in footer() and "Pause" not in footer()
+        await pilot.press("space")
+        await settle(pilot)
+        assert not screen.pilot.paused and "Pause" in footer()
+
+
+# ---- history rows hang under their number -----------------------------------------------------------------
+
+
+async def test_history_rows_wrap_under_their_text(tmp_path):
+    folder = story_folder(tmp_path / "long", LONG)
+    a = app_at(folder)
+    async with a.run_test(size=(50, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("escape", "h")  # from the ending to the transcript, then the history
+        await settle(pilot)
+        rows = [r for r in screen_lines(a.screen.query_one("#decisions")) if r.strip()]
+        first = rows[0]
+        assert "1. A Room  ›  Walk all the way" in first
+        text_col = first.index("A Room")
+        assert rows[1][:text_col].strip() == "" and rows[1].strip() and "Now" not in rows[1]
+
+
+async def test_a_save_name_holding_a_path_is_refused(home):
+    from textual.widgets import Input
+
+    from ifengine.ui.dialogs.save import SaveDialog
+
+    a = playing(CANON[:1])
+    async with a.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(a.screen, SaveDialog)
+        a.screen.query_one(Input).value = "../elsewhere/mine"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(a.screen, SaveDialog)  # still open: nothing was saved
+        assert "cannot hold / or \\" in str(a.screen.query_one("#save-error").render())
+        assert not list((home / "saves").rglob("*mine*"))
