@@ -11,7 +11,7 @@ from .diagnostics import Diagnostic
 from .model import (
     DECLARABLE, Alternatives, Binary, Count, Body, BodyItem, Branch, Choice, ChoiceKind, Condition, Conditional, Effect, Expr, Extend,
     FlagDecl, FlagRef, HeaderField, Include, InlineIf, Interp, Literal, NumberWords, Option, Paragraph, RandomCall,
-    Scene, SceneCall, SceneKind, ScriptFile, Tag, Tags, Text, TextPart, Type, Unary, Value, INT_MAX, INT_MIN,
+    Scene, SceneCall, SceneKind, ScriptFile, Tag, Tags, Text, TextPart, Unary, Value, INT_MAX, INT_MIN,
 )
 from .source import SourceFile, Span
 

@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from pygments.token import Keyword, Punctuation
 
 from ifengine import load_story_text, load_text

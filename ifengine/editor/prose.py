@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..diagnostics import Diagnostic, Severity
-from ..model import Body, ChoiceKind, Conditional, InlineIf, Interp, Paragraph, Story, Text
+from ..model import Body, ChoiceKind, Conditional, InlineIf, Paragraph, Story, Text
 from ..source import Span
 from .settings import CHECKS
 
