@@ -865,3 +865,18 @@ async def test_two_stories_opened_at_once_play_the_later_one_without_a_fault():
         await pilot.press("1")
         await settle(pilot)
         assert a.fault is None and scene(a) == "causeway" and second.steps == 1 and first.steps == 0
+
+
+async def test_load_counts_the_choices_a_save_holds_not_the_steps_it_claims():
+    """Issue 15, point 10: a save whose `end.steps` says fewer moves than its choices (the schema lets an
+    explorer's fault run record its failing choice untaken) is listed by the choices it holds."""
+    run = run_of(CANON[:3], "claims-less")
+    save("claims-less", CANON[:3], run=dataclasses.replace(run, end=dataclasses.replace(run.end, steps=1)))
+    a = playing()
+    async with a.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(a.screen, LoadDialog)
+        texts = [o.prompt.plain for o in a.screen.query_one("#saves", OptionList).options]
+        assert "·  3 decisions" in texts[0] and "1 decision" not in texts[0]

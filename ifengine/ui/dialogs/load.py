@@ -27,8 +27,8 @@ def save_prompt(path: Path, run: Run, clock: Clock, titles: dict[str, str]) -> T
     if run.end.ending:
         text.append("ending: ")
     text.append_text(literal(titles.get(run.end.scene, run.end.scene), "italic"))
-    steps = run.end.steps
-    text.append(f"\n   {clock.show(run.updated)}  ·  {steps} decision{'' if steps == 1 else 's'}")
+    steps = len(run.choices)  # what was played, whatever the file claims its end took
+    text.append(f"\n   {clock.show(run.updated)}  ·  {steps:,} decision{'' if steps == 1 else 's'}")
     return text
 
 

@@ -89,12 +89,12 @@ def card_prompt(entry: Entry) -> Text:
 
 def continue_prompt(entry: Entry) -> Text:
     assert entry.autosave is not None
-    steps = entry.autosave.end.steps
+    steps = len(entry.autosave.choices)
     text = Text()
     text.append("▶ Continue", style="bold")
     text.append("\n")
     text.append_text(literal(f"{entry.card.role or entry.card.title}, {entry.scene_title()} "
-                             f"({steps} decision{'' if steps == 1 else 's'} in)"))
+                             f"({steps:,} decision{'' if steps == 1 else 's'} in)"))
     return text
 
 
@@ -195,7 +195,7 @@ class TitleScreen(HostScreen[None]):
             if mode is not None:
                 self.host.start_story(entry.card.path, mode)
 
-        self.app.push_screen(StartDialog(entry.card.title, entry.scene_title(), entry.autosave.end.steps), answered)
+        self.app.push_screen(StartDialog(entry.card.title, entry.scene_title(), len(entry.autosave.choices)), answered)
 
     def action_gallery(self) -> None:
         from .gallery import GalleryScreen
