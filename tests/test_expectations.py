@@ -100,13 +100,22 @@ def test_a_bad_expectation_is_one_clear_line(tmp_path, capsys, expect, message):
     assert err.startswith(f"error: {run}: {message}") and "Traceback" not in err
 
 
+def _plugin_args() -> list[str]:
+    """Installed, ifengine's `pytest11` entry point loads the plugin by itself (naming it again with `-p`
+    would register it twice); in a checkout installed before the plugin existed, it is named here."""
+    from importlib.metadata import entry_points
+
+    installed = any(ep.value == "ifengine.pytest_plugin" for ep in entry_points(group="pytest11"))
+    return [] if installed else ["-p", "ifengine.pytest_plugin"]
+
+
 def test_the_pytest_plugin_collects_the_runs_of_every_story(tmp_path, pytester):
     run = make(tmp_path)
     shutil.copytree(tmp_path / "stories", pytester.path / "stories")
     bad = pytester.path / "stories" / "demo" / "runs" / "slip.toml"
     bad.write_text(run.read_text(encoding="utf-8").replace('hides = "You ran."', 'hides = "ground"'),
                    encoding="utf-8")
-    result = pytester.runpytest_subprocess("-p", "ifengine.pytest_plugin", "stories", "-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess(*_plugin_args(), "stories", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*step 1 (scene 'end'): text 'ground' appears but should not*"])
 
