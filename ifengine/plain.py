@@ -112,11 +112,11 @@ class PlainPlayer:
         elsewhere now; `Outcome.QUIT`, also at end of input). Re-prompts on anything else."""
         n = len(view.choices)
         while True:
-            self.out.write(self.prompt)
-            self.out.flush()
-            try:
+            try:  # Ctrl+C, even as the prompt is written: whatever the shell prints next starts on a fresh line
+                self.out.write(self.prompt)
+                self.out.flush()
                 line = read_line()
-            except KeyboardInterrupt:  # Ctrl+C: whatever the shell prints next starts on a fresh line
+            except KeyboardInterrupt:
                 self.say()
                 raise
             if not line:  # end of input (Ctrl+D): the same

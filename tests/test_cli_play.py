@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -512,18 +513,23 @@ def test_ctrl_c_and_end_of_input_end_on_a_fresh_line() -> None:
     try:
         read_until(b"> ")
         proc.send_signal(signal.SIGINT)  # what Ctrl+C at the terminal sends the player
-        assert proc.wait(timeout=30) == 130
-        try:
-            while True:
-                ready, _, _ = select.select([master], [], [], 1)
-                if not ready:
-                    break
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:  # drain the pty: a full one blocks the child
+            ready, _, _ = select.select([master], [], [], 0.1)
+            if ready:
+                try:
+                    out += os.read(master, 65536)
+                except OSError:  # the child has closed its end
+                    pass
+        assert proc.wait(timeout=5) == 130
+        while select.select([master], [], [], 0.2)[0]:  # what it wrote last, before it went
+            try:
                 data = os.read(master, 65536)
-                if not data:
-                    break
-                out += data
-        except OSError:
-            pass
+            except OSError:
+                break
+            if not data:
+                break
+            out += data
     finally:
         os.close(master)
     tail = out[out.rindex(b"> "):]
