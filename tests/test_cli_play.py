@@ -497,8 +497,11 @@ def test_plain_wraps_choices_and_reasons_like_prose(tmp_path: Path) -> None:
 def test_ctrl_c_and_end_of_input_end_on_a_fresh_line() -> None:
     master, slave = pty.openpty()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    # As at a terminal: Ctrl+C interrupts (a test run started in the background inherits SIGINT ignored,
+    # and an ignored signal stays ignored in the child).
     proc = subprocess.Popen([sys.executable, "-m", "ifengine", "play", str(LANTERN), "--plain"], stdin=slave,
-                            stdout=slave, stderr=slave, env=env, cwd=ROOT)
+                            stdout=slave, stderr=slave, env=env, cwd=ROOT,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     os.close(slave)
     out = b""
 
