@@ -4,8 +4,12 @@ beside the saves), and among the stories that ship with ifengine (see `resources
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .resources import shipped
+
+if TYPE_CHECKING:
+    from .catalog import StoryCard
 
 
 def user_stories() -> Path:
@@ -32,24 +36,28 @@ def is_story_folder(p: Path) -> bool:
     return p.is_dir() and any(p.rglob("*.ifs"))
 
 
-def story_folders(extra: list[Path] | tuple[Path, ...] = ()) -> list[Path]:
-    """Every story folder: those of `extra` (collections given on the command line) first, then of each
-    root. A story with the same id as one listed before it is left out (a working copy of a shipped
-    story shadows it), so each id is listed once, and once played by the same rule `find_story` uses."""
+def story_cards(extra: list[Path] | tuple[Path, ...] = ()) -> list[StoryCard]:
+    """The card of every story folder: those of `extra` (collections given on the command line) first,
+    then of each root. A story with the same id as one listed before it is left out (a working copy of a
+    shipped story shadows it), so each id is listed once. Each folder's headers are read once, here."""
     from .catalog import scan_story
 
-    found: list[Path] = []
+    found: list[StoryCard] = []
     ids: set[str] = set()
     for root in [*extra, *story_roots()]:
-        inner = expand_collections(root) if root.is_dir() else []
-        for p in inner:
+        for p in expand_collections(root) if root.is_dir() else []:
             if not is_story_folder(p):
                 continue
-            story_id = scan_story(p).story_id.lower()
-            if story_id not in ids:
-                ids.add(story_id)
-                found.append(p)
+            card = scan_story(p)
+            if card.story_id.lower() not in ids:
+                ids.add(card.story_id.lower())
+                found.append(card)
     return found
+
+
+def story_folders(extra: list[Path] | tuple[Path, ...] = ()) -> list[Path]:
+    """Every story folder, in the order and with the shadowing of `story_cards`."""
+    return [card.path for card in story_cards(extra)]
 
 
 def find_story(name: str) -> Path | None:
@@ -66,20 +74,12 @@ def find_in_library(name: str) -> Path | None:
     a slash or a `..` in it names nothing here."""
     if not name or "/" in name or "\\" in name or name in (".", ".."):
         return None
-    from .catalog import scan_story
-
-    return next((folder for folder in story_folders() if scan_story(folder).matches(name)), None)
+    return next((card.path for card in story_cards() if card.matches(name)), None)
 
 
 def story_names() -> list[str]:
     """The stories there are, as a person would name them: `rumak (Rumak: Red Helms)`."""
-    from .catalog import scan_story
-
-    names = []
-    for folder in story_folders():
-        card = scan_story(folder)
-        names.append(f"{card.story_id} ({card.role}: {card.title})" if card.role else card.story_id)
-    return names
+    return [f"{c.story_id} ({c.role}: {c.title})" if c.role else c.story_id for c in story_cards()]
 
 
 def available() -> str:
