@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from ifengine.cli import main
@@ -94,3 +95,22 @@ def test_play_time_model():
     from ifengine.editor.numbers import minutes
 
     assert minutes(2000, 6) == 11.0  # ten minutes of reading, one of deciding
+
+
+def test_medians_are_rounded_like_the_figures_they_sit_between(tmp_path, capsys):
+    """Two endings: the median falls between two roads. It is printed as the figures are (whole words,
+    tenths of a minute), not as a float's long tail (`30.299999999999997` was printed once)."""
+    (tmp_path / "main.ifs").write_text(
+        "@story halves\n@title Halves\n@role Ana: a reader.\n@start fork\n\n"
+        "=== fork: The Fork\nTwo roads go on from here.\n"
+        "* canon [Take the short road] -> short\n* [Take the long road] -> long\n\n"
+        "=== ending short (canon): Short\n" + "word " * 33 + "\n\n"
+        "=== ending long (alternate): Long\n" + "word " * 100 + "\n", encoding="utf-8")
+    assert main(["stats", str(tmp_path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    words, minutes = data["playthrough_words"], data["play_minutes"]
+    assert isinstance(words["median"], int) and words["min"] < words["median"] < words["max"]
+    assert minutes["median"] == round(minutes["median"], 1) and minutes["min"] < minutes["median"] < minutes["max"]
+    assert main(["stats", str(tmp_path)]) == 0
+    line = next(l for l in capsys.readouterr().out.splitlines() if l.startswith("  play time"))
+    assert re.fullmatch(r"  play time    \d+\.\d / \d+\.\d / \d+\.\d minutes \(.*\)", line), line

@@ -30,19 +30,20 @@ def reading_figures(story: Story, reading: Reading | None = None) -> dict[str, o
     canon = reading.canon
     stretch = longest_stretch(reading.roads)
 
-    def spread(values: list) -> dict[str, object] | None:
+    def spread(values: list, places: int | None) -> dict[str, object] | None:
+        """Least, median and most; the median of an even count falls between two values, so it is rounded
+        as the values are (whole words, tenths of a minute), never printed as 30.299999999999997."""
         if not values:
             return None
-        middle = median(values)
-        return {"min": values[0], "median": int(middle) if middle == int(middle) else middle, "max": values[-1]}
+        return {"min": values[0], "median": round(median(values), places), "max": values[-1]}
     return {
         "decision_scenes": deciding,
         "continue_scenes": len(scenes) - deciding,
         "canon_decisions": canon.decisions if canon else None,
         "canon_continues": canon.presses if canon else None,
         "playthroughs": len(roads),
-        "playthrough_words": spread(words),
-        "play_minutes": spread(times),
+        "playthrough_words": spread(words, None),
+        "play_minutes": spread(times, 1),
         "play_time_model": PLAY_TIME_MODEL,
         "longest_stretch": {"scenes": list(stretch.scenes), "length": len(stretch.scenes), "road": stretch.road,
                             "words": stretch.words} if stretch else None,
