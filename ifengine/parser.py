@@ -57,6 +57,7 @@ FRIENDLY = {
     "ELIF_MARK": "'~ elif'",
     "ELSE_MARK": "'~ else'",
     "END_MARK": "'~ end'",
+    "GATHER_MARK": "'~ gather'",
     "ASSIGN_OP": "'=', '+=' or '-='",
     "COMP_OP": "a comparison",
     "MUL_OP": "'*' or '/'",
@@ -162,6 +163,8 @@ BLOCK_LINE = re.compile(r"~[ \t]*(if|elif|else|end)\b")
 
 def _wanted(terminals: Iterable[str] | None) -> str:
     names = set(terminals or ())
+    if "ARROW" in names:  # text after a label or `continue`: the arrow is missing, whatever else may end the line
+        names -= {"TAG", "_NL"}
     expression = {"FLAG", "INT"} <= names
     described = sorted({describe_terminal(n) for n in names if not (expression and n in EXPR_START)})
     if expression:
@@ -272,8 +275,9 @@ def syntax_diagnostic(e: UnexpectedInput, src: SourceFile, section_end: int | No
     block = BLOCK_LINE.match(stripped)
     if "ASSIGN_OP" in wanted_names and block:
         col = len(line_text) - len(line_text.lstrip()) + 1
-        message = (f"'~ {block.group(1)}' lines belong in a scene's body, before its choices; to make a choice "
-                   f"depend on something, give it a '?' line")
+        word = block.group(1)
+        where = "a scene's body or a choice's response" + ("" if word == "if" else ", after a '~ if'")
+        message = (f"'~ {word}' lines belong in {where}; to make a choice depend on something, give it a '?' line")
     elif "CHOICE_MARK" in wanted_names and col == len(line_text) - len(line_text.lstrip()) + 1 and (
         isinstance(e, UnexpectedCharacters) or getattr(e, "token", Token("X", "")).type in TEXTUAL
     ) and stripped[:1] not in MARKERS:
