@@ -442,7 +442,8 @@ class _Checker(NodeVisitor):
         auto = {sid for sid, s in scenes.items()
                 if s.choices and not s.is_ending and all(c.kind is not ChoiceKind.LABELLED for c in s.choices)}
         for comp in strong_components(sorted(auto), lambda sid: [c.target for c in scenes[sid].choices if c.target in auto]):
-            closed = all(c.target in comp for sid in comp for c in scenes[sid].choices)
+            # a choice that goes on to a gather stays in its scene, inside the component
+            closed = all((c.target or sid) in comp for sid in comp for c in scenes[sid].choices)
             cyclic = len(comp) > 1 or any(c.target in comp for c in scenes[next(iter(comp))].choices)
             if closed and cyclic:
                 first = min((scenes[s] for s in comp), key=lambda s: (s.span.file, s.span.line))

@@ -155,6 +155,14 @@ def _after(e: UnexpectedInput) -> str:
     return f" after {what}" if what else ""
 
 
+def _in_choice(e: UnexpectedInput) -> bool:
+    """Whether the parser stopped inside a choice (its clauses or its response): the choice's marker is
+    still on the stack, not yet reduced into a choice."""
+    state = getattr(e, "state", None) or getattr(getattr(e, "interactive_parser", None), "parser_state", None)
+    stack = getattr(state, "value_stack", None) or ()
+    return any(isinstance(v, Token) and v.type == "CHOICE_MARK" for v in stack)
+
+
 # The terminals an expression can start with: when all of these are wanted, say "an expression".
 EXPR_START = {"FLAG", "INT", "STRING", "TRUE", "FALSE", "MINUS", "LPAR", "NOT", "VISITS", "SEEN", "ROLL", "CHANCE",
               "SPELL", "COUNT"}
@@ -267,6 +275,9 @@ def syntax_diagnostic(e: UnexpectedInput, src: SourceFile, section_end: int | No
     ):
         message = (f"a line of prose may not begin with '{first}' (it marks structure lines); "
                    f"write '\\{first}' to start prose with it")
+        if first == "?" and _in_choice(e):
+            message = ("a choice's '?' lines go right under it, before its response: move this line up, or "
+                       "write '\\?' to start prose with it")
         if first == "#":
             message = ("a line may not begin with '#': tags go at the end of the line they tag (a scene header, "
                        "a choice, a line of prose); write '\\#' to start prose with the character")

@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import Callable
 
 from .analysis import canon_path, shows_canon
-from .compile import CompiledChoice, CompiledScene, Step as Step_, TextFn, compile_scene, tag_views
+from .compile import CompiledChoice, CompiledScene, Step as BodyStep, TextFn, compile_scene, tag_views
 from .model import Body, Choice, ChoiceKind, Conditional, Paragraph, SceneKind, Story
 from .views import ChoiceView, EndingView, Step
 
@@ -54,10 +54,10 @@ class PartPlan:
 
     __slots__ = ("body", "choices", "tagged")
 
-    def __init__(self, body: Step_, choices: tuple[ChoicePlan, ...], tagged: bool) -> None:
+    def __init__(self, body: BodyStep, choices: tuple[ChoicePlan, ...], tagged: bool) -> None:
         self.body = body  # replaceable: the editor's variants note each arrival through it
         self.choices = choices
-        self.tagged = tagged  # a paragraph it may show (its body's or a response's leading here) has tags
+        self.tagged = tagged  # a paragraph of its body has tags: its rendering then carries them
 
 
 class ScenePlan:

@@ -433,3 +433,17 @@ def test_smaller_keys_find_exactly_what_full_keys_find_in_weaves(seed):
     assert set(got.dead_ends) == want["dead"]
     assert set(got.errors) == want["errors"]
 
+
+
+def test_ifs142_continues_through_a_gather_into_a_loop_are_still_a_cycle():
+    text = HEADER + "=== well: W\n* continue\nOn.\n~ gather\n* continue -> hall\n=== hall: H\n* continue -> well\n" + END
+    (d,) = errors(text, "IFS142")
+    assert (d.line, d.col) == (5, 5)
+    assert d.message == "these scenes only continue into each other and never let the player out: hall, well"
+
+
+def test_a_condition_after_a_response_says_where_conditions_go():
+    (d,) = errors(HEADER + "@flag x: bool = false\n=== well: W\n* canon [Go] -> end\nYou go.\n  ? x\n" + END, "IFS100")
+    assert (d.line, d.col) == (9, 3)
+    assert d.message == ("a choice's '?' lines go right under it, before its response: move this line up, or write "
+                         "'\\?' to start prose with it")
