@@ -31,7 +31,8 @@ def scene_text(view: SceneView) -> Text:
     scene goes on), its viewpoint if it is an interlude, and its prose, as literal text."""
     blocks = [literal(para) for para in view.response]
     if not view.part:
-        head = literal(view.title, "bold")
+        head = Text()
+        head.append_text(literal(view.title, "bold"))
         if view.interlude:
             seen = f"Interlude, through the eyes of {clean(view.viewpoint)}" if view.viewpoint else "Interlude"
             head.append("\n")
