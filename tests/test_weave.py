@@ -252,7 +252,7 @@ HEAD = "@story well\n@title The Well\n@role You: a traveller.\n@start well\n@fla
 def test_before_and_after_read_the_same(answer):
     before, after = (b for b in _doc_blocks() if b.startswith("=== well: The Well"))
     old, new = story_of(HEAD + before), story_of(HEAD + after)
-    assert len(old.scenes) - len(new.scenes) == 3  # four scenes became one
+    assert len(old.scenes) - len(new.scenes) == 3  # the asking, the two answers and the joining: one scene
     assert _read(old, [answer]) == _read(new, [answer])
 
 
