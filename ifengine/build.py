@@ -332,7 +332,7 @@ class Builder:
         """One choice. Its derived id is its label's slug (or `continue`, `fallback`); in the part after a
         scene's k-th gather it ends in `-g<k>`, so a `* continue` in each part of a weave keeps its own id,
         and a choice of part 0 keeps the id it had before gathers existed."""
-        mark, choice_id, canon, body, _arrow, target, tag_node, *clauses, response = node.children
+        mark, choice_id, canon, body, target, tag_node, *clauses, response = node.children
         if isinstance(body, Tree):  # label
             kind, label = ChoiceKind.LABELLED, self.text(body.children)
         else:

@@ -171,7 +171,7 @@ BLOCK_LINE = re.compile(r"~[ \t]*(if|elif|else|end)\b")
 
 def _wanted(terminals: Iterable[str] | None) -> str:
     names = set(terminals or ())
-    if "ARROW" in names:  # text after a label or `continue`: the arrow is missing, whatever else may end the line
+    if "_ARROW" in names:  # text after a label or `continue`: the arrow is missing, whatever else may end the line
         names -= {"TAG", "_NL"}
     expression = {"FLAG", "INT"} <= names
     described = sorted({describe_terminal(n) for n in names if not (expression and n in EXPR_START)})
