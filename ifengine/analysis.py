@@ -24,12 +24,14 @@ def canon_marked(scene: Scene, part: int = 0) -> list[Choice]:
     return marked or (list(choices) if len(choices) == 1 else [])
 
 
-def shows_canon(scene: Scene, choice: Choice, canon_scenes: frozenset[str] | set[str]) -> bool:
+def shows_canon(scene: Scene, choice: Choice, canon_scenes: frozenset[str] | set[str], part: int | None = None) -> bool:
     """Whether the player is told a choice is canon (the ◆ of the player, the `*` of the plain player):
     one the author marked `canon`, or the lone choice of a part of a scene on the canon path. A lone
     `continue` in a branch only moves the branch on; it is not the original story. The one rule every
-    client reads, through `ChoiceView.canon`."""
-    return choice.canon or (scene.id in canon_scenes and canon_choice(scene, scene.part_of(choice)) is choice)
+    client reads, through `ChoiceView.canon`. `part`: the part that offers the choice, when the caller knows."""
+    if choice.canon or scene.id not in canon_scenes:
+        return choice.canon
+    return canon_choice(scene, scene.part_of(choice) if part is None else part) is choice
 
 
 def goes_to(scene: Scene, part: int, choice: Choice) -> tuple[str, int]:

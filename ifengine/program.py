@@ -52,16 +52,15 @@ class ChoicePlan:
 class PartPlan:
     """A part of a scene made ready to play: its body and its choices (see `model.Part`)."""
 
-    __slots__ = ("body", "choices", "tagged")
+    __slots__ = ("body", "choices")
 
-    def __init__(self, body: BodyStep, choices: tuple[ChoicePlan, ...], tagged: bool) -> None:
+    def __init__(self, body: BodyStep, choices: tuple[ChoicePlan, ...]) -> None:
         self.body = body  # replaceable: the editor's variants note each arrival through it
         self.choices = choices
-        self.tagged = tagged  # a paragraph of its body has tags: its rendering then carries them
 
 
 class ScenePlan:
-    __slots__ = ("id", "title", "interlude", "viewpoint", "ending", "parts", "by_id", "tags")
+    __slots__ = ("id", "title", "interlude", "viewpoint", "ending", "parts", "by_id", "tags", "tagged")
 
     def __init__(self, compiled: CompiledScene, canon_scenes: frozenset[str]) -> None:
         sc = compiled.scene
@@ -71,12 +70,12 @@ class ScenePlan:
         self.viewpoint = sc.viewpoint if not sc.is_ending else None
         self.ending = EndingView(sc.id, sc.viewpoint or "", sc.title) if sc.is_ending else None
         self.parts = tuple(
-            PartPlan(cp.body, tuple(ChoicePlan(sc.id, i, cc, shows_canon(sc, cc.choice, canon_scenes))
-                                    for cc in cp.choices),
-                     _has_tagged_paragraph(part.body))
-            for i, (cp, part) in enumerate(zip(compiled.parts, sc.parts)))
+            PartPlan(cp.body, tuple(ChoicePlan(sc.id, i, cc, shows_canon(sc, cc.choice, canon_scenes, i))
+                                    for cc in cp.choices))
+            for i, cp in enumerate(compiled.parts))
         self.by_id = {cp.id: cp for part in self.parts for cp in part.choices}
         self.tags = tag_views(sc.tags)
+        self.tagged = any(_has_tagged_paragraph(part.body) for part in sc.parts)
 
 
 class _Plans(dict[str, ScenePlan]):

@@ -302,7 +302,7 @@ class _Arrival:
         paragraphs: tuple[str, ...] = tuple(out) if out is not None else ()
         tags: tuple[TagView, ...] = plan.tags
         paragraph_tags: tuple[tuple[TagView, ...], ...] = ()
-        if plan.parts[self.part].tagged and paragraphs:  # tagged paragraphs came as TaggedText: strs and tags
+        if plan.tagged and paragraphs:  # tagged paragraphs came as TaggedText: plain strs and their tags
             paragraph_tags = tuple([getattr(p, "tags", ()) for p in paragraphs])
             paragraphs = tuple([str(p) for p in paragraphs])
             tags += tuple([t for line in paragraph_tags for t in line])
