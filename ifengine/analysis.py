@@ -9,41 +9,61 @@ from .model import Alternatives, Binary, Effect, Choice, Expr, InlineIf, Interp,
 from .visit import walk
 
 
-def canon_choice(scene: Scene) -> Choice | None:
-    """The choice the original story takes here: the one marked `canon`, or the only choice of a scene
-    that has just one. None when there is none, or more than one is marked (the checker reports that)."""
-    marked = canon_marked(scene)
+def canon_choice(scene: Scene, part: int = 0) -> Choice | None:
+    """The choice the original story takes in a part of a scene: the one marked `canon`, or the only
+    choice of a part that has just one. None when there is none, or more than one is marked (the checker
+    reports that)."""
+    marked = canon_marked(scene, part)
     return marked[0] if len(marked) == 1 else None
 
 
-def canon_marked(scene: Scene) -> list[Choice]:
-    """The choices that count as canon: those marked, else a lone choice."""
-    marked = [c for c in scene.choices if c.canon]
-    return marked or (list(scene.choices) if len(scene.choices) == 1 else [])
+def canon_marked(scene: Scene, part: int = 0) -> list[Choice]:
+    """The choices of a part that count as canon: those marked, else a lone choice."""
+    choices = scene.parts[part].choices
+    marked = [c for c in choices if c.canon]
+    return marked or (list(choices) if len(choices) == 1 else [])
 
 
-def shows_canon(scene: Scene, choice: Choice, canon_scenes: frozenset[str] | set[str]) -> bool:
+def shows_canon(scene: Scene, choice: Choice, canon_scenes: frozenset[str] | set[str], part: int | None = None) -> bool:
     """Whether the player is told a choice is canon (the ◆ of the player, the `*` of the plain player):
-    one the author marked `canon`, or the lone choice of a scene on the canon path. A lone `continue` in a
-    branch only moves the branch on; it is not the original story. The one rule every client reads, through
-    `ChoiceView.canon`."""
-    return choice.canon or (scene.id in canon_scenes and canon_choice(scene) is choice)
+    one the author marked `canon`, or the lone choice of a part of a scene on the canon path. A lone
+    `continue` in a branch only moves the branch on; it is not the original story. The one rule every
+    client reads, through `ChoiceView.canon`. `part`: the part that offers the choice, when the caller knows."""
+    if choice.canon or scene.id not in canon_scenes:
+        return choice.canon
+    return canon_choice(scene, scene.part_of(choice) if part is None else part) is choice
+
+
+def goes_to(scene: Scene, part: int, choice: Choice) -> tuple[str, int]:
+    """Where a choice of a scene's part leads: its target's opening, or the scene's next part."""
+    return (choice.target, 0) if choice.target is not None else (scene.id, part + 1)
+
+
+def canon_walk(story: Story) -> Iterator[tuple[str, int, Choice | None]]:
+    """The canon path from the start, one place (a scene and a part) at a time, with the canon choice
+    taken there (None where there is none); it stops there, at a scene it does not know, or before
+    coming back to a place it has passed."""
+    seen: set[tuple[str, int]] = set()
+    here = (story.start, 0)
+    while here[0] in story.scenes and here not in seen and here[1] < len(story.scenes[here[0]].parts):
+        seen.add(here)
+        scene = story.scenes[here[0]]
+        choice = canon_choice(scene, here[1])
+        yield here[0], here[1], choice
+        if choice is None:
+            return
+        here = goes_to(scene, here[1], choice)
 
 
 def canon_path(story: Story) -> tuple[list[str], list[Choice]]:
-    """The scenes and choices of the canon path from the start, as far as it goes."""
+    """The scenes (each once, in order) and choices of the canon path from the start, as far as it goes."""
     scenes: list[str] = []
     choices: list[Choice] = []
-    seen: set[str] = set()
-    sid = story.start
-    while sid in story.scenes and sid not in seen:
-        scenes.append(sid)
-        seen.add(sid)
-        choice = canon_choice(story.scenes[sid])
-        if choice is None:
-            break
-        choices.append(choice)
-        sid = choice.target
+    for sid, _, choice in canon_walk(story):
+        if not scenes or scenes[-1] != sid:
+            scenes.append(sid)
+        if choice is not None:
+            choices.append(choice)
     return scenes, choices
 
 

@@ -10,7 +10,7 @@ from lark import Token, Tree
 from .diagnostics import Diagnostic
 from .model import (
     DECLARABLE, Alternatives, Binary, Count, Body, BodyItem, Branch, Choice, ChoiceKind, Condition, Conditional, Effect, Expr, Extend,
-    FlagDecl, FlagRef, HeaderField, Include, InlineIf, Interp, Literal, NumberWords, Option, Paragraph, RandomCall,
+    FlagDecl, FlagRef, HeaderField, Include, InlineIf, Interp, Literal, NumberWords, Option, Paragraph, Part, RandomCall,
     Scene, SceneCall, SceneKind, ScriptFile, Tag, Tags, Text, TextPart, Unary, Value, INT_MAX, INT_MIN,
 )
 from .source import SourceFile, Span
@@ -328,8 +328,11 @@ class Builder:
 
     # ---- choices and scenes -----------------------------------------------
 
-    def choice(self, node: Tree, scene_id: str) -> Choice:
-        mark, choice_id, canon, body, target, tag_node, *clauses = node.children
+    def choice(self, node: Tree, scene_id: str, part: int = 0) -> Choice:
+        """One choice. Its derived id is its label's slug (or `continue`, `fallback`); in the part after a
+        scene's k-th gather it ends in `-g<k>`, so a `* continue` in each part of a weave keeps its own id,
+        and a choice of part 0 keeps the id it had before gathers existed."""
+        mark, choice_id, canon, body, target, tag_node, *clauses, response = node.children
         if isinstance(body, Tree):  # label
             kind, label = ChoiceKind.LABELLED, self.text(body.children)
         else:
@@ -339,6 +342,8 @@ class Builder:
             local, explicit = str(choice_id.children[0]), True
         else:
             local, explicit = (slug(label) if kind is ChoiceKind.LABELLED else kind.value), False
+            if part:
+                local += f"-g{part}"
         conditions = tuple(
             Condition(self.expr(c.children[1]), unquote(_tok(c.children[2])) if c.children[2] is not None else None,
                       self.span(c))
@@ -348,19 +353,30 @@ class Builder:
         return Choice(
             id=f"{scene_id}.{local}", local_id=local, explicit_id=explicit, kind=kind, label=label,
             sticky=str(mark) == "+", canon=canon is not None, conditions=conditions, effects=effects,
-            target=str(target), span=self.span(mark), target_span=self.span(target), tags=self.tags(tag_node),
+            target=str(target) if target is not None else None, span=self.span(mark),
+            target_span=self.span(target if target is not None else mark), tags=self.tags(tag_node),
+            response=self.body(response.children) if response is not None else (),
         )
+
+    def part(self, nodes: Iterable[Tree], scene_id: str, index: int, span: Span) -> Part:
+        """A part of a scene: its body items, then its choices (the grammar keeps them in that order)."""
+        items = list(nodes)
+        return Part(self.body(n for n in items if n.data != "choice"),
+                    tuple(self.choice(n, scene_id, index) for n in items if n.data == "choice"), span)
 
     def scene(self, node: Tree) -> Scene:
         kind_node, scene_id, viewpoint, title, tag_node, *rest = node.children
         kind = SceneKind.SCENE if kind_node is None else SceneKind(kind_node.data)
         sid = self.place = str(scene_id)
-        body_nodes = [n for n in rest if n.data != "choice"]
-        choices = tuple(self.choice(n, sid) for n in rest if n.data == "choice")
+        gathers = [n for n in rest if n.data == "gather"]
+        parts = [self.part((n for n in rest if n.data != "gather"), sid, 0, self.span(scene_id))]
+        for i, g in enumerate(gathers, 1):
+            mark, *items = g.children
+            parts.append(self.part(items, sid, i, self.span(mark)))
         return Scene(
             id=sid, title=unescape(str(title)).strip(), kind=kind,
             viewpoint=unescape(str(viewpoint.children[0])).strip() if viewpoint is not None else None,
-            body=self.body(body_nodes), choices=choices, span=self.span(scene_id), tags=self.tags(tag_node),
+            parts=tuple(parts), span=self.span(scene_id), tags=self.tags(tag_node),
         )
 
     def flag(self, node: Tree) -> FlagDecl:

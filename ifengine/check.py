@@ -13,7 +13,7 @@ from .model import (
     DECLARABLE, ENDING_KINDS, Alternatives, Binary, Count, Member, Branch, Choice, ChoiceKind, Condition, Effect, Expr, FlagDecl, FlagRef,
     InlineIf, Interp, Literal, NumberWords, RandomCall, Scene, SceneCall, Story, Tag, Type, Unary, type_of,
 )
-from .analysis import canon_marked, strong_components
+from .analysis import canon_marked, goes_to, strong_components
 from .source import Span
 from .unparsed import NOTHING, Unparsed
 from .visit import DispatchTable, NodeVisitor, dispatch_table
@@ -374,10 +374,31 @@ class _Checker(NodeVisitor):
             self.error(scene.span, f"scene '{scene.id}' has no way out: give it a choice, or make it an ending",
                        "IFS140")
         self.visit_all(scene.choices)
+        self.gathers(scene)
+
+    def gathers(self, scene: Scene) -> None:
+        """The weave of a scene: every choice that names no target has a gather after it, every gather is
+        reached by such a choice, and every part after a gather has a way on."""
+        parts = scene.parts
+        for i, part in enumerate(parts):
+            if i:
+                self.visit_all(part.body)
+                if not any(c.target is None for c in parts[i - 1].choices):
+                    self.error(part.span, f"this gather in scene '{scene.id}' is never reached: no choice before "
+                                          f"it goes on to it (a choice with no '-> target')", "IFS171")
+                elif not part.choices and not scene.is_ending:
+                    self.error(part.span, f"the part of scene '{scene.id}' after this gather has no way out: give "
+                                          f"it a choice", "IFS172")
+            if i == len(parts) - 1:
+                for c in part.choices:
+                    if c.target is None:
+                        self.error(c.span, f"choice '{c.local_id}' names no target, and no '~ gather' follows it in "
+                                           f"scene '{scene.id}': give it '-> scene', or add a gather after the "
+                                           f"choices", "IFS170")
 
     def visit_Choice(self, c: Choice) -> None:
         self.generic_visit(c)
-        if c.target not in self.story.scenes and c.target not in self.broken.scenes:
+        if c.target is not None and c.target not in self.story.scenes and c.target not in self.broken.scenes:
             self.error(c.target_span, f"choice goes to '{c.target}', which is not a scene or ending{self.suggest(c.target)}",
                        "IFS120")
 
@@ -421,7 +442,8 @@ class _Checker(NodeVisitor):
         auto = {sid for sid, s in scenes.items()
                 if s.choices and not s.is_ending and all(c.kind is not ChoiceKind.LABELLED for c in s.choices)}
         for comp in strong_components(sorted(auto), lambda sid: [c.target for c in scenes[sid].choices if c.target in auto]):
-            closed = all(c.target in comp for sid in comp for c in scenes[sid].choices)
+            # a choice that goes on to a gather stays in its scene, inside the component
+            closed = all((c.target or sid) in comp for sid in comp for c in scenes[sid].choices)
             cyclic = len(comp) > 1 or any(c.target in comp for c in scenes[next(iter(comp))].choices)
             if closed and cyclic:
                 first = min((scenes[s] for s in comp), key=lambda s: (s.span.file, s.span.line))
@@ -430,35 +452,42 @@ class _Checker(NodeVisitor):
                                        f"{names}", "IFS142")
 
     def canon_path(self) -> None:
-        """Follow the canon choices from the start: each scene needs exactly one, and they must reach a canon ending."""
+        """Follow the canon choices from the start: each place (a scene, or a part of one after a gather)
+        needs exactly one, and they must reach a canon ending."""
         scenes = self.story.scenes
-        sid = self.story.start
+        here = (self.story.start, 0)
         visited: list[str] = []  # in order, for the message
-        on_path: set[str] = set()
-        while sid in scenes:
+        on_path: set[tuple[str, int]] = set()
+        while here[0] in scenes and here[1] < len(scenes[here[0]].parts):
+            sid, part = here
             scene = scenes[sid]
             if scene.is_ending:
                 if scene.ending_kind != "canon":
                     self.error(scene.span, f"the canon path ends at ending '{sid}', which is not marked (canon)",
                                "IFS150")
                 return
-            if sid in on_path:
+            if here in on_path:
                 self.error(scene.span, f"the canon path comes back to scene '{sid}' and never reaches an ending "
                                        f"(path: {' -> '.join(visited + [sid])})", "IFS150")
                 return
-            visited.append(sid)
-            on_path.add(sid)
-            marked = canon_marked(scene)
+            if not part:
+                visited.append(sid)
+            on_path.add(here)
+            marked = canon_marked(scene, part)
+            where = f"scene '{sid}'" if not part else f"the part of scene '{sid}' after its gather at line " \
+                                                          f"{scene.parts[part].span.line}"
+            choices = scene.parts[part].choices
             if not marked:
-                if scene.choices:
-                    self.error(scene.span, f"scene '{sid}' is on the canon path, but none of its {len(scene.choices)} "
-                                           f"choices is marked canon", "IFS150")
+                if choices:
+                    self.error(scene.span if not part else scene.parts[part].span,
+                               f"{where} is on the canon path, but none of its {len(choices)} "
+                               f"choices is marked canon", "IFS150")
                 return
             if len(marked) > 1:
-                self.error(marked[1].span, f"scene '{sid}' has {len(marked)} canon choices; the canon path needs "
+                self.error(marked[1].span, f"{where} has {len(marked)} canon choices; the canon path needs "
                                            f"exactly one", "IFS150")
                 return
-            sid = marked[0].target
+            here = goes_to(scene, part, marked[0])
 
     def run(self, semantic: bool) -> list[Diagnostic]:
         self.flags()

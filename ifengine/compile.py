@@ -385,28 +385,33 @@ class CompiledChoice:
     label_must_run: bool  # the label draws dice or can fail: evaluated even when not rendering
     conditions: tuple[tuple[Fn, str | None], ...]
     effects: tuple[Callable[[State], None], ...]
+    response: Step | None  # its response (prose and effects shown when taken); None when it has none
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPart:
+    body: Step
+    choices: tuple[CompiledChoice, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class CompiledScene:
     scene: Scene
-    body: Step
-    choices: tuple[CompiledChoice, ...]
+    parts: tuple[CompiledPart, ...]  # part 0 (the body and first choices), then one per gather
+
+
+def compile_choice(c: Choice, flags: dict[str, FlagDecl]) -> CompiledChoice:
+    return CompiledChoice(
+        c,
+        compile_text(c.label, c.span),
+        must_run(c.label),
+        tuple((compile_expr(cond.expr), cond.reason) for cond in c.conditions),
+        tuple(compile_effect(e, flags[e.flag]) for e in c.effects),
+        compile_body(c.response, flags) if c.response else None,
+    )
 
 
 def compile_scene(scene: Scene, flags: dict[str, FlagDecl]) -> CompiledScene:
-    return CompiledScene(
-        scene,
-        compile_body(scene.body, flags),
-        tuple(
-            CompiledChoice(
-                c,
-                compile_text(c.label, c.span),
-                must_run(c.label),
-                tuple((compile_expr(cond.expr), cond.reason) for cond in c.conditions),
-                tuple(compile_effect(e, flags[e.flag]) for e in c.effects),
-            )
-            for c in scene.choices
-        ),
-    )
-
+    return CompiledScene(scene, tuple(
+        CompiledPart(compile_body(part.body, flags), tuple(compile_choice(c, flags) for c in part.choices))
+        for part in scene.parts))

@@ -13,7 +13,7 @@ from .views import SceneView
 
 def _text(view: SceneView) -> str:
     """Everything a reader sees at this step: scenes passed through on the way, the scene, its choices."""
-    parts = [p for v in (*view.passed, view) for p in (v.title, *v.paragraphs)]
+    parts = [p for v in (*view.passed, view) for p in (*v.response, v.title, *v.paragraphs)]
     return "\n".join(parts + [c.label for c in view.choices])
 
 

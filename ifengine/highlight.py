@@ -58,6 +58,8 @@ class IfsLexer(RegexLexer):
             (r"\?", Keyword.Reserved, "condition"),
             (r"(~)([ \t]*)(if|elif)\b", bygroups(Keyword.Reserved, Whitespace, Keyword), "expr-line"),
             (r"(~)([ \t]*)(else|end)\b", bygroups(Keyword.Reserved, Whitespace, Keyword), "line-end"),
+            # a gather is `~ gather` alone on its line (`~ gather = 1` sets a flag named gather)
+            (r"(~)([ \t]*)(gather)(?=[ \t]*(?://|\n|$))", bygroups(Keyword.Reserved, Whitespace, Keyword), "line-end"),
             (r"(~)([ \t]*)(toggle)\b", bygroups(Keyword.Reserved, Whitespace, Keyword), "expr-line"),
             (r"~", Keyword.Reserved, "effect"),
             default("prose"),

@@ -228,7 +228,7 @@ def assemble(files: list[ScriptFile], root: Path, broken: Unparsed = NOTHING,
         if base is None and ext.scene_id not in broken.scenes:
             diags.append(_diag(ext.span, f"extend names scene '{ext.scene_id}', which does not exist", "IFS123"))
         elif base is not None:
-            scenes[ext.scene_id] = _with_choices(base, base.choices + ext.choices)
+            scenes[ext.scene_id] = _with_choices(base, ext.choices)
     for scene in scenes.values():
         taken: dict[str, Choice] = {}
         for c in scene.choices:
@@ -294,4 +294,6 @@ def _keep_first(table: dict, key: str, item: FlagDecl | Scene, repeated: str, co
 
 
 def _with_choices(scene: Scene, choices: tuple[Choice, ...]) -> Scene:
-    return replace(scene, choices=choices)
+    """The scene with an extension's choices added to its last part: the choices that lead out of it."""
+    *before, last = scene.parts
+    return replace(scene, parts=(*before, replace(last, choices=last.choices + choices)))

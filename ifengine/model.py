@@ -251,10 +251,24 @@ class Choice(Node):
     canon: bool
     conditions: tuple[Condition, ...]
     effects: tuple[Effect, ...]
-    target: str
+    target: str | None  # None: the choice goes on to the scene's next gather (`~ gather`)
     span: Span
-    target_span: Span
+    target_span: Span  # the target's id; the choice's marker when it names none
     tags: Tags = ()
+    response: Body = ()  # the lines after its clauses: shown, and their effects run, when it is taken
+
+
+@dataclass(frozen=True, slots=True)
+class Part(Node):
+    """One stretch of a scene, played in order: part 0 is the scene's body and its first choices, part k
+    what follows its k-th `~ gather`. Entering a scene plays part 0 (a visit, with the scene's opening
+    effects); a choice that names no target goes on to the next part, which is no new visit. Where a play
+    stands is therefore a scene and a part (`GameState.scene` and `GameState.part`): one value, that a
+    call stack can hold when tunnels return into the middle of a scene."""
+
+    body: Body
+    choices: tuple[Choice, ...]
+    span: Span  # the `~ gather` line (the scene's header for part 0)
 
 
 class SceneKind(str, enum.Enum):
@@ -284,10 +298,24 @@ class Scene(Node):
     title: str
     kind: SceneKind
     viewpoint: str | None  # interludes: whose eyes; endings: the ending kind
-    body: Body
-    choices: tuple[Choice, ...]
+    parts: tuple[Part, ...]  # never empty: part 0 is the body and first choices, then one per `~ gather`
     span: Span
     tags: Tags = ()
+
+    @property
+    def body(self) -> Body:
+        """The scene's opening: what every visit runs on arrival (part 0's body)."""
+        return self.parts[0].body
+
+    @property
+    def choices(self) -> tuple[Choice, ...]:
+        """Every choice of the scene, part after part: ids are unique across them all."""
+        parts = self.parts
+        return parts[0].choices if len(parts) == 1 else tuple(c for p in parts for c in p.choices)
+
+    def part_of(self, choice: Choice) -> int:
+        """The index of the part that offers the choice."""
+        return next(i for i, p in enumerate(self.parts) if any(c is choice or c.id == choice.id for c in p.choices))
 
     @property
     def is_ending(self) -> bool:

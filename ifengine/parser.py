@@ -57,6 +57,7 @@ FRIENDLY = {
     "ELIF_MARK": "'~ elif'",
     "ELSE_MARK": "'~ else'",
     "END_MARK": "'~ end'",
+    "GATHER_MARK": "'~ gather'",
     "ASSIGN_OP": "'=', '+=' or '-='",
     "COMP_OP": "a comparison",
     "MUL_OP": "'*' or '/'",
@@ -154,6 +155,14 @@ def _after(e: UnexpectedInput) -> str:
     return f" after {what}" if what else ""
 
 
+def _in_choice(e: UnexpectedInput) -> bool:
+    """Whether the parser stopped inside a choice (its clauses or its response): the choice's marker is
+    still on the stack, not yet reduced into a choice."""
+    state = getattr(e, "state", None) or getattr(getattr(e, "interactive_parser", None), "parser_state", None)
+    stack = getattr(state, "value_stack", None) or ()
+    return any(isinstance(v, Token) and v.type == "CHOICE_MARK" for v in stack)
+
+
 # The terminals an expression can start with: when all of these are wanted, say "an expression".
 EXPR_START = {"FLAG", "INT", "STRING", "TRUE", "FALSE", "MINUS", "LPAR", "NOT", "VISITS", "SEEN", "ROLL", "CHANCE",
               "SPELL", "COUNT"}
@@ -162,6 +171,8 @@ BLOCK_LINE = re.compile(r"~[ \t]*(if|elif|else|end)\b")
 
 def _wanted(terminals: Iterable[str] | None) -> str:
     names = set(terminals or ())
+    if "_ARROW" in names:  # text after a label or `continue`: the arrow is missing, whatever else may end the line
+        names -= {"TAG", "_NL"}
     expression = {"FLAG", "INT"} <= names
     described = sorted({describe_terminal(n) for n in names if not (expression and n in EXPR_START)})
     if expression:
@@ -264,6 +275,9 @@ def syntax_diagnostic(e: UnexpectedInput, src: SourceFile, section_end: int | No
     ):
         message = (f"a line of prose may not begin with '{first}' (it marks structure lines); "
                    f"write '\\{first}' to start prose with it")
+        if first == "?" and _in_choice(e):
+            message = ("a choice's '?' lines go right under it, before its response: move this line up, or "
+                       "write '\\?' to start prose with it")
         if first == "#":
             message = ("a line may not begin with '#': tags go at the end of the line they tag (a scene header, "
                        "a choice, a line of prose); write '\\#' to start prose with the character")
@@ -272,8 +286,9 @@ def syntax_diagnostic(e: UnexpectedInput, src: SourceFile, section_end: int | No
     block = BLOCK_LINE.match(stripped)
     if "ASSIGN_OP" in wanted_names and block:
         col = len(line_text) - len(line_text.lstrip()) + 1
-        message = (f"'~ {block.group(1)}' lines belong in a scene's body, before its choices; to make a choice "
-                   f"depend on something, give it a '?' line")
+        word = block.group(1)
+        where = "a scene's body or a choice's response" + ("" if word == "if" else ", after a '~ if'")
+        message = (f"'~ {word}' lines belong in {where}; to make a choice depend on something, give it a '?' line")
     elif "CHOICE_MARK" in wanted_names and col == len(line_text) - len(line_text.lstrip()) + 1 and (
         isinstance(e, UnexpectedCharacters) or getattr(e, "token", Token("X", "")).type in TEXTUAL
     ) and stripped[:1] not in MARKERS:

@@ -59,11 +59,17 @@ class PlainPlayer:
             self.note(f"Autosave failed: {e.strerror if isinstance(e, OSError) and e.strerror else e}")
 
     def show_text(self, view: SceneView) -> None:
-        title = view.title
-        if view.interlude:
-            title = f"{title}  ({view.viewpoint})" if view.viewpoint else title
-        self.say()
-        self.say(self.style(f"== {title} ==", "interlude" if view.interlude else "title"))
+        """The response of the choice that led here, then the scene's title (not again after a gather: the
+        scene goes on) and its prose."""
+        for para in view.response:
+            self.say()
+            self.say(visible(fill(para, self.width) if para else ""))
+        if not view.part:
+            title = view.title
+            if view.interlude:
+                title = f"{title}  ({view.viewpoint})" if view.viewpoint else title
+            self.say()
+            self.say(self.style(f"== {title} ==", "interlude" if view.interlude else "title"))
         for para in view.paragraphs:
             self.say()
             wrapped = fill(para, self.width) if para else ""

@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import Callable
 
 from .analysis import canon_path, shows_canon
-from .compile import CompiledChoice, CompiledScene, TextFn, compile_scene, tag_views
+from .compile import CompiledChoice, CompiledScene, Step as BodyStep, TextFn, compile_scene, tag_views
 from .model import Body, Choice, ChoiceKind, Conditional, Paragraph, SceneKind, Story
 from .views import ChoiceView, EndingView, Step
 
@@ -17,17 +17,20 @@ class ChoicePlan:
     """Everything about one choice that never changes during play, worked out once: the compiled closures,
     the history steps, and the views of it that do not depend on the state (shared, immutable)."""
 
-    __slots__ = ("id", "conditions", "label", "label_must_run", "effects", "target", "sticky", "canon", "kind",
-                 "fallback", "step", "auto_step", "static_views", "plain_views", "tags")
+    __slots__ = ("id", "conditions", "label", "label_must_run", "effects", "response", "target", "part", "sticky",
+                 "canon", "kind", "fallback", "step", "auto_step", "static_views", "plain_views", "tags")
 
-    def __init__(self, scene_id: str, cc: CompiledChoice, canon: bool) -> None:
+    def __init__(self, scene_id: str, part: int, cc: CompiledChoice, canon: bool) -> None:
         c = cc.choice
         self.id: str = c.id
         self.conditions = cc.conditions
         self.label: TextFn = cc.label
         self.label_must_run: bool = cc.label_must_run
         self.effects = cc.effects
-        self.target: str = c.target
+        self.response = cc.response
+        # where it leads: a scene's opening, or the next part of its own scene (a choice with no target)
+        self.target: str = c.target if c.target is not None else scene_id
+        self.part: int = 0 if c.target is not None else part + 1
         self.sticky: bool = c.sticky
         self.canon: bool = canon  # as the player is told (`analysis.shows_canon`)
         self.kind: ChoiceKind = c.kind
@@ -46,8 +49,18 @@ class ChoicePlan:
         self.static_views = views("".join(p for p in c.label if isinstance(p, str))) if static else None
 
 
+class PartPlan:
+    """A part of a scene made ready to play: its body and its choices (see `model.Part`)."""
+
+    __slots__ = ("body", "choices")
+
+    def __init__(self, body: BodyStep, choices: tuple[ChoicePlan, ...]) -> None:
+        self.body = body  # replaceable: the editor's variants note each arrival through it
+        self.choices = choices
+
+
 class ScenePlan:
-    __slots__ = ("id", "title", "interlude", "viewpoint", "ending", "body", "choices", "by_id", "tags", "tagged")
+    __slots__ = ("id", "title", "interlude", "viewpoint", "ending", "parts", "by_id", "tags", "tagged")
 
     def __init__(self, compiled: CompiledScene, canon_scenes: frozenset[str]) -> None:
         sc = compiled.scene
@@ -56,12 +69,13 @@ class ScenePlan:
         self.interlude = sc.kind is SceneKind.INTERLUDE
         self.viewpoint = sc.viewpoint if not sc.is_ending else None
         self.ending = EndingView(sc.id, sc.viewpoint or "", sc.title) if sc.is_ending else None
-        self.body = compiled.body
-        self.choices = tuple(ChoicePlan(sc.id, cc, shows_canon(sc, cc.choice, canon_scenes))
-                             for cc in compiled.choices)
-        self.by_id = {cp.id: cp for cp in self.choices}
+        self.parts = tuple(
+            PartPlan(cp.body, tuple(ChoicePlan(sc.id, i, cc, shows_canon(sc, cc.choice, canon_scenes, i))
+                                    for cc in cp.choices))
+            for i, cp in enumerate(compiled.parts))
+        self.by_id = {cp.id: cp for part in self.parts for cp in part.choices}
         self.tags = tag_views(sc.tags)
-        self.tagged = _has_tagged_paragraph(sc.body)
+        self.tagged = any(_has_tagged_paragraph(part.body) for part in sc.parts)
 
 
 class _Plans(dict[str, ScenePlan]):
@@ -109,6 +123,12 @@ class Program:
         return frozenset(self.canon_path[0])
 
     @cached_property
+    def parts(self) -> dict[str, int]:
+        """Every choice id and the part of its scene that offers it."""
+        return {c.id: i for s in self.story.scenes.values() for i, p in enumerate(s.parts) for c in p.choices}
+
+    @cached_property
     def targets(self) -> dict[str, str]:
-        """Every choice id and the scene it leads to."""
-        return {c.id: c.target for s in self.story.scenes.values() for c in s.choices}
+        """Every choice id and the scene it leads to (its own, for a choice that goes on to a gather)."""
+        return {c.id: c.target if c.target is not None else s.id for s in self.story.scenes.values()
+                for c in s.choices}

@@ -85,9 +85,16 @@ class Session:
         """(label, value) for flags the author marked visible, in declaration order."""
         return [(d.label, self.state.flags[n]) for n, d in self.story.flags.items() if d.label]
 
-    def canon_choice(self, scene_id: str | None = None) -> str | None:
-        """The id of the canon choice of a scene (the current one by default), if it has one."""
-        choice = canon_choice(self.story.scenes[scene_id or self.scene_id])
+    @property
+    def part(self) -> int:
+        """Which part of the scene the play is in: 0 on arrival, k after its k-th `~ gather`."""
+        return self.state.part
+
+    def canon_choice(self, scene_id: str | None = None, part: int | None = None) -> str | None:
+        """The id of the canon choice of a scene's part (where the play stands by default), if it has one."""
+        if scene_id is None:
+            scene_id, part = self.scene_id, self.state.part
+        choice = canon_choice(self.story.scenes[scene_id], part or 0)
         return choice.id if choice is not None else None
 
     def canon_status(self) -> CanonStatus:
@@ -96,8 +103,9 @@ class Session:
         on_path, first, breaks = True, None, 0
         path = self.program.canon_scenes
         targets = self.program.targets
+        parts = self.program.parts
         for step in self.history:
-            if on_path and step.choice_id == self.canon_choice(step.scene_id):
+            if on_path and step.choice_id == self.canon_choice(step.scene_id, parts[step.choice_id]):
                 continue  # the canon choice of a canon scene leads on along the path
             if on_path and not step.auto:
                 breaks, first = breaks + 1, first or step.scene_id
@@ -179,9 +187,15 @@ class Session:
             state.used.add(choice_id)
         for eff in cp.effects:
             eff(state)
-        self._enter(cp.target)
+        response: list[str] | None = None
+        if cp.response is not None:
+            response = [] if self.render else None
+            cp.response(state, response)
+        self._enter(cp.target, cp.part, response)
 
-    def _enter(self, scene_id: str) -> None:
+    def _enter(self, scene_id: str, part: int = 0, response: list[str] | None = None) -> None:
+        """Go to a place: a scene's opening (part 0, a visit) or a later part of it (after a gather), after
+        the response of the choice that led there, and on through the fallbacks the story takes by itself."""
         passed: list[SceneView] = []
         plans = self._plans
         state = self.state
@@ -189,7 +203,8 @@ class Session:
         for _ in range(MAX_AUTO_STEPS):
             plan = plans[scene_id]
             state.scene = scene_id
-            arrival, fallback = self._arrive(plan)
+            state.part = part
+            arrival, fallback = self._arrive(plan, part, response)
             self._arrival = arrival
             if fallback is None:
                 if passed:
@@ -202,27 +217,33 @@ class Session:
                 state.used.add(fallback.id)
             for eff in fallback.effects:
                 eff(state)
-            scene_id = fallback.target
+            response = None
+            if fallback.response is not None:
+                response = [] if self.render else None
+                fallback.response(state, response)
+            scene_id, part = fallback.target, fallback.part
         raise StoryRuntimeError(f"the story took {MAX_AUTO_STEPS} automatic steps without the player choosing "
                                 f"anything (a loop of fallbacks around scene '{scene_id}')",
                                 self.story.scenes[scene_id].span)
 
-    def _arrive(self, plan: ScenePlan) -> tuple[_Arrival, ChoicePlan | None]:
-        """Enter a scene: count the visit, run its body, work out its choices. Returns what the view is made
-        of and the fallback the story takes by itself (None when the player has something to choose, or at
-        an ending)."""
+    def _arrive(self, plan: ScenePlan, part: int, response: list[str] | None) -> tuple[_Arrival, ChoicePlan | None]:
+        """Enter a place: count the visit (at a scene's opening), run the part's body, work out its choices.
+        Returns what the view is made of and the fallback the story takes by itself (None when the player
+        has something to choose, or at an ending)."""
         state = self.state
-        visits = state.visits
         sid = plan.id
-        visits[sid] = visits.get(sid, 0) + 1
+        if not part:
+            visits = state.visits
+            visits[sid] = visits.get(sid, 0) + 1
         render = self.render
         out: list[str] | None = [] if render else None
-        plan.body(state, out)
+        here = plan.parts[part]
+        here.body(state, out)
         views: list[ChoiceView] = []
         fallback: ChoicePlan | None = None
         any_enabled = False
         used = state.used
-        for cp in plan.choices:
+        for cp in here.choices:
             if cp.id in used:
                 continue
             reason = None
@@ -254,22 +275,27 @@ class Session:
                 if cp.label_must_run:
                     cp.label(state)  # the same draws (and the same faults) as when rendering
                 views.append(cp.plain_views[reason])
-        if out is not None and sum(map(len, out)) + sum(len(v.label) for v in views) > MAX_RENDER:
+        if out is not None and (sum(map(len, out)) + sum(len(v.label) for v in views)
+                                + (sum(map(len, response)) if response else 0)) > MAX_RENDER:
             raise too_much_text(self.story.scenes[sid].span, f"scene '{sid}'")
-        return _Arrival(plan, out, views, len(self.choices_taken)), (None if any_enabled else fallback)
+        return (_Arrival(plan, part, out, views, len(self.choices_taken), response),
+                None if any_enabled else fallback)
 
 
 class _Arrival:
-    """What a step arrived at, worked out on arrival (the rendered paragraphs, the choices offered), from
-    which its `SceneView` is made when someone asks."""
+    """What a step arrived at, worked out on arrival (the response of the choice that led there, the
+    rendered paragraphs, the choices offered), from which its `SceneView` is made when someone asks."""
 
-    __slots__ = ("plan", "paragraphs", "choices", "step")
+    __slots__ = ("plan", "part", "paragraphs", "choices", "step", "response")
 
-    def __init__(self, plan: ScenePlan, paragraphs: list[str] | None, choices: list[ChoiceView], step: int) -> None:
+    def __init__(self, plan: ScenePlan, part: int, paragraphs: list[str] | None, choices: list[ChoiceView],
+                 step: int, response: list[str] | None) -> None:
         self.plan = plan
+        self.part = part
         self.paragraphs = paragraphs
         self.choices = choices
         self.step = step
+        self.response = response
 
     def view(self) -> SceneView:
         plan, out = self.plan, self.paragraphs
@@ -282,5 +308,9 @@ class _Arrival:
             tags += tuple([t for line in paragraph_tags for t in line])
             if not any(paragraph_tags):  # the tagged lines were not shown this time
                 paragraph_tags = ()
+        response: tuple[str, ...] = ()
+        if self.response:
+            tags = tuple([t for p in self.response for t in getattr(p, "tags", ())]) + tags
+            response = tuple([str(p) for p in self.response])
         return SceneView(plan.id, plan.title, paragraphs, plan.interlude, plan.viewpoint, tuple(self.choices),
-                         plan.ending, self.step, (), tags, paragraph_tags)
+                         plan.ending, self.step, (), tags, paragraph_tags, response, self.part)

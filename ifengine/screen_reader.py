@@ -26,13 +26,17 @@ class ScreenReaderPlayer(PlainPlayer):
         super().__init__(session, out, colour=False, width=0, source=source, autosave=autosave)
 
     def show_text(self, view: SceneView) -> None:
-        if view.interlude:
-            seen_by = f", seen by {view.viewpoint}" if view.viewpoint else ""
-            heading = f"Interlude{seen_by}: {view.title}"
-        else:
-            heading = f"Scene: {view.title}"
-        self.say()
-        self.say(visible(sentence(heading)))
+        for para in view.response:  # what the choice taken says, before the scene it leads to
+            if para.strip():
+                self.say(visible(para))
+        if not view.part:  # after a gather the scene goes on: no heading again
+            if view.interlude:
+                seen_by = f", seen by {view.viewpoint}" if view.viewpoint else ""
+                heading = f"Interlude{seen_by}: {view.title}"
+            else:
+                heading = f"Scene: {view.title}"
+            self.say()
+            self.say(visible(sentence(heading)))
         for para in view.paragraphs:
             if para.strip():
                 self.say(visible(para))

@@ -136,7 +136,14 @@ def _load_list(v: Any) -> list:
     return list(v)
 
 
+def _load_count(v: Any) -> int:
+    if type(v) is not int or v < 0:
+        raise ValueError("expected a whole number, not negative")
+    return v
+
+
 TEXT = Kind(_same, _same, _same, str)
+NUMBER = Kind(_same, _same, _same, _load_count)
 TABLE = Kind(dict.copy, lambda d: tuple(sorted(d.items())), _dump_table, _load_table)
 NAMES = Kind(set.copy, frozenset, sorted, lambda v: set(_load_list(v)))
 STACK = Kind(list.copy, tuple, list, _load_list)
@@ -159,6 +166,9 @@ class GameState:
     dice: Dice = _kind(DICE)
     stack: list[str] = _kind(STACK, default_factory=list)  # scenes to return to (tunnels)
     shown: dict[str, int] = _kind(TABLE, default_factory=dict)  # text alternatives: place -> what shows next
+    # Which part of `scene` the play is in: 0 on arrival, k after its k-th `~ gather`. The scene and the
+    # part together are a place in the story, the value a tunnel's return would push on `stack`.
+    part: int = _kind(NUMBER, default_factory=int)
 
     def copy(self) -> GameState:
         """An independent copy: the explorer forks from it, undo keeps one."""

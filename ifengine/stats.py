@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .analysis import canon_path
+from .analysis import canon_path, canon_walk
 from .model import ENDING_KINDS, Body, ChoiceKind, Effect, FlagRef, Node, SceneKind, Story, Tag, Text
 from .source import Span
 from .visit import strings, walk
@@ -99,11 +99,15 @@ def story_stats(story: Story) -> dict[str, object]:
     endings = story.endings
     choices = [c for s in story.scenes.values() for c in s.choices]
     by_kind = {kind: sum(1 for e in endings if e.ending_kind == kind) for kind in ENDING_KINDS}
-    words_prose = sum(_words(s.body) for s in story.scenes.values())
+    # prose: every part's body and every choice's response (all the text a reader may read but labels)
+    words_prose = (sum(_words(p.body) for s in story.scenes.values() for p in s.parts)
+                   + sum(_words(c.response) for c in choices))
     words_labels = sum(_words(c.label) for c in choices)
     path, canon_choices = canon_path(story)
-    divergence = [sid for sid, chosen in zip(path, canon_choices)
-                  if any(c.id != chosen.id and c.kind is not ChoiceKind.FALLBACK for c in story.scenes[sid].choices)]
+    # a place of the canon path (a scene, or a part of one after a gather) where another choice is offered
+    divergence = list(dict.fromkeys(
+        sid for sid, part, chosen in canon_walk(story) if chosen is not None
+        and any(c.id != chosen.id and c.kind is not ChoiceKind.FALLBACK for c in story.scenes[sid].parts[part].choices)))
     reaches_ending = bool(path) and story.scenes[path[-1]].is_ending
     return {
         "id": story.id,
@@ -132,6 +136,8 @@ def story_stats(story: Story) -> dict[str, object]:
         "canon_path_complete": reaches_ending,
         "divergence_points": len(divergence),
         "divergence_scenes": divergence,
+        "responses": sum(1 for c in choices if c.response),
+        "gathers": sum(len(s.parts) - 1 for s in story.scenes.values()),
     }
 
 
@@ -158,6 +164,8 @@ def format_stats(stats: dict[str, object]) -> str:
         f"  scenes       {s['scenes']} ({s['interludes']} interlude{'' if s['interludes'] == 1 else 's'})",
         f"  choices      {s['choices']} ({ck['sticky']} sticky, {ck['continue']} continue, {ck['fallback']} fallback, "
         f"{ck['conditional']} with conditions)",
+        *([f"  weave        {s['responses']} choice{'' if s['responses'] == 1 else 's'} with a response, "
+           f"{s['gathers']} gather{'' if s['gathers'] == 1 else 's'}"] if s.get("responses") or s.get("gathers") else []),
         f"  endings      {s['endings_total']}: " + ", ".join(f"{n} {k}" for k, n in by_kind.items()),
         f"  words        {s['words']:,} ({s['words_prose']:,} of prose, {s['words_labels']:,} in choice labels)",
         f"  flags        {len(flags)}",

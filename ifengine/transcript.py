@@ -22,8 +22,11 @@ def _scene_md(view: SceneView) -> list[str]:
     lines: list[str] = []
     for earlier in view.passed:
         lines += _scene_md(earlier)
-    title = md(view.title) + (f" *({md(view.viewpoint)})*" if view.interlude and view.viewpoint else "")
-    lines += [f"## {title}", ""]
+    for para in view.response:  # what the choice taken says, before the scene it leads to
+        lines += [md(para), ""]
+    if not view.part:  # after a gather the scene goes on under the same title
+        title = md(view.title) + (f" *({md(view.viewpoint)})*" if view.interlude and view.viewpoint else "")
+        lines += [f"## {title}", ""]
     for para in view.paragraphs:
         lines += [f"*{md(para)}*" if view.interlude else md(para), ""]
     return lines

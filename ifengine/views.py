@@ -49,6 +49,10 @@ class SceneView:
     passed: tuple["SceneView", ...] = ()  # scenes the story went through by itself (fallbacks) to get here
     tags: tuple[TagView, ...] = ()  # the scene's own tags, then those of each paragraph shown, in order
     paragraph_tags: tuple[tuple[TagView, ...], ...] = ()  # per paragraph, its lines' tags; () if none has any
+    # The response of the choice that led here: shown first, before the title (or, after a gather, before
+    # the paragraphs that go on with the same scene). Its lines' tags lead `tags`.
+    response: tuple[str, ...] = ()
+    part: int = 0  # which part of the scene this is: 0 on arrival, k after its k-th gather (no new title)
 
     @property
     def enabled(self) -> tuple[ChoiceView, ...]:

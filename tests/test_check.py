@@ -687,17 +687,16 @@ def test_codes_are_errors_below_200_and_warnings_from_200(tmp_path):
 
 
 def test_ifs100_block_under_a_choice_says_where_blocks_belong(tmp_path):
-    diags = check(tmp_path, "=== start: Start\nHi.\n* [Go] -> end\n  ~ if true\n" + END)
+    diags = check(tmp_path, "=== start: Start\nHi.\n* [Go] -> end\n  ~ end\n" + END)
     d = one(diags, "IFS100")
     assert at(d) == (8, 3)
-    assert d.message.startswith("'~ if' lines belong in a scene's body, before its choices")
+    assert d.message.startswith("'~ end' lines belong in a scene's body or a choice's response, after a '~ if'")
 
 
-def test_ifs100_prose_after_the_choices(tmp_path):
+def test_prose_after_a_choice_is_its_response(tmp_path):
+    """Prose after a choice was a syntax error; it is now the choice's response, shown when it is taken."""
     diags = check(tmp_path, "=== start: Start\nHi.\n* [Go] -> end\nAn afterthought.\n" + END)
-    d = one(diags, "IFS100")
-    assert at(d) == (8, 1)
-    assert d.message.startswith("prose must come before a scene's choices")
+    assert not of(diags, "IFS100")
 
 
 def test_ifs100_missing_expression_says_expression(tmp_path):

@@ -168,7 +168,7 @@ def _oracle(story, depth: int) -> dict[str, set]:
     dice = _Dice()
     found: dict[str, set] = {"scenes": {story.start}, "choices": set(), "endings": set(), "dead": set(), "errors": set(),
                              "offers": set()}
-    targets = {c.id: c.target for s in story.scenes.values() for c in s.choices}
+    targets = {c.id: c.target or s.id for s in story.scenes.values() for c in s.choices}  # no target: a gather
 
     def outcomes(run):
         script: list[int] = []
@@ -229,8 +229,8 @@ def _oracle(story, depth: int) -> dict[str, set]:
 
 
 def _offer(s) -> tuple:
-    """What a player sees of a state: where they are and what they may choose."""
-    return s.scene_id, tuple(c.id for c in s.view().enabled)
+    """What a player sees of a state: where they are (the scene and its part) and what they may choose."""
+    return s.scene_id, s.state.part, tuple(c.id for c in s.view().enabled)
 
 
 def _random_story(rng: random.Random) -> str:

@@ -64,5 +64,5 @@ def test_spans_come_from_the_tokens_the_tree_keeps():
     assert str(last_token(interp)) == "}"
     assert (first_token(effect).type, first_token(effect).column) == ("TILDE", 1)
     assert first_token(effect.children[3]).type == "NOT"
-    condition = choice.children[-1]
+    condition = choice.children[-2]  # the last is the response (None: it has none)
     assert (first_token(condition).type, first_token(condition).line, first_token(condition).column) == ("QMARK", 5, 3)

@@ -204,7 +204,7 @@ def test_textmate_grammar_classifies_lines_like_the_lexer():
             if not s:
                 continue
             if s[0] == "~":
-                expected = "block" if re.match(r"~\s*(if|elif|else|end)(?![a-z0-9_])", s) else "effect"
+                expected = "block" if re.match(r"~\s*(?:(if|elif|else|end)(?![a-z0-9_])|gather\s*(?://|$))", s) else "effect"
             else:
                 expected = want.get(s[0], "prose") if not s.startswith("/") or s.startswith("//") else "prose"
             assert _line_rule(g, line) == expected, (path.name, line)

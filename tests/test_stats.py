@@ -23,7 +23,7 @@ def test_stats_json_on_the_showcase(capsys):
     assert data["id"] == "showcase" and data["title"] == "The Skerry Light" and data["role"] == "Ines Varga"
     assert data["scenes"] == 9 and data["interludes"] == 1
     assert data["endings"] == {"canon": 1, "alternate": 2, "death": 1} and data["endings_total"] == 4
-    assert data["choices"] == 20 and data["choices_by_kind"]["fallback"] == 2 and data["choices_by_kind"]["sticky"] == 2
+    assert data["choices"] == 22 and data["choices_by_kind"]["fallback"] == 2 and data["choices_by_kind"]["sticky"] == 2
     assert data["canon_path"] == ["cottage", "tower-stair", "lamp-room", "lit", "bridge", "the-light-holds"]
     assert data["canon_path_length"] == 5
     # cottage (the shed), tower-stair (listen), lamp-room (horn, wireless); lit has one choice and the
@@ -58,7 +58,7 @@ def test_stats_text(capsys):
     assert "divergence   3 points on the canon path: cottage, tower-stair, lamp-room" in out
     assert "has_rope: bool = false  (declared " in out
     assert "    set   never" in out  # ship_name is only read
-    assert "main.ifs:45,52,68,116,125,155" in out  # has_rope's reads, grouped by file
+    assert "main.ifs:45,52,68,126,135,165" in out  # has_rope's reads, grouped by file
 
 
 def test_stats_on_broken_story_prints_diagnostics(capsys):

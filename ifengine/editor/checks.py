@@ -34,14 +34,17 @@ def false_choices(story: Story, options: Choices, settings: Settings) -> list[Di
     scenes that only tell and go on: see `roads.Choices`)."""
     out = []
     for scene in story.scenes.values():
-        place = options.false_choice(scene)
-        if place is None or settings.allowed("false-choice", scene.id):
-            continue
-        offered = [c for c in scene.choices if c.kind is not ChoiceKind.FALLBACK]
-        detours = sorted({c.target for c in offered} - {place})
-        via = f" (by way of {_list(detours)})" if detours else ""
-        out.append(_warn(scene.span, f"false choice: the {len(offered)} options of scene '{scene.id}' set nothing "
-                                     f"and all lead to '{place}'{via}, so they do not differ", "false-choice"))
+        for i, part in enumerate(scene.parts):
+            place = options.false_choice(scene, i)
+            if place is None or settings.allowed("false-choice", scene.id):
+                continue
+            offered = [c for c in part.choices if c.kind is not ChoiceKind.FALLBACK]
+            detours = sorted({options.shape(c, follow=False)[0] for c in offered} - {place})
+            via = f" (by way of {_list(detours)})" if detours else ""
+            where = f"scene '{scene.id}'" + (f" after its gather at line {part.span.line}" if i else "")
+            out.append(_warn(part.span if i else scene.span, f"false choice: the {len(offered)} options of {where} "
+                                                             f"set nothing and all lead to '{place}'{via}, so they "
+                                                             f"do not differ", "false-choice"))
     return out
 
 

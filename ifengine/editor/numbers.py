@@ -23,7 +23,7 @@ def reading_figures(story: Story, reading: Reading | None = None) -> dict[str, o
     """The new `stats` keys (every old key is untouched)."""
     reading = reading or Reading(story)
     scenes = [s for s in story.scenes.values() if not s.is_ending]
-    deciding = sum(1 for s in scenes if reading.options.decides(s.choices))
+    deciding = sum(1 for s in scenes if any(reading.options.decides(p.choices) for p in s.parts))
     roads = reading.ending_roads
     words = sorted(r.words for r in roads)
     times = sorted(minutes(r.words, r.decisions) for r in roads)

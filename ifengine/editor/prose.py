@@ -110,11 +110,13 @@ class Prose:
         for scene in self.story.scenes.values():
             file = scene.span.file
             yield Piece(scene.title, "title", scene.id, file, self._after(scene.span, ":"))
-            yield from self._body(scene.body, scene.id)
-            for choice in scene.choices:
-                if choice.kind is ChoiceKind.LABELLED:
-                    yield from self._text(choice.label, "choice", scene.id, choice.span.file,
-                                          self._after(choice.span, "["))
+            for part in scene.parts:
+                yield from self._body(part.body, scene.id)
+                for choice in part.choices:
+                    if choice.kind is ChoiceKind.LABELLED:
+                        yield from self._text(choice.label, "choice", scene.id, choice.span.file,
+                                              self._after(choice.span, "["))
+                    yield from self._body(choice.response, scene.id)
 
     def _body(self, body: Body, scene: str) -> Iterator[Piece]:
         for item in body:

@@ -29,6 +29,9 @@ class Choices:
         self.story = story
         self.counted = {n.scene for n in walk(story) if isinstance(n, SceneCall)}
         self._lands: dict[str, str] = {}
+        # where a choice that names no target goes on to: its scene's next part, as a place of its own
+        self._gathers = {c.id: f"{s.id} (gather {i + 1})" for s in story.scenes.values()
+                         for i, p in enumerate(s.parts) for c in p.choices if c.target is None}
 
     def lands(self, scene_id: str) -> str:
         """Where a reader arriving in this scene ends up without deciding anything."""
@@ -36,8 +39,8 @@ class Choices:
         sid = scene_id
         while sid not in self._lands:
             scene = self.story.scenes.get(sid)
-            if scene is None or scene.is_ending or sid in self.counted or sid in seen or \
-                    any(isinstance(n, Effect) for n in walk(scene.body)):
+            if scene is None or scene.is_ending or sid in self.counted or sid in seen or len(scene.parts) > 1 or \
+                    any(isinstance(n, Effect) for n in walk(scene.body)) or any(c.response for c in scene.choices):
                 break
             ways = {self.shape(c, follow=False) for c in scene.choices if c.kind is not ChoiceKind.FALLBACK}
             if len(ways) != 1:
@@ -53,8 +56,14 @@ class Choices:
         return end
 
     def shape(self, c: Choice, follow: bool = True) -> tuple[str, tuple[tuple[str, str, str], ...]]:
-        """What taking a choice does: where it lands and what it sets, without its label or position."""
+        """What taking a choice does: where it lands and what it sets, without its label or position. A
+        response is something the option says that no other does: options with one always differ (an
+        exchange that gathers again is a real one)."""
         effects = tuple((e.op, e.flag, expr_source(e.value) if e.value is not None else "") for e in c.effects)
+        if c.response:
+            effects += (("response", c.id, ""),)
+        if c.target is None:
+            return self._gathers[c.id], effects
         return (self.lands(c.target) if follow else c.target), effects
 
     def decides(self, choices: Iterable[Choice]) -> bool:
@@ -62,13 +71,13 @@ class Choices:
         they set (a fallback, which is never offered, does not count)."""
         return len({self.shape(c) for c in choices if c.kind is not ChoiceKind.FALLBACK}) > 1
 
-    def false_choice(self, scene: Scene) -> str | None:
-        """Where all the options of a scene land when there are several, none sets anything and they all
-        land in the same place (a false choice); None otherwise."""
-        offered = [c for c in scene.choices if c.kind is not ChoiceKind.FALLBACK]
-        if len(offered) < 2 or any(c.effects for c in offered):
+    def false_choice(self, scene: Scene, part: int = 0) -> str | None:
+        """Where all the options of a part of a scene land when there are several, none sets or says
+        anything and they all land in the same place (a false choice); None otherwise."""
+        offered = [c for c in scene.parts[part].choices if c.kind is not ChoiceKind.FALLBACK]
+        if len(offered) < 2 or any(c.effects or c.response for c in offered):
             return None
-        places = {self.lands(c.target) for c in offered}
+        places = {self.shape(c)[0] for c in offered}
         return places.pop() if len(places) == 1 else None
 
 
@@ -104,13 +113,13 @@ class Road:
 
 
 def _stops(options: Choices, view: SceneView) -> list[Stop]:
-    stops = [Stop(v.scene_id, sum(count_words(p) for p in v.paragraphs), False, False, tuple(v.paragraphs))
-             for v in view.passed]
+    stops = [Stop(v.scene_id, sum(count_words(p) for p in (*v.response, *v.paragraphs)), False, False,
+                  (*v.response, *v.paragraphs)) for v in view.passed]
     open_ids = {v.id for v in view.enabled}
     enabled = [c for c in options.story.scenes[view.scene_id].choices if c.id in open_ids]
-    words = sum(count_words(p) for p in view.paragraphs)
+    words = sum(count_words(p) for p in (*view.response, *view.paragraphs))
     return stops + [Stop(view.scene_id, words, options.decides(enabled), view.ending is not None,
-                         tuple(view.paragraphs))]
+                         (*view.response, *view.paragraphs))]
 
 
 def play_road(program: Program, name: str, choices: Sequence[str], seed: int = 0,

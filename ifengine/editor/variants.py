@@ -100,12 +100,12 @@ def find_variants(story: Story, scene_ids: Iterable[str], max_states: int = MAX_
         return entered
 
     for sid in wanted:
-        plan = program.plans[sid]
-        plan.body = noting(sid, plan.body)
+        opening = program.plans[sid].parts[0]
+        opening.body = noting(sid, opening.body)
 
     def on_step(session: Session, path: Callable[[], list[str]]) -> None:
         view = session.view()
-        met = [v for v in (*view.passed, view) if v.scene_id in wanted]
+        met = [v for v in (*view.passed, view) if v.scene_id in wanted and not v.part]  # arrivals, not gathers
         noted = arrivals[len(arrivals) - len(met):] if met else []
         arrivals.clear()
         for v, (sid, values) in zip(met, noted):

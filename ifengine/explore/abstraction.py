@@ -215,7 +215,8 @@ def relevance(story: Story, full: bool = False, observe: Iterable[Expr] = ()) ->
 
 
 def make_key(story: Story, rel: Relevance) -> Callable[[Session], tuple]:
-    """The deduplication key of a session under `rel`: scene, relevant flags, capped visits, used choices.
+    """The deduplication key of a session under `rel`: scene and part, relevant flags, capped visits, used
+    choices.
 
     It reads the session's live state directly (no copies, no sorting): this runs once per transition."""
     flag_names = rel.flags
@@ -231,6 +232,7 @@ def make_key(story: Story, rel: Relevance) -> Callable[[Session], tuple]:
         visits = state.visits
         # only scenes entered so far are in `visits`: intersecting keeps the key as small as the path
         return (session.scene_id,
+                state.part,  # where in the scene: after a gather, other choices are offered
                 get_flags(state.flags),
                 frozenset([(s, visits[s]) for s in visits.keys() & exact]) if exact else (),
                 frozenset([(s, min(visits[s], caps[s])) for s in visits.keys() & capped]) if capped else (),

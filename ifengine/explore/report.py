@@ -72,7 +72,7 @@ class Report:
         out: dict[str, Finding] = {}
         for f in self.errors.values():
             choice = self.story.choice(f.path[-1]) if f.path else None
-            sid = choice.target if choice is not None else self.story.start
+            sid = (choice.target or f.path[-1].partition(".")[0]) if choice is not None else self.story.start
             if sid in self.unreached_scenes and sid not in out:
                 out[sid] = f
         return out

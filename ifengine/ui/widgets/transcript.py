@@ -27,17 +27,19 @@ Key = tuple[str | None, str]  # the choice taken (None for the opening) and the 
 
 
 def scene_text(view: SceneView) -> Text:
-    """A scene's title, its viewpoint if it is an interlude, and its prose, as literal text."""
-    text = Text()
-    text.append_text(literal(view.title, "bold"))
-    if view.interlude:
-        seen = f"Interlude, through the eyes of {clean(view.viewpoint)}" if view.viewpoint else "Interlude"
-        text.append("\n")
-        text.append_text(literal(seen, "italic"))
-    for para in view.paragraphs:
-        text.append("\n\n")
-        text.append_text(literal(para))
-    return text
+    """The response of the choice that led here, then a scene's title (not again after a gather, where the
+    scene goes on), its viewpoint if it is an interlude, and its prose, as literal text."""
+    blocks = [literal(para) for para in view.response]
+    if not view.part:
+        head = Text()
+        head.append_text(literal(view.title, "bold"))
+        if view.interlude:
+            seen = f"Interlude, through the eyes of {clean(view.viewpoint)}" if view.viewpoint else "Interlude"
+            head.append("\n")
+            head.append_text(literal(seen, "italic"))
+        blocks.append(head)
+    blocks += [literal(para) for para in view.paragraphs]
+    return Text("\n\n").join(blocks)
 
 
 def taken_text(label: str) -> Text:
