@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator
 
-from .model import Alternatives, Binary, Effect, Choice, Expr, InlineIf, Interp, Literal, RandomCall, Scene, Story, Text
+from .model import MAX_STACK, Alternatives, Binary, Effect, Choice, Expr, InlineIf, Interp, Literal, RandomCall, Scene, Story, Text
 from .visit import walk
 
 
@@ -30,20 +30,33 @@ def shows_canon(scene: Scene, choice: Choice, canon_scenes: frozenset[str] | set
     return choice.canon or (scene.id in canon_scenes and canon_choice(scene) is choice)
 
 
+def follow(choice: Choice, stack: list[str]) -> str | None:
+    """The scene taking a choice enters, moving the call stack as it goes: a call pushes the scene to go
+    on to and enters the tunnel, a return pops where to go back to. None: a return with no call open.
+    The engine's own move (`runtime.Session`) does the same, with its faults."""
+    if choice.then is not None:
+        stack.append(choice.then)
+    elif choice.returns:
+        return stack.pop() if stack else None
+    return choice.target
+
+
 def canon_path(story: Story) -> tuple[list[str], list[Choice]]:
-    """The scenes and choices of the canon path from the start, as far as it goes."""
+    """The scenes and choices of the canon path from the start, as far as it goes. A tunnel called twice
+    is on it twice: the path stops only where it comes back to a scene with the same calls open."""
     scenes: list[str] = []
     choices: list[Choice] = []
-    seen: set[str] = set()
-    sid = story.start
-    while sid in story.scenes and sid not in seen:
+    stack: list[str] = []
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    sid: str | None = story.start
+    while sid in story.scenes and (sid, tuple(stack)) not in seen and len(stack) <= MAX_STACK:
         scenes.append(sid)
-        seen.add(sid)
+        seen.add((sid, tuple(stack)))
         choice = canon_choice(story.scenes[sid])
         if choice is None:
             break
         choices.append(choice)
-        sid = choice.target
+        sid = follow(choice, stack)
     return scenes, choices
 
 

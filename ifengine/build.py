@@ -329,7 +329,7 @@ class Builder:
     # ---- choices and scenes -----------------------------------------------
 
     def choice(self, node: Tree, scene_id: str) -> Choice:
-        mark, choice_id, canon, body, target, tag_node, *clauses = node.children
+        mark, choice_id, canon, body, target, then, tag_node, *clauses = node.children
         if isinstance(body, Tree):  # label
             kind, label = ChoiceKind.LABELLED, self.text(body.children)
         else:
@@ -349,6 +349,7 @@ class Builder:
             id=f"{scene_id}.{local}", local_id=local, explicit_id=explicit, kind=kind, label=label,
             sticky=str(mark) == "+", canon=canon is not None, conditions=conditions, effects=effects,
             target=str(target), span=self.span(mark), target_span=self.span(target), tags=self.tags(tag_node),
+            then=str(then) if then is not None else None, then_span=self.span(then) if then is not None else None,
         )
 
     def scene(self, node: Tree) -> Scene:

@@ -11,10 +11,12 @@ from typing import Any, Callable
 from .diagnostics import Diagnostic, Severity
 from .model import (
     DECLARABLE, ENDING_KINDS, Alternatives, Binary, Count, Member, Branch, Choice, ChoiceKind, Condition, Effect, Expr, FlagDecl, FlagRef,
-    InlineIf, Interp, Literal, NumberWords, RandomCall, Scene, SceneCall, Story, Tag, Type, Unary, type_of,
+    InlineIf, Interp, Literal, MAX_STACK, NumberWords, RETURN, RandomCall, Scene, SceneCall, Story, Tag, Type, Unary,
+    type_of,
 )
-from .analysis import canon_marked, strong_components
+from .analysis import canon_marked, follow, strong_components
 from .source import Span
+from .tunnels import tunnels
 from .unparsed import NOTHING, Unparsed
 from .visit import DispatchTable, NodeVisitor, dispatch_table
 
@@ -360,6 +362,9 @@ class _Checker(NodeVisitor):
     # ---- scenes and the graph ---------------------------------------------
 
     def visit_Scene(self, scene: Scene) -> None:
+        if scene.id == RETURN:
+            self.error(scene.span, "a scene cannot be called 'return': `-> return` goes back from a tunnel; "
+                                   "give the scene another name", "IFS180")
         self.visit_all(scene.tags)
         self.visit_all(scene.body)
         if scene.is_ending:
@@ -377,9 +382,45 @@ class _Checker(NodeVisitor):
 
     def visit_Choice(self, c: Choice) -> None:
         self.generic_visit(c)
-        if c.target not in self.story.scenes and c.target not in self.broken.scenes:
-            self.error(c.target_span, f"choice goes to '{c.target}', which is not a scene or ending{self.suggest(c.target)}",
-                       "IFS120")
+        if c.then is not None and RETURN in (c.target, c.then):
+            span, how = ((c.target_span, f"`-> return` cannot be called; write `-> return` alone")
+                         if c.returns else (c.then_span or c.target_span,
+                                            f"a call goes on to a scene when its tunnel returns: "
+                                            f"`-> {c.target} -> <scene>`, or `-> {c.target}` to go there for good"))
+            self.error(span, f"'return' cannot be part of a tunnel call: {how}", "IFS184")
+            return
+        for name, span in ((c.target, c.target_span), (c.then, c.then_span)):
+            if name is None or name == RETURN or span is None:
+                continue
+            if name not in self.story.scenes and name not in self.broken.scenes:
+                self.error(span, f"choice goes to '{name}', which is not a scene or ending{self.suggest(name)}",
+                           "IFS120")
+
+    def tunnel_calls(self) -> None:
+        """IFS181-IFS183, from the static picture of the calls (`tunnels.py`, conditions set aside): a return
+        the play can reach with no call open, a call whose tunnel never comes back, and tunnels whose every
+        road calls again before any return. A tunnel that reaches an ending is fine: the story ends there,
+        with the calls still open."""
+        tun = tunnels(self.story)
+        scenes = self.story.scenes
+        for sid in sorted(tun.top, key=lambda s: (scenes[s].span.file, scenes[s].span.line)):
+            ret = next((c for c in scenes[sid].choices if c.returns and c.then is None), None)
+            if ret is not None:
+                how = "it is the start" if sid == self.story.start else "a choice leads to it from the start without a call"
+                self.error(ret.target_span, f"`-> return` in scene '{sid}' can be taken with no tunnel call open to "
+                                            f"return to: {how} (call it with `-> {sid} -> <scene>`)", "IFS181")
+        for t in tun.entered_endless():
+            call = tun.first_call(t)
+            if call is not None:
+                self.error(call.target_span, f"tunnel '{t}' calls tunnels without end: every road from it calls one "
+                                             f"again ('{call.target}' here) before any return or ending, so the calls "
+                                             f"pile up until play stops at {MAX_STACK}", "IFS183")
+        for scene in scenes.values():
+            for c in scene.choices:
+                if c.then is not None and c.target in scenes and c.target not in tun.returning \
+                        and c.target not in tun.endless and c.then != RETURN:
+                    self.error(c.target_span, f"tunnel '{c.target}' never returns: no road from it reaches "
+                                              f"`-> return`, so the play never goes on to '{c.then}'", "IFS182")
 
     def suggest(self, name: str) -> str:
         import difflib
@@ -388,16 +429,7 @@ class _Checker(NodeVisitor):
         return f" (did you mean '{close[0]}'?)" if close else ""
 
     def reachable(self) -> set[str]:
-        start = self.story.start
-        if start not in self.story.scenes:
-            return set()
-        seen, todo = {start}, [start]
-        while todo:
-            for c in self.story.scenes[todo.pop()].choices:
-                if c.target in self.story.scenes and c.target not in seen:
-                    seen.add(c.target)
-                    todo.append(c.target)
-        return seen
+        return set(tunnels(self.story).reachable)
 
     def unreachable(self) -> None:
         if self.story.start not in self.story.scenes:
@@ -418,8 +450,9 @@ class _Checker(NodeVisitor):
     def automatic_cycles(self) -> None:
         """Scenes that offer only `continue`/`fallback` and lead only into each other loop forever."""
         scenes = self.story.scenes
-        auto = {sid for sid, s in scenes.items()
-                if s.choices and not s.is_ending and all(c.kind is not ChoiceKind.LABELLED for c in s.choices)}
+        auto = {sid for sid, s in scenes.items()  # calls and returns are judged by `tunnel_calls`
+                if s.choices and not s.is_ending and all(c.kind is not ChoiceKind.LABELLED and c.then is None
+                                                         and not c.returns for c in s.choices)}
         for comp in strong_components(sorted(auto), lambda sid: [c.target for c in scenes[sid].choices if c.target in auto]):
             closed = all(c.target in comp for sid in comp for c in scenes[sid].choices)
             cyclic = len(comp) > 1 or any(c.target in comp for c in scenes[next(iter(comp))].choices)
@@ -434,7 +467,8 @@ class _Checker(NodeVisitor):
         scenes = self.story.scenes
         sid = self.story.start
         visited: list[str] = []  # in order, for the message
-        on_path: set[str] = set()
+        on_path: set[tuple[str, tuple[str, ...]]] = set()  # a scene with the calls open there
+        stack: list[str] = []
         while sid in scenes:
             scene = scenes[sid]
             if scene.is_ending:
@@ -442,12 +476,12 @@ class _Checker(NodeVisitor):
                     self.error(scene.span, f"the canon path ends at ending '{sid}', which is not marked (canon)",
                                "IFS150")
                 return
-            if sid in on_path:
+            if (sid, tuple(stack)) in on_path or len(stack) > MAX_STACK:
                 self.error(scene.span, f"the canon path comes back to scene '{sid}' and never reaches an ending "
                                        f"(path: {' -> '.join(visited + [sid])})", "IFS150")
                 return
             visited.append(sid)
-            on_path.add(sid)
+            on_path.add((sid, tuple(stack)))
             marked = canon_marked(scene)
             if not marked:
                 if scene.choices:
@@ -458,7 +492,10 @@ class _Checker(NodeVisitor):
                 self.error(marked[1].span, f"scene '{sid}' has {len(marked)} canon choices; the canon path needs "
                                            f"exactly one", "IFS150")
                 return
-            sid = marked[0].target
+            nxt = follow(marked[0], stack)
+            if nxt is None:
+                return  # a return with no call open: `tunnel_calls` reports it (IFS181), the canon path among them
+            sid = nxt
 
     def run(self, semantic: bool) -> list[Diagnostic]:
         self.flags()
@@ -467,6 +504,7 @@ class _Checker(NodeVisitor):
             self.unreachable()
             self.unread_flags()
             self.automatic_cycles()
+            self.tunnel_calls()
             self.canon_path()
         return self.diags
 

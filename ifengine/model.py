@@ -240,8 +240,16 @@ class Condition(Node):
     span: Span
 
 
+# The word a choice goes to to come back from a tunnel (`* continue -> return`): reserved, never a scene id.
+RETURN = "return"
+
+
 @dataclass(frozen=True, slots=True)
 class Choice(Node):
+    """One choice. `target` is the scene it enters, or `RETURN`: back to where the innermost tunnel call
+    said to go on. With `then` (`-> casualty-report -> hq`) it is a call: `target` is the tunnel, and
+    `then` the scene the play goes on to when the tunnel returns. The id never depends on either."""
+
     id: str  # "<scene>.<local>": what saves record
     local_id: str
     explicit_id: bool
@@ -255,6 +263,12 @@ class Choice(Node):
     span: Span
     target_span: Span
     tags: Tags = ()
+    then: str | None = None  # a call: where the play goes on when the tunnel returns
+    then_span: Span | None = None
+
+    @property
+    def returns(self) -> bool:
+        return self.target == RETURN
 
 
 class SceneKind(str, enum.Enum):
@@ -276,6 +290,9 @@ MAX_RENDER = 1_000_000
 # The longest str a flag holds. Joining strings (`~ s = s + s`) in a loop would otherwise grow without
 # bound; a longer value is a fault in play, as an int out of range is.
 STR_MAX = 100_000
+# The deepest the tunnel calls of a play may nest: far beyond any story's shared scenes (a report inside a
+# radio call inside a briefing), and a bound on a tunnel that calls itself for ever. Past it, a fault.
+MAX_STACK = 100
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ class ChoicePlan:
     the history steps, and the views of it that do not depend on the state (shared, immutable)."""
 
     __slots__ = ("id", "conditions", "label", "label_must_run", "effects", "target", "sticky", "canon", "kind",
-                 "fallback", "step", "auto_step", "static_views", "plain_views", "tags")
+                 "fallback", "step", "auto_step", "static_views", "plain_views", "tags", "then", "returns", "moves", "span")
 
     def __init__(self, scene_id: str, cc: CompiledChoice, canon: bool) -> None:
         c = cc.choice
@@ -27,7 +27,11 @@ class ChoicePlan:
         self.label: TextFn = cc.label
         self.label_must_run: bool = cc.label_must_run
         self.effects = cc.effects
-        self.target: str = c.target
+        self.target: str = c.target  # for a return, `model.RETURN`: where it goes is on the stack
+        self.then: str | None = c.then  # a call: the scene pushed on the stack, to go on to on return
+        self.returns: bool = c.returns
+        self.moves: bool = c.then is not None or c.returns  # moves the call stack (one test per step)
+        self.span = c.span
         self.sticky: bool = c.sticky
         self.canon: bool = canon  # as the player is told (`analysis.shows_canon`)
         self.kind: ChoiceKind = c.kind
@@ -110,5 +114,6 @@ class Program:
 
     @cached_property
     def targets(self) -> dict[str, str]:
-        """Every choice id and the scene it leads to."""
-        return {c.id: c.target for s in self.story.scenes.values() for c in s.choices}
+        """Every choice id and the scene it enters (a call's tunnel). A return is not listed: where it
+        goes is on the stack, so a step's arrival is read from the history (the next step's scene)."""
+        return {c.id: c.target for s in self.story.scenes.values() for c in s.choices if not c.returns}

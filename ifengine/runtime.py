@@ -10,7 +10,7 @@ from dataclasses import replace
 from .analysis import canon_choice
 from .compile import too_much_text
 from .errors import ChoiceError, StoryRuntimeError
-from .model import MAX_RENDER, Story, Value
+from .model import MAX_RENDER, MAX_STACK, Story, Value
 from .program import ChoicePlan, Program, ScenePlan
 from .state import Dice, GameState, SeededDice
 from .views import CanonStatus, ChoiceView, SceneView, Step, TagView
@@ -95,15 +95,16 @@ class Session:
         in a scene of the canon path puts the player on it again."""
         on_path, first, breaks = True, None, 0
         path = self.program.canon_scenes
-        targets = self.program.targets
-        for step in self.history:
+        history = self.history
+        for i, step in enumerate(history):
             if on_path and step.choice_id == self.canon_choice(step.scene_id):
                 continue  # the canon choice of a canon scene leads on along the path
             if on_path and not step.auto:
                 breaks, first = breaks + 1, first or step.scene_id
             # Any other step (the player's, or a fallback the story took by itself) leaves the path,
             # unless it leads into a scene of the path.
-            on_path = targets.get(step.choice_id) in path
+            # (where a step arrived is where the next was taken: a return's place is on the stack, not the choice)
+            on_path = (history[i + 1].scene_id if i + 1 < len(history) else self.scene_id) in path
         return CanonStatus(on_path, first, breaks)
 
     def state_key(self) -> tuple:
@@ -179,7 +180,24 @@ class Session:
             state.used.add(choice_id)
         for eff in cp.effects:
             eff(state)
-        self._enter(cp.target)
+        self._enter(self._move(cp) if cp.moves else cp.target)
+
+    def _move(self, cp: ChoicePlan) -> str:
+        """A call or a return: move the call stack and say which scene to enter. A call pushes the scene
+        to go on to and enters the tunnel; a return pops it. Both stop play with a fault rather than
+        return with no call open, or nest calls past `MAX_STACK`."""
+        stack = self.state.stack
+        if cp.returns:
+            if not stack:
+                raise StoryRuntimeError(f"choice '{cp.id}' returns, but no tunnel call is open to return from "
+                                        f"(scene '{self.state.scene}' was reached without a call)", cp.span)
+            return stack.pop()
+        if len(stack) >= MAX_STACK:
+            raise StoryRuntimeError(f"choice '{cp.id}' calls '{cp.target}' with {len(stack)} tunnel calls "
+                                    f"already open, the most a play may nest (a tunnel that calls itself "
+                                    f"without end?)", cp.span)
+        stack.append(cp.then)  # type: ignore[arg-type]  # a call's `then` is set
+        return cp.target
 
     def _enter(self, scene_id: str) -> None:
         passed: list[SceneView] = []
@@ -202,7 +220,7 @@ class Session:
                 state.used.add(fallback.id)
             for eff in fallback.effects:
                 eff(state)
-            scene_id = fallback.target
+            scene_id = self._move(fallback) if fallback.moves else fallback.target
         raise StoryRuntimeError(f"the story took {MAX_AUTO_STEPS} automatic steps without the player choosing "
                                 f"anything (a loop of fallbacks around scene '{scene_id}')",
                                 self.story.scenes[scene_id].span)

@@ -38,7 +38,7 @@ def false_choices(story: Story, options: Choices, settings: Settings) -> list[Di
         if place is None or settings.allowed("false-choice", scene.id):
             continue
         offered = [c for c in scene.choices if c.kind is not ChoiceKind.FALLBACK]
-        detours = sorted({c.target for c in offered} - {place})
+        detours = sorted({options.goes(c, follow=False) for c in offered} - {place})
         via = f" (by way of {_list(detours)})" if detours else ""
         out.append(_warn(scene.span, f"false choice: the {len(offered)} options of scene '{scene.id}' set nothing "
                                      f"and all lead to '{place}'{via}, so they do not differ", "false-choice"))

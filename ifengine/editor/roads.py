@@ -12,7 +12,7 @@ from typing import Iterable, Sequence
 
 from ..errors import IfengineError
 from ..graph import expr_source
-from ..model import Choice, ChoiceKind, Effect, Scene, SceneCall, Story
+from ..model import RETURN, Choice, ChoiceKind, Effect, Scene, SceneCall, Story
 from ..program import Program
 from ..runtime import Session
 from ..stats import count_words
@@ -55,7 +55,16 @@ class Choices:
     def shape(self, c: Choice, follow: bool = True) -> tuple[str, tuple[tuple[str, str, str], ...]]:
         """What taking a choice does: where it lands and what it sets, without its label or position."""
         effects = tuple((e.op, e.flag, expr_source(e.value) if e.value is not None else "") for e in c.effects)
-        return (self.lands(c.target) if follow else c.target), effects
+        return self.goes(c, follow), effects
+
+    def goes(self, c: Choice, follow: bool = True) -> str:
+        """Where a choice leads, as a place to compare: a scene (followed through detours when `follow`),
+        a call as its tunnel and the scene it goes on to, or `return`, wherever the stack says."""
+        if c.returns:
+            return RETURN
+        if c.then is not None:
+            return f"{c.target} -> {c.then}"  # never a scene id: a call is a place of its own
+        return self.lands(c.target) if follow else c.target
 
     def decides(self, choices: Iterable[Choice]) -> bool:
         """Whether these options are a real decision: at least two that differ in where they land or what
@@ -68,7 +77,7 @@ class Choices:
         offered = [c for c in scene.choices if c.kind is not ChoiceKind.FALLBACK]
         if len(offered) < 2 or any(c.effects for c in offered):
             return None
-        places = {self.lands(c.target) for c in offered}
+        places = {self.goes(c) for c in offered}
         return places.pop() if len(places) == 1 else None
 
 
