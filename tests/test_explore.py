@@ -36,7 +36,7 @@ def test_exhaustive_showcase_proves_every_scene_and_ending(capsys):
     for key in ("runs", "states", "scenes_total", "scenes_reached", "choices_total", "choices_reached", "endings",
                 "unreached_scenes", "unreached_endings", "dead_ends", "errors"):
         assert key in data
-    assert data["scenes_reached"] == data["scenes_total"] == 9
+    assert data["scenes_reached"] == data["scenes_total"] == 10
     assert data["choices_reached"] == data["choices_total"]
     assert data["unreached_scenes"] == data["unreached_endings"] == []
     assert data["dead_ends"] == data["errors"] == []
