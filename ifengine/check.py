@@ -6,6 +6,7 @@ types, the shape of the scene graph and the canon path.
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import Any, Callable
 
 from .diagnostics import Diagnostic, Severity
@@ -16,7 +17,7 @@ from .model import (
 )
 from .analysis import canon_marked, follow, strong_components
 from .source import Span
-from .tunnels import tunnels
+from .tunnels import Tunnels, tunnels
 from .unparsed import NOTHING, Unparsed
 from .visit import DispatchTable, NodeVisitor, dispatch_table
 
@@ -49,6 +50,11 @@ class _Checker(NodeVisitor):
         self.broken = broken  # what failed to parse: it exists for the writer, but not in the model
         self.diags: list[Diagnostic] = []
         self.read_flags: set[str] = set()
+
+    @cached_property
+    def tunnels(self) -> Tunnels:
+        """The static picture of the story's calls and returns, made once for every rule that reads it."""
+        return tunnels(self.story)
 
     def error(self, span: Span, message: str, code: str) -> None:
         self.diags.append(_diag(span, message, code))
@@ -401,7 +407,7 @@ class _Checker(NodeVisitor):
         the play can reach with no call open, a call whose tunnel never comes back, and tunnels whose every
         road calls again before any return. A tunnel that reaches an ending is fine: the story ends there,
         with the calls still open."""
-        tun = tunnels(self.story)
+        tun = self.tunnels
         scenes = self.story.scenes
         for sid in sorted(tun.top, key=lambda s: (scenes[s].span.file, scenes[s].span.line)):
             ret = next((c for c in scenes[sid].choices if c.returns and c.then is None), None)
@@ -428,15 +434,16 @@ class _Checker(NodeVisitor):
         close = difflib.get_close_matches(name, self.story.scenes.keys(), n=1)
         return f" (did you mean '{close[0]}'?)" if close else ""
 
-    def reachable(self) -> set[str]:
-        return set(tunnels(self.story).reachable)
-
     def unreachable(self) -> None:
         if self.story.start not in self.story.scenes:
             return
-        reached = self.reachable()
+        tun = self.tunnels
+        reached = tun.reachable
+        # where a call that never returns would go on: reported once, at the call (IFS182, IFS183)
+        stranded = {c.then for s in self.story.scenes.values() for c in s.choices
+                    if c.then is not None and c.target not in tun.returning}
         for scene in self.story.scenes.values():
-            if scene.id not in reached:
+            if scene.id not in reached and scene.id not in stranded:
                 what = "ending" if scene.is_ending else "scene"
                 self.warn(scene.span, f"{what} '{scene.id}' can never be reached: no choice leads to it from the start",
                           "IFS200")
