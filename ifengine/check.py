@@ -389,17 +389,19 @@ class _Checker(NodeVisitor):
     def visit_Choice(self, c: Choice) -> None:
         self.generic_visit(c)
         if c.then is not None and RETURN in (c.target, c.then):
-            span, how = ((c.target_span, f"`-> return` cannot be called; write `-> return` alone")
-                         if c.returns else (c.then_span or c.target_span,
-                                            f"a call goes on to a scene when its tunnel returns: "
-                                            f"`-> {c.target} -> <scene>`, or `-> {c.target}` to go there for good"))
+            if c.returns:
+                span, how = c.target_span, "`-> return` cannot be called; write `-> return` alone"
+            else:
+                span = c.then_span or c.target_span
+                how = (f"a call goes on to a scene when its tunnel returns: `-> {c.target} -> <scene>`, or "
+                       f"`-> {c.target}` to go there for good")
             self.error(span, f"'return' cannot be part of a tunnel call: {how}", "IFS184")
             return
-        for name, span in ((c.target, c.target_span), (c.then, c.then_span)):
-            if name is None or name == RETURN or span is None:
+        for name, where in ((c.target, c.target_span), (c.then, c.then_span)):
+            if name is None or name == RETURN or where is None:
                 continue
             if name not in self.story.scenes and name not in self.broken.scenes:
-                self.error(span, f"choice goes to '{name}', which is not a scene or ending{self.suggest(name)}",
+                self.error(where, f"choice goes to '{name}', which is not a scene or ending{self.suggest(name)}",
                            "IFS120")
 
     def tunnel_calls(self) -> None:

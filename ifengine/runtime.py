@@ -187,7 +187,8 @@ class Session:
         to go on to and enters the tunnel; a return pops it. Both stop play with a fault rather than
         return with no call open, or nest calls past `MAX_STACK`."""
         stack = self.state.stack
-        if cp.returns:
+        then = cp.then
+        if then is None:  # a return: of the choices that move the stack, the one that calls nothing
             if not stack:
                 raise StoryRuntimeError(f"choice '{cp.id}' returns, but no tunnel call is open to return from "
                                         f"(scene '{self.state.scene}' was reached without a call)", cp.span)
@@ -196,7 +197,7 @@ class Session:
             raise StoryRuntimeError(f"choice '{cp.id}' calls '{cp.target}' with {len(stack)} tunnel calls "
                                     f"already open, the most a play may nest (a tunnel that calls itself "
                                     f"without end?)", cp.span)
-        stack.append(cp.then)  # type: ignore[arg-type]  # a call's `then` is set
+        stack.append(then)
         return cp.target
 
     def _enter(self, scene_id: str) -> None:
