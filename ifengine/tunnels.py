@@ -111,16 +111,27 @@ def _endless(story: Story, called: frozenset[str]) -> frozenset[str]:
     the greatest set of called scenes that must call and whose every first call enters one of the set:
     once inside, nothing ever returns or ends, and every road calls again."""
     scenes = story.scenes
-    must: set[str] = set()
-    changed = True
-    while changed:
-        changed = False
-        for sid, s in scenes.items():
-            if sid in must or s.is_ending or not s.choices or any(c.returns for c in s.choices):
-                continue
-            if all(c.then is not None or c.target in must for c in s.choices):
-                must.add(sid)
-                changed = True
+    if not called:
+        return frozenset()
+    # the least fixed point by a worklist, in time linear in the choices: each candidate waits for the
+    # targets of its plain choices, and becomes a must-call scene when the last of them has
+    waiting: dict[str, int] = {}
+    before: dict[str, list[str]] = {}  # scene -> the candidates with a plain choice into it
+    for sid, s in scenes.items():
+        if s.is_ending or not s.choices or any(c.returns for c in s.choices):
+            continue
+        plain = [c.target for c in s.choices if c.then is None]
+        waiting[sid] = len(plain)
+        for t in plain:
+            before.setdefault(t, []).append(sid)
+    todo = [sid for sid, n in waiting.items() if n == 0]
+    must = set(todo)
+    while todo:
+        for p in before.get(todo.pop(), ()):
+            waiting[p] -= 1
+            if waiting[p] == 0:
+                must.add(p)
+                todo.append(p)
     endless = {t for t in called if t in must}
     changed = True
     while changed:
