@@ -388,7 +388,11 @@ class _Checker(NodeVisitor):
 
     def visit_Choice(self, c: Choice) -> None:
         self.generic_visit(c)
-        if c.then is not None and RETURN in (c.target, c.then):
+        if c.then is None:  # most choices: one target, a scene or `return`
+            if not c.returns:
+                self.scene_named(c.target, c.target_span)
+            return
+        if RETURN in (c.target, c.then):
             if c.returns:
                 span, how = c.target_span, "`-> return` cannot be called; write `-> return` alone"
             else:
@@ -397,12 +401,13 @@ class _Checker(NodeVisitor):
                        f"`-> {c.target}` to go there for good")
             self.error(span, f"'return' cannot be part of a tunnel call: {how}", "IFS184")
             return
-        for name, where in ((c.target, c.target_span), (c.then, c.then_span)):
-            if name is None or name == RETURN or where is None:
-                continue
-            if name not in self.story.scenes and name not in self.broken.scenes:
-                self.error(where, f"choice goes to '{name}', which is not a scene or ending{self.suggest(name)}",
-                           "IFS120")
+        self.scene_named(c.target, c.target_span)
+        self.scene_named(c.then, c.then_span or c.target_span)
+
+    def scene_named(self, name: str, span: Span) -> None:
+        """IFS120: a choice's target (or the scene a call goes on to) must be a scene of the story."""
+        if name not in self.story.scenes and name not in self.broken.scenes:
+            self.error(span, f"choice goes to '{name}', which is not a scene or ending{self.suggest(name)}", "IFS120")
 
     def tunnel_calls(self) -> None:
         """IFS181-IFS183, from the static picture of the calls (`tunnels.py`, conditions set aside): a return
@@ -411,7 +416,7 @@ class _Checker(NodeVisitor):
         with the calls still open."""
         tun = self.tunnels
         scenes = self.story.scenes
-        for sid in sorted(tun.top, key=lambda s: (scenes[s].span.file, scenes[s].span.line)):
+        for sid in sorted(tun.top & tun.return_scenes, key=lambda s: (scenes[s].span.file, scenes[s].span.line)):
             ret = next((c for c in scenes[sid].choices if c.returns and c.then is None), None)
             if ret is not None:
                 how = "it is the start" if sid == self.story.start else "a choice leads to it from the start without a call"
@@ -423,12 +428,11 @@ class _Checker(NodeVisitor):
                 self.error(call.target_span, f"tunnel '{t}' calls tunnels without end: every road from it calls one "
                                              f"again ('{call.target}' here) before any return or ending, so the calls "
                                              f"pile up until play stops at {MAX_STACK}", "IFS183")
-        for scene in scenes.values():
-            for c in scene.choices:
-                if c.then is not None and c.target in scenes and c.target not in tun.returning \
-                        and c.target not in tun.endless and c.then != RETURN:
-                    self.error(c.target_span, f"tunnel '{c.target}' never returns: no road from it reaches "
-                                              f"`-> return`, so the play never goes on to '{c.then}'", "IFS182")
+        for c in tun.calls:
+            if c.target in scenes and c.target not in tun.returning and c.target not in tun.endless \
+                    and c.then != RETURN:
+                self.error(c.target_span, f"tunnel '{c.target}' never returns: no road from it reaches "
+                                          f"`-> return`, so the play never goes on to '{c.then}'", "IFS182")
 
     def suggest(self, name: str) -> str:
         import difflib
@@ -442,8 +446,7 @@ class _Checker(NodeVisitor):
         tun = self.tunnels
         reached = tun.reachable
         # where a call that never returns would go on: reported once, at the call (IFS182, IFS183)
-        stranded = {c.then for s in self.story.scenes.values() for c in s.choices
-                    if c.then is not None and c.target not in tun.returning}
+        stranded = {c.then for c in tun.calls if c.target not in tun.returning}
         for scene in self.story.scenes.values():
             if scene.id not in reached and scene.id not in stranded:
                 what = "ending" if scene.is_ending else "scene"

@@ -11,9 +11,9 @@ can come back goes on at its `then` scene (the call returns first), and a return
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from typing import Callable
 
-from .model import Choice, Story
+from .model import RETURN, Choice, Story
 
 
 @dataclass(frozen=True)
@@ -25,35 +25,25 @@ class Tunnels:
     top: frozenset[str]  # the scenes reached from the start with no call open
     returns_to: dict[str, frozenset[str]]  # scene holding a return -> the scenes it can go back to
     endless: frozenset[str]  # tunnels whose every road calls a tunnel like them before any return or ending
+    reachable: frozenset[str]  # scenes some chain of choices (calls and returns followed) reaches from the start
+
+    calls: tuple[Choice, ...]  # every call, in story order
+    return_scenes: frozenset[str]  # the scenes holding a `-> return`
 
     def leads_to(self, scene_id: str, c: Choice) -> tuple[str, ...]:
         """The scenes taking `c` in scene `scene_id` can enter: its target (a tunnel, for a call), or for
         a return every scene a call into a tunnel holding this scene goes on to."""
-        if c.returns:
-            return tuple(sorted(self.returns_to.get(scene_id, ())))
-        return (c.target,) if c.target in self.story.scenes else ()
+        return _leads_to(self.story, self.returns_to, scene_id, c)
 
     def edges(self, scene_id: str) -> list[str]:
         """Every scene a choice of the scene can enter (the scene graph, calls and returns included)."""
-        return [t for c in self.story.scenes[scene_id].choices for t in self.leads_to(scene_id, c)]
-
-    @cached_property
-    def reachable(self) -> frozenset[str]:
-        """Scenes some chain of choices (calls and returns followed) reaches from the start."""
-        start = self.story.start
-        if start not in self.story.scenes:
-            return frozenset()
-        seen, todo = {start}, [start]
-        while todo:
-            for t in self.edges(todo.pop()):
-                if t not in seen:
-                    seen.add(t)
-                    todo.append(t)
-        return frozenset(seen)
+        return _edges(self.story, self.returns_to, scene_id)
 
     def entered_endless(self) -> list[str]:
         """The endless tunnels the play can enter from outside their recursion (or the first of them, when
         they only call each other): one place to report each recursion, not one per tunnel in it."""
+        if not self.endless:
+            return []
         inside = {sid for t in self.endless for sid in _plain_closure(self.story, t)}
         entered = {c.target for sid, s in self.story.scenes.items() if sid not in inside for c in s.choices
                    if c.then is not None and c.target in self.endless}
@@ -144,10 +134,44 @@ def _endless(story: Story, called: frozenset[str]) -> frozenset[str]:
     return frozenset(endless)
 
 
+def _leads_to(story: Story, returns_to: dict[str, frozenset[str]], scene_id: str, c: Choice) -> tuple[str, ...]:
+    if c.returns:
+        return tuple(sorted(returns_to.get(scene_id, ())))
+    return (c.target,) if c.target in story.scenes else ()
+
+
+def _edges(story: Story, returns_to: dict[str, frozenset[str]], scene_id: str) -> list[str]:
+    return [t for c in story.scenes[scene_id].choices for t in _leads_to(story, returns_to, scene_id, c)]
+
+
+def _reachable(story: Story, edges: Callable[[str], list[str]]) -> frozenset[str]:
+    start = story.start
+    if start not in story.scenes:
+        return frozenset()
+    seen, todo = {start}, [start]
+    while todo:
+        for t in edges(todo.pop()):
+            if t not in seen:
+                seen.add(t)
+                todo.append(t)
+    return frozenset(seen)
+
+
 def tunnels(story: Story) -> Tunnels:
     """The static picture of a story's calls and returns."""
     scenes = story.scenes
-    calls = [c for s in scenes.values() for c in s.choices if c.then is not None]
+    found: list[Choice] = []
+    holding: set[str] = set()
+    for sid, s in scenes.items():  # one pass over the choices: the calls, and the scenes with a return
+        for c in s.choices:
+            if c.then is not None:
+                found.append(c)
+            elif c.target == RETURN:
+                holding.add(sid)
+    calls, return_scenes = tuple(found), frozenset(holding)
+    if not calls:  # most stories: no call open anywhere, so what the start reaches is all there is
+        top = frozenset(_level(story, story.start, frozenset()))
+        return Tunnels(story, frozenset(), frozenset(), {}, top, {}, frozenset(), top, calls, return_scenes)
     called = frozenset(c.target for c in calls if c.target in scenes)
     returning: set[str] = set()
     changed = True
@@ -158,11 +182,12 @@ def tunnels(story: Story) -> Tunnels:
                 returning.add(t)
                 changed = True
     region = {t: frozenset(_level(story, t, returning)) for t in sorted(called)}
-    returns_to: dict[str, set[str]] = {}
+    going: dict[str, set[str]] = {}
     for c in calls:
         if c.target in region and c.then in scenes:
-            for sid in region[c.target]:
-                if any(x.returns for x in scenes[sid].choices):
-                    returns_to.setdefault(sid, set()).add(c.then)
+            for sid in region[c.target] & return_scenes:
+                going.setdefault(sid, set()).add(c.then)
+    returns_to = {sid: frozenset(v) for sid, v in going.items()}
     return Tunnels(story, called, frozenset(returning), region, frozenset(_level(story, story.start, returning)),
-                   {sid: frozenset(v) for sid, v in returns_to.items()}, _endless(story, called))
+                   returns_to, _endless(story, called),
+                   _reachable(story, lambda sid: _edges(story, returns_to, sid)), calls, return_scenes)
