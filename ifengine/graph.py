@@ -123,6 +123,7 @@ class Shape:
     canon_scenes: tuple[str, ...]  # in path order
     canon_choices: frozenset[str]
     reachable: frozenset[str]
+    canon_edges: frozenset[tuple[str, str, str]] = frozenset()  # (scene, choice id, scene entered) along the path
 
 
 def reachable(story: Story) -> set[str]:
@@ -171,7 +172,10 @@ def scene_order(story: Story) -> list[str]:
 
 def shape(story: Story) -> Shape:
     scenes, choices = canon_path(story)
-    return Shape(tuple(scenes), frozenset(c.id for c in choices), frozenset(reachable(story)))
+    # the edge each canon choice takes: of a return's edges, only the one to where the path goes on
+    entered = [scenes[i + 1] if i + 1 < len(scenes) else c.target for i, c in enumerate(choices)]
+    edges = frozenset((sid, c.id, to) for sid, c, to in zip(scenes, choices, entered))
+    return Shape(tuple(scenes), frozenset(c.id for c in choices), frozenset(reachable(story)), edges)
 
 
 # ---- Mermaid ----------------------------------------------------------------------------------------
@@ -234,7 +238,7 @@ def to_mermaid(story: Story) -> str:
         canon_links.append(0)
     for sid, c, to, kind in graph_edges(story):
         label = f'|"{mermaid_escape(edge_label(c, kind))}"|'
-        if c.id in sh.canon_choices:
+        if (sid, c.id, to) in sh.canon_edges:
             arrow = "==>"
             canon_links.append(len(edges))
         elif c.kind is ChoiceKind.FALLBACK or kind != "go":
@@ -320,7 +324,7 @@ def to_dot(story: Story) -> str:
         lines.append(f'  "__start" -> {q(story.start)} [color="#b8860b", penwidth=2.5];')
     for sid, c, to, kind in graph_edges(story):
         attrs = [f"label={q(edge_label(c, kind))}", f"tooltip={q(c.id)}"]
-        if c.id in sh.canon_choices:
+        if (sid, c.id, to) in sh.canon_edges:
             attrs.append('color="#b8860b", penwidth=2.5, fontcolor="#8a6508"')
         elif c.kind is ChoiceKind.FALLBACK:
             attrs.append("style=dotted")

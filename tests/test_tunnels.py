@@ -219,6 +219,14 @@ def test_the_graph_draws_calls_and_returns(capsys):
     assert ('"casualty-report" -> "over" [label="continue (return)", tooltip="casualty-report.continue", '
             'style=dashed, arrowhead=empty];') in dot
     assert '"over" -> "hill" [label="continue (return)"' in dot
+    # a canon return is drawn in the canon colour only on its edge along the path
+    assert ('"radio-call" -> "hill" [label="Sign off (return)", tooltip="radio-call.back", color="#b8860b", '
+            'penwidth=2.5, fontcolor="#8a6508", style=dashed, arrowhead=empty];') in dot
+    story = load_text(HEAD + "=== a: A\n* canon [X] -> t -> b\n* [Y] -> t -> c\n=== t: T\n+ continue -> return\n"
+                             "=== ending b (canon): B\n=== ending c (death): C\n").story
+    from ifengine.graph import to_dot
+    drawn = [line for line in to_dot(story).splitlines() if line.startswith('  "t" -> ')]
+    assert len(drawn) == 2 and ["#b8860b" in line for line in drawn] == [True, False], drawn
     assert "return" not in {line.split('"')[3] for line in dot.splitlines() if line.startswith('  "') and "->" in line}
     assert main(["graph", str(RELAY), "--format", "mermaid"]) == 0
     assert 's_radio_call -.->|"Hear the casualty report (call)"| s_casualty_report' in capsys.readouterr().out
