@@ -298,3 +298,14 @@ async def test_the_textual_player_calls_and_returns():
         assert a.game.session.scene_id == "hill" and a.game.session.state.stack == []
         shown = [" ".join(str(s.render()).split()) for s in a.screen.query(SceneText)]
         assert any("This is call one." in s for s in shown) and "The wind is cold up here." in shown[-1]
+
+
+def test_the_language_reference_example_plays_what_the_page_says():
+    from tests.test_docs import play_canon, story_blocks
+
+    assert play_canon(story_blocks()["radio"]) == [
+        "The set hisses on the table.", "Take the call from HQ", "Walk up the hill",
+        "\"Kell, report.\" You read them the morning's count.", "Continue",
+        "The wind is cold up here.", "Call HQ once more",
+        "\"Kell, report.\" You read them the count again.", "Continue",
+        "You hold the ridge."]
