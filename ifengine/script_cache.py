@@ -35,7 +35,7 @@ _BUILT_BY = ("parser", "build", "model", "source", "diagnostics", "codec", "gram
 # Built files kept in memory, by text size: about three stories of a million words.
 MEMORY_LIMIT = 24_000_000
 
-_CODEC = Codec([c for c in vars(model).values() if isinstance(c, type) and c.__module__ == model.__name__
+CODEC = Codec([c for c in vars(model).values() if isinstance(c, type) and c.__module__ == model.__name__
                 and (is_dataclass(c) or issubclass(c, enum.Enum))] + [Severity])
 
 
@@ -68,6 +68,16 @@ def parse_and_build(src: SourceFile) -> tuple[ScriptFile, list[Diagnostic]]:
     return (built if built.source == src else replace(built, source=src)), list(diags)
 
 
+def cached(src: SourceFile, text_digest: str) -> ScriptFile | None:
+    """The model kept for a text of that digest (an earlier version of `src`, say), spans naming `src`; None
+    when neither memory nor the user's cache holds it. Nothing is parsed."""
+    with _LOCK:
+        found = _MEMORY.get((src.name, text_digest))
+    if found is None:
+        found = _from_disk(src, text_digest)
+    return found[0] if found is not None else None
+
+
 def _made(src: SourceFile, text_digest: str) -> tuple[ScriptFile, tuple[Diagnostic, ...]]:
     from .build import build_file
     from .parser import parse_source
@@ -77,7 +87,7 @@ def _made(src: SourceFile, text_digest: str) -> tuple[ScriptFile, tuple[Diagnost
     v = version()
     if v is not None:
         try:
-            payload = _CODEC.dumps((_parts(built), tuple(_without_file(d, src.name) for d in diags)), src.name)
+            payload = CODEC.dumps((_parts(built), tuple(_without_file(d, src.name) for d in diags)), src.name)
         except CodecError:  # a span or diagnostic naming another file: nothing this build makes; do not keep it
             pass
         else:
@@ -91,7 +101,7 @@ def _from_disk(src: SourceFile, text_digest: str) -> tuple[ScriptFile, tuple[Dia
     if payload is None:
         return None
     try:
-        (header, flags, scenes, extends, includes), diags = _CODEC.loads(payload, src.name)
+        (header, flags, scenes, extends, includes), diags = CODEC.loads(payload, src.name)
         built = ScriptFile(src, header, flags, scenes, extends, includes)
         return built, tuple(Diagnostic(src.name, *d) for d in diags)
     except (CodecError, TypeError, ValueError):  # the right digest but not our shape: treat as missing
