@@ -32,7 +32,6 @@ tests/test_incremental.py compares it with a check made from nothing, across edi
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import threading
 from collections import OrderedDict
@@ -70,7 +69,9 @@ def version() -> str | None:
 
 
 def text_digest(src: SourceFile) -> str:
-    return hashlib.sha256(src.text.encode("utf-8")).hexdigest()
+    from .script_cache import digest_of
+
+    return digest_of(src.text)
 
 
 # ---- outlines ---------------------------------------------------------------------------------------------
@@ -328,10 +329,18 @@ def _still_clean(payload: bytes, now: list[tuple[str, str]], files: Sequence[Scr
         earlier = cached(SourceFile(file.source.path, file.source.name, ""), old)
         if earlier is None:
             return False
-        later = full(file)
-        if play_shape((earlier.scenes, earlier.extends)) != play_shape((later.scenes, later.extends)):
+        if not _plays_the_same(earlier, full(file)):
             return False
     return True
+
+
+def _plays_the_same(earlier: ScriptFile, later: ScriptFile) -> bool:
+    """Whether two versions of a file have the same `play_shape`, scene by scene: a scene equal as it is
+    (an edit leaves most of a file's scenes, spans and all, as they were) needs no shape."""
+    old, new = earlier.scenes + earlier.extends, later.scenes + later.extends  # type: ignore[operator]
+    if len(old) != len(new) or len(earlier.scenes) != len(later.scenes):
+        return False
+    return all(a == b or play_shape(a) == play_shape(b) for a, b in zip(old, new))
 
 
 def _relative(file: ScriptFile, root: Path) -> str:

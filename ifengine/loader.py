@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
+import time
 import posixpath
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -124,7 +126,7 @@ def _read_story(path: Path, build: Build | None = None) -> tuple[list[ScriptFile
         if not _inside(p, root):
             return Diagnostic(_display(p), 1, 1, f"this file lies outside the story folder {_display(root)}",
                               "IFS103")
-        return read_source(p)
+        return _read_source(p)
 
     def include(key: Path, inc: Include) -> Path | Diagnostic:
         target = resolved.get(key, key).parent / inc.path
@@ -212,6 +214,34 @@ def load_text(sources: str | Mapping[str, str], name: str = "story.ifs") -> Load
     with _gc_paused():
         files, diags = _read_all(sorted(texts), read, include)
         return _finish(files, Path("."), diags)
+
+
+# What each file held when last read, by path, with what `stat` said then: a process that loads a story again
+# and again (the player's --watch) reads only the files that changed. Bounded like the script cache's memory.
+_SOURCES: dict[Path, tuple[tuple[int, int, int, int], SourceFile]] = {}
+_SOURCES_LIMIT = 5_000
+RACY_NS = 2_000_000_000  # a change within the same tick of the filesystem's clock leaves its times as they were
+
+
+def _read_source(path: Path) -> SourceFile | Diagnostic:
+    """`read_source`, or the text read before when the file's device, inode, size and change time are as
+    they were then. Only a file last changed well before it was read is trusted so (git's "racy" rule): two
+    writes within one tick of the filesystem's clock would leave those the same."""
+    try:
+        st = os.stat(path)
+        key = (st.st_ino, st.st_dev, st.st_size, st.st_ctime_ns)
+    except OSError:
+        return read_source(path)
+    kept = _SOURCES.get(path)
+    if kept is not None and kept[0] == key and kept[1].name == _display(path):
+        return kept[1]
+    read_at = time.time_ns()
+    found = read_source(path)
+    if isinstance(found, SourceFile) and st.st_ctime_ns < read_at - RACY_NS and st.st_mtime_ns < read_at - RACY_NS:
+        if len(_SOURCES) >= _SOURCES_LIMIT:
+            _SOURCES.clear()
+        _SOURCES[path] = (key, found)
+    return found
 
 
 def _parse_and_build(src: SourceFile, diags: list[Diagnostic]) -> ScriptFile:

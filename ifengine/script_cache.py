@@ -50,10 +50,31 @@ def version() -> str | None:
     return digest(grammar_digest(), *code)
 
 
+def digest_of(text: str) -> str:
+    """The hex sha256 of a script's text. Kept for texts as large as the built files kept (`MEMORY_LIMIT`): a
+    load asks for it several times (this cache, the incremental check), and a text met again is the same
+    string, whose hash Python keeps, so a lookup costs nothing beside hashing megabytes again."""
+    with _LOCK:
+        found = _DIGESTS.get(text)
+    if found is None:
+        found = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        with _LOCK:
+            global _DIGESTED
+            _DIGESTS[text] = found
+            _DIGESTED += len(text)
+            while _DIGESTED > MEMORY_LIMIT and len(_DIGESTS) > 1:
+                _DIGESTED -= len(_DIGESTS.popitem(last=False)[0])
+    return found
+
+
+_DIGESTS: OrderedDict[str, str] = OrderedDict()
+_DIGESTED = 0  # characters of the texts in _DIGESTS
+
+
 def parse_and_build(src: SourceFile) -> tuple[ScriptFile, list[Diagnostic]]:
     """One script's model and the diagnostics its parse and build gave: from memory, from the user's
     cache, or made (and then kept in both)."""
-    text_digest = hashlib.sha256(src.text.encode("utf-8")).hexdigest()
+    text_digest = digest_of(src.text)
     key = (src.name, text_digest)
     with _LOCK:
         found = _MEMORY.get(key)
