@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from typing import Any, Callable, Hashable, Iterable, Iterator
+from typing import Any, Callable, Hashable, Iterable, Iterator, cast
 
 from .model import (Alternatives, Binary, Effect, Choice, Expr, InlineIf, Interp, Literal, Node, Paragraph, RandomCall,
                     Scene, Story, Text)
@@ -113,7 +113,7 @@ def play_shape(value: Any) -> Hashable:
     if isinstance(value, Node):
         names = _FIELD_NAMES.get(type(value))
         if names is None:
-            names = _FIELD_NAMES[type(value)] = tuple(f.name for f in dataclasses.fields(value))
+            names = _FIELD_NAMES[type(value)] = tuple(f.name for f in dataclasses.fields(cast(Any, value)))
         silent = ("text" if isinstance(value, Paragraph) else "label" if isinstance(value, Choice) else None)
         if silent is not None and must_run(getattr(value, silent)):
             silent = None

@@ -37,7 +37,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Protocol, Sequence
 
 from .analysis import play_shape
 from .cache import digest, read_entry, write_entry
@@ -209,7 +209,20 @@ _LOCK = threading.Lock()  # the watch loads in a worker thread while the app may
 _MEMORY: OrderedDict[tuple[str, str, str], Units] = OrderedDict()
 
 
-def _units(file: ScriptFile, context: str, story: Story, full: Callable[[ScriptFile], ScriptFile]) -> Units:
+class Models(Protocol):
+    """The whole model behind a story's files, for when what is kept does not answer (`loader._Whole`)."""
+
+    def file(self, f: ScriptFile) -> ScriptFile:
+        """The file's whole model, as built (itself when it is whole)."""
+
+    def resolved(self, f: ScriptFile) -> ScriptFile:
+        """The file's whole model with its members resolved, as the story's scenes are."""
+
+    def story(self) -> Story:
+        """The whole story, assembled and resolved."""
+
+
+def _units(file: ScriptFile, context: str, story: Story, models: Models) -> Units:
     """What a file's scenes and extensions say: from memory, from the user's cache, or visited now (and
     then kept)."""
     src = file.source
@@ -223,7 +236,7 @@ def _units(file: ScriptFile, context: str, story: Story, full: Callable[[ScriptF
     payload = read_entry("contents", name, context)
     found = _decode_units(payload, src.name) if payload is not None else None
     if found is None:
-        found = _Contents(story).units(full(file))
+        found = _Contents(story).units(models.resolved(file))
         encoded = _encode_units(found, src.name)
         if encoded is not None:
             write_entry("contents", name, context, encoded)
@@ -258,18 +271,16 @@ def _decode_units(payload: bytes, name: str) -> Units | None:
 # ---- the check -----------------------------------------------------------------------------------------
 
 
-def judge(files: Sequence[ScriptFile], story: Story, so_far: Iterable[Diagnostic],
-          full: Callable[[ScriptFile], ScriptFile], full_story: Callable[[], Story]) -> list[Diagnostic]:
+def judge(files: Sequence[ScriptFile], story: Story, so_far: Iterable[Diagnostic], models: Models) -> list[Diagnostic]:
     """What `check.check_story` and, when nothing is wrong, `check.check_canon_play` report for a story
     assembled from `files` without a syntax error or an unread file. `files` and `story` may be outlines
-    (`outline`) or the whole model; `full` gives a file's whole model, its members resolved, and
-    `full_story` the whole story, when what is kept does not answer."""
+    (`outline`) or the whole model; `models` gives the whole model when what is kept does not answer."""
     so_far = list(so_far)
     v = version()
     if v is None:  # nothing can be kept: the check as it is
         from .check import check_story
 
-        whole = full_story()
+        whole = models.story()
         diags = check_story(whole)
         return diags + (check_canon_play(whole) if not has_errors(so_far + diags) else [])
     checker = _Checker(story)
@@ -278,7 +289,7 @@ def judge(files: Sequence[ScriptFile], story: Story, so_far: Iterable[Diagnostic
     first: set[str] = set()  # the scene ids met so far: a repeated one is not in the story (IFS121)
     found: list[Diagnostic] = []
     for file in files:
-        scenes, extends = _units(file, context, story, full)
+        scenes, extends = _units(file, context, story, models)
         for scene, unit in zip(file.scenes, scenes):
             if scene.id not in first:
                 first.add(scene.id)
@@ -294,11 +305,10 @@ def judge(files: Sequence[ScriptFile], story: Story, so_far: Iterable[Diagnostic
     diags = checker.diags + found
     if has_errors(so_far + diags):
         return diags
-    return diags + _canon_play(files, story, full, full_story, v)
+    return diags + _canon_play(files, story, models, v)
 
 
-def _canon_play(files: Sequence[ScriptFile], story: Story, full: Callable[[ScriptFile], ScriptFile],
-                full_story: Callable[[], Story], v: str) -> list[Diagnostic]:
+def _canon_play(files: Sequence[ScriptFile], story: Story, models: Models, v: str) -> list[Diagnostic]:
     """`check_canon_play`, unless the last clean play of this story still holds (see the module's doc)."""
     from .script_cache import cached
 
@@ -306,16 +316,16 @@ def _canon_play(files: Sequence[ScriptFile], story: Story, full: Callable[[Scrip
     context = digest(v, repr([play_shape(d) for d in story.flags.values()]), story.start)
     now = [(_relative(f, story.root), text_digest(f.source)) for f in files]
     payload = read_entry("canon", where, context)
-    if payload is not None and _still_clean(payload, now, files, full, cached):
+    if payload is not None and _still_clean(payload, now, files, models, cached):
         return []
-    diags = check_canon_play(full_story())
+    diags = check_canon_play(models.story())
     if not diags:
         write_entry("canon", where, context, json.dumps(now).encode("utf-8"))
     return diags
 
 
 def _still_clean(payload: bytes, now: list[tuple[str, str]], files: Sequence[ScriptFile],
-                 full: Callable[[ScriptFile], ScriptFile],
+                 models: Models,
                  cached: Callable[[SourceFile, str], ScriptFile | None]) -> bool:
     try:
         before = [(str(rel), str(d)) for rel, d in json.loads(payload)]
@@ -329,7 +339,8 @@ def _still_clean(payload: bytes, now: list[tuple[str, str]], files: Sequence[Scr
         earlier = cached(SourceFile(file.source.path, file.source.name, ""), old)
         if earlier is None:
             return False
-        if not _plays_the_same(earlier, full(file)):
+        # both as built, members not resolved: resolving is the same function of the same flags on both
+        if not _plays_the_same(earlier, models.file(file)):
             return False
     return True
 
@@ -337,7 +348,8 @@ def _still_clean(payload: bytes, now: list[tuple[str, str]], files: Sequence[Scr
 def _plays_the_same(earlier: ScriptFile, later: ScriptFile) -> bool:
     """Whether two versions of a file have the same `play_shape`, scene by scene: a scene equal as it is
     (an edit leaves most of a file's scenes, spans and all, as they were) needs no shape."""
-    old, new = earlier.scenes + earlier.extends, later.scenes + later.extends  # type: ignore[operator]
+    old: tuple[Scene | Extend, ...] = (*earlier.scenes, *earlier.extends)
+    new: tuple[Scene | Extend, ...] = (*later.scenes, *later.extends)
     if len(old) != len(new) or len(earlier.scenes) != len(later.scenes):
         return False
     return all(a == b or play_shape(a) == play_shape(b) for a, b in zip(old, new))

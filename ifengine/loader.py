@@ -168,26 +168,30 @@ def _finish(files: list[ScriptFile], root: Path, diags: list[Diagnostic], outlin
         if not outlined:
             story = resolve_members(story)
         whole = _Whole(files, root, story.flags, None if outlined else story)
-        diags += judge(files, story, diags, whole.file, whole.story)
+        diags += judge(files, story, diags, whole)
     diags.sort(key=sort_key)
     return Loaded(story, diags)
 
 
 class _Whole:
-    """The whole model beside an outline, for the incremental check when what it kept does not answer:
-    each file's (from the script cache: memory, disk, or parsed again) with its members resolved, and the
-    story assembled from them. Files that are whole already are themselves, and so is their story."""
+    """The whole model beside outlines (`incremental.Models`): each file's from the script cache (memory,
+    disk, or parsed again) and the story assembled from them. Files that are whole already are themselves,
+    and so is their story."""
 
     def __init__(self, files: list[ScriptFile], root: Path, flags: Mapping[str, FlagDecl],
                  story: Story | None) -> None:
         self.files, self.root, self.flags, self._story = files, root, flags, story
+        self.whole = story is not None  # the files are whole models, not outlines
 
     def file(self, f: ScriptFile) -> ScriptFile:
-        return _resolved(f if self._story is not None else parse_and_build(f.source)[0], self.flags)
+        return f if self.whole else parse_and_build(f.source)[0]
+
+    def resolved(self, f: ScriptFile) -> ScriptFile:
+        return _resolved(self.file(f), self.flags)
 
     def story(self) -> Story:
         if self._story is None:
-            story, _ = assemble([parse_and_build(f.source)[0] for f in self.files], self.root)
+            story, _ = assemble([self.file(f) for f in self.files], self.root)
             assert story is not None
             self._story = resolve_members(story)
         return self._story

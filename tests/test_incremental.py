@@ -237,3 +237,29 @@ def test_an_earlier_version_is_read_back_without_parsing(story: Path) -> None:
     found = script_cache.cached(src, incremental.text_digest(src))
     assert found is not None and found.scenes == next(f for f in built.files if f.source.name == src.name).scenes
     assert script_cache.cached(src, "0" * 64) is None
+
+
+def test_a_kept_play_holds_across_prose_in_a_story_with_members(story: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bare words that name an enum's members are resolved after assembly: the earlier and the new version
+    of a file are compared as built, both unresolved, so the kept play still holds."""
+    edit(story, "main.ifs", "@flag lit: bool = false", "@flag lit: bool = false\n@flag mood: enum calm | wary = calm")
+    edit(story, "yard.ifs", '? coins < 5 else "Too heavy."', '? coins < 5 else "Too heavy."\n  ? mood == calm')
+    played: list[int] = []
+    real = incremental.check_canon_play
+    monkeypatch.setattr(incremental, "check_canon_play", lambda s: played.append(1) or real(s))
+    assert same_everywhere(story, monkeypatch) == []
+    before = len(played)
+    edit(story, "yard.ifs", "and quiet.", "and very quiet.")
+    assert load(story).diagnostics == [] and check(story).diagnostics == [] and len(played) == before
+    edit(story, "yard.ifs", "? mood == calm", "? mood == wary")  # the canon choice is hidden now
+    found = same_everywhere(story, monkeypatch)
+    assert [d.code for d in found] == ["IFS150"] and len(played) > before
+
+
+def test_a_file_rewritten_just_after_a_load_is_read_again(story: Path) -> None:
+    """A process that loads again reads only files changed since (loader._read_source); a file written
+    within a moment of being read is never taken as unchanged, whatever its size and times say."""
+    assert load(story).ok
+    edit(story, "gate.ifs", "The gate stands open.", "The gate stands wide.")  # the same size
+    found = load(story).story
+    assert found is not None and "wide" in str(found.scenes["gate"].body)
