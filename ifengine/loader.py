@@ -15,7 +15,7 @@ from .diagnostics import Diagnostic, Severity, has_errors, sort_key
 from .errors import StoryError
 from .model import Choice, Extend, FlagDecl, FlagRef, Include, Member, Node, Role, Scene, ScriptFile, Story
 from .reading import display as _display, inside as _inside, read_source, source_from_text, story_files
-from .script_cache import parse_and_build
+from .script_cache import MEMORY_LIMIT, parse_and_build
 from .source import SourceFile, Span
 from .unparsed import NOTHING, Unparsed, unparsed
 from .visit import rewrite
@@ -221,9 +221,9 @@ def load_text(sources: str | Mapping[str, str], name: str = "story.ifs") -> Load
 
 
 # What each file held when last read, by path, with what `stat` said then: a process that loads a story again
-# and again (the player's --watch) reads only the files that changed. Bounded like the script cache's memory.
+# and again (the player's --watch) reads only the files that changed. Bounded by text size like the script
+# cache's memory (`script_cache.MEMORY_LIMIT`): past it, everything is read afresh once.
 _SOURCES: dict[Path, tuple[tuple[int, int, int, int], SourceFile]] = {}
-_SOURCES_LIMIT = 5_000
 RACY_NS = 2_000_000_000  # a change within the same tick of the filesystem's clock leaves its times as they were
 
 
@@ -242,7 +242,7 @@ def _read_source(path: Path) -> SourceFile | Diagnostic:
     read_at = time.time_ns()
     found = read_source(path)
     if isinstance(found, SourceFile) and st.st_ctime_ns < read_at - RACY_NS and st.st_mtime_ns < read_at - RACY_NS:
-        if len(_SOURCES) >= _SOURCES_LIMIT:
+        if sum(len(src.text) for _, src in _SOURCES.values()) + len(found.text) > MEMORY_LIMIT:
             _SOURCES.clear()
         _SOURCES[path] = (key, found)
     return found
