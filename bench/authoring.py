@@ -59,6 +59,7 @@ def run(code: str, tree: Path, home: Path) -> tuple[float, str]:
     """Wall seconds of one fresh interpreter running `code` against the code in `tree`, and its stdout.
     It runs in `tree` (`python -c` imports from the working folder first)."""
     env = {**os.environ, "PYTHONPATH": str(tree), "IFENGINE_HOME": str(home)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # bytecode kept from the warm-up round, as an installed ifengine has
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code], cwd=tree, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start

@@ -362,6 +362,12 @@ class _Checker(NodeVisitor):
     def visit_Scene(self, scene: Scene) -> None:
         self.visit_all(scene.tags)
         self.visit_all(scene.body)
+        self.scene_shape(scene)
+        self.visit_all(scene.choices)
+
+    def scene_shape(self, scene: Scene) -> None:
+        """What the assembled scene's kind and choices say (an extension's choices count): judged from the
+        story's outline, so the incremental check (incremental.py) runs it for every scene, every time."""
         if scene.is_ending:
             if scene.viewpoint not in ENDING_KINDS:
                 kinds = ", ".join(ENDING_KINDS)
@@ -373,7 +379,6 @@ class _Checker(NodeVisitor):
         elif not scene.choices:
             self.error(scene.span, f"scene '{scene.id}' has no way out: give it a choice, or make it an ending",
                        "IFS140")
-        self.visit_all(scene.choices)
 
     def visit_Choice(self, c: Choice) -> None:
         self.generic_visit(c)
@@ -464,11 +469,17 @@ class _Checker(NodeVisitor):
         self.flags()
         self.visit_all(self.story.scenes.values())
         if semantic:
-            self.unreachable()
-            self.unread_flags()
-            self.automatic_cycles()
-            self.canon_path()
+            self.story_wide()
         return self.diags
+
+    def story_wide(self) -> None:
+        """The rules over the whole graph. They read only the story's outline (scene ids, kinds, spans and
+        choices' ids, kinds, marks and targets; `incremental.outline`) and `read_flags`: the incremental
+        check runs them on the outline alone."""
+        self.unreachable()
+        self.unread_flags()
+        self.automatic_cycles()
+        self.canon_path()
 
 
 _TYPE_RULES: DispatchTable[Callable[[_Checker, Any], Type | None]] = dispatch_table("the type checker", {
