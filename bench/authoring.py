@@ -39,7 +39,8 @@ sys.path.insert(0, str(HERE))
 from synth import write_story  # noqa: E402
 
 HIDE_INTEREGULAR = "import sys; sys.modules['interegular'] = None  # lark then finds it not installed\n"
-CHECK = "import sys\nfrom ifengine.cli import main\nsys.exit(main(['check', {path!r}]))\n"
+# The command line as the console script gives it (main() reads sys.argv), so the process is `ifengine check`.
+CHECK = "import sys\nfrom ifengine.cli import main\nsys.argv = ['ifengine', 'check', {path!r}]\nsys.exit(main())\n"
 PLAY = """import random, resource, sys
 from ifengine import load_story
 from ifengine.runtime import Session
