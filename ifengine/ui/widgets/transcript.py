@@ -14,6 +14,8 @@ from typing import Iterable
 
 from rich.text import Text
 from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Size
+from textual.layout import DockArrangeResult
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Static
 
@@ -60,12 +62,7 @@ class StepBlock(Vertical):
         self.index = index
         self.label = label
         self.view = view
-
-    def on_resize(self) -> None:
-        """Laid out (or laid out again): if the transcript waits to bring this step to the top, now it can."""
-        parent = self.parent
-        if isinstance(parent, Transcript):
-            parent.block_laid_out(self)
+        self.parts = (label is not None) + len(view.passed) + 1  # the widgets `compose` gives it
 
     def compose(self):
         if self.label is not None:
@@ -118,6 +115,7 @@ class Transcript(VerticalScroll, can_focus=True):
         self._blocks: list[StepBlock] = []  # the steps not folded, in order; the last is the current one
         self._folded = 0  # groups folded (mounted or not)
         self._earlier = Static(classes="earlier", markup=False)
+        self._earlier_shown = 0  # the number of earlier steps the line at the top says
         self._waiting: StepBlock | None = None  # the step to bring to the top once it is laid out
 
     def compose(self):
@@ -201,7 +199,8 @@ class Transcript(VerticalScroll, can_focus=True):
     def _show_earlier(self) -> None:
         hidden = self._hidden_groups() * CHUNK
         self._earlier.display = hidden > 0
-        if hidden:
+        if hidden and hidden != self._earlier_shown:  # an update is measured and laid out again: only if new
+            self._earlier_shown = hidden
             self._earlier.update(f"⋮  {hidden} earlier steps: scroll up to read them")
 
     def watch_scroll_y(self, old: float, new: float) -> None:
@@ -227,41 +226,51 @@ class Transcript(VerticalScroll, can_focus=True):
         self.run_worker(keep_place(), group="transcript-reveal", exit_on_error=False)
 
     def show_latest(self, mounts: list[AwaitMount] | None = None) -> None:
-        """Scroll the step the player is at to the top, once what was mounted is laid out."""
+        """Scroll the step the player is at to the top, in the layout that first shows it.
+
+        The scroll is set as the transcript is arranged (`arrange`), where the step's place is known, so
+        the screen update that lays the step out already shows it at the top: no frame shows the old scroll
+        position first, and no second layout is needed to scroll. While what a move mounts is still being
+        put together (a step's widgets compose their own children), screen updates wait
+        (`App.batch_update`): the move then takes one layout of the screen, not one for each stage."""
         latest = self.latest
         if latest is None:
             return
         self._waiting = latest
+        self.refresh(layout=True)
         if not mounts:
-            self.call_after_refresh(self._bring_to_top, latest)
             return
+        holding = self.app.batch_update()
+        holding.__enter__()
 
         async def when_mounted() -> None:
-            for m in mounts:
-                await m
-            self.call_after_refresh(self._bring_to_top, latest)
+            try:
+                for m in mounts:
+                    await m
+            finally:
+                holding.__exit__(None, None, None)
+                self.refresh(layout=True)  # the screen lays out what was mounted (it waited for this)
 
-        self.run_worker(when_mounted(), group="transcript-scroll", exclusive=True, exit_on_error=False)
+        self.run_worker(when_mounted(), group="transcript-mount", exit_on_error=False)
 
-    def _bring_to_top(self, block: StepBlock) -> None:
-        if block is not self.latest or not block.is_attached:
-            return
-        region = block.virtual_region
-        if not region.height or self.virtual_size.height < region.bottom:
-            # Not laid out yet (a long run just mounted): its first resize, or the transcript's new
-            # height, brings it up then.
-            self._waiting = block
-            return
+    def arrange(self, size: Size, optimal: bool = False) -> DockArrangeResult:
+        """Textual's arrangement of the steps, then the scroll that brings the waiting step to the top (as
+        Textual's own `anchor` sets the scroll of an anchored widget here). `size` is the area the steps are
+        seen in; a step that does not yet have its widgets, or a height, waits for the next arrangement."""
+        arrangement = super().arrange(size, optimal)
+        block = self._waiting
+        if block is None or not block.is_attached or len(block.children) < block.parts:
+            return arrangement
+        place = next((p.region for p in arrangement.placements if p.widget is block), None)
+        if place is None or not place.height:
+            return arrangement
         self._waiting = None
-        self.scroll_to_widget(block, top=True, animate=False)
-
-    def watch_virtual_size(self) -> None:
-        if self._waiting is not None:
-            self.call_after_refresh(self._bring_to_top, self._waiting)
-
-    def block_laid_out(self, block: StepBlock) -> None:
-        if block is self._waiting:
-            self.call_after_refresh(self._bring_to_top, block)
+        bottom = arrangement.total_region.bottom
+        y = max(0, min(place.y, bottom - size.height))
+        self.set_reactive(Widget.scroll_y, y)
+        self.set_reactive(Widget.scroll_target_y, y)
+        self.vertical_scrollbar._reactive_position = y
+        return arrangement
 
     def on_resize(self) -> None:
         """The transcript changed size under the player (the problems panel of live editing came or went,
