@@ -79,13 +79,14 @@ class Probe:
                 return
             if isinstance(renderable, CompositorUpdate):
                 renderable.render_segments(app.console)  # what a terminal driver would write
+            now = time.perf_counter()  # the update is done; what `shown` costs is not the player's
             if self.armed and self.shown is not None and self.shown():
-                self.finish()
+                self.finish(now)
 
         app._display = timed_display  # the compositor calls `app._display(screen, update)`
 
-    def finish(self) -> None:
-        self.t_end = time.perf_counter()
+    def finish(self, when: float | None = None) -> None:
+        self.t_end = time.perf_counter() if when is None else when
         self.armed = False
         self.done.set()
 

@@ -116,6 +116,7 @@ class Transcript(VerticalScroll, can_focus=True):
         self._folded = 0  # groups folded (mounted or not)
         self._earlier = Static(classes="earlier", markup=False)
         self._earlier_shown = 0  # the number of earlier steps the line at the top says
+        self._deferred: list[PastChunk] = []  # folded groups in `_chunks` not mounted yet (`_mount_deferred`)
         self._waiting: StepBlock | None = None  # the step to bring to the top once it is laid out
 
     def compose(self):
@@ -137,7 +138,12 @@ class Transcript(VerticalScroll, can_focus=True):
                                            for j in range(group * CHUNK, (group + 1) * CHUNK)))
 
     def sync(self, game: Game) -> None:
-        """Show the game's road: keep the steps that still match, fold, unfold and add the rest."""
+        """Show the game's road: keep the steps that still match, fold, unfold and add the rest.
+
+        When nothing is kept (a game just opened: Continue, Load), every whole group behind the player is
+        folded, and the folded groups are mounted only after the screen has shown the current step: the
+        first screen then lays out one step, not a few screens of text that are above it, out of view."""
+        self._mount_deferred()
         taken = game.session.choices_taken
         trail = game.trail
         keys: list[Key] = [(None, trail[0].scene_id)]
@@ -154,13 +160,13 @@ class Transcript(VerticalScroll, can_focus=True):
         # Groups stay folded while every step in them is kept and the player is past them; more are folded
         # once `2 * CHUNK` steps are live. (Folding only then, and unfolding only what a move reaches back
         # into, keeps an undo or two after a fold from unfolding it again.)
-        folded = min(self._folded, keep // CHUNK, now // CHUNK)
+        folded = min(self._folded, keep // CHUNK, now // CHUNK) if keep else now // CHUNK
         while now - folded * CHUNK >= 2 * CHUNK:
             folded += 1
         self._folded = folded
         first_live = folded * CHUNK
         near = max(0, folded - self.NEAR_CHUNKS)  # the folded groups mounted after a move
-        chunks = [c for c in self._chunks if near <= c.group < folded]
+        chunks = [c for c in self._chunks if near <= c.group < min(folded, keep // CHUNK)]  # steps all kept
         blocks = [b for b in self._blocks if first_live <= b.index < keep]
         gone: list[Widget] = [c for c in self._chunks if c not in chunks]
         gone += [b for b in self._blocks if b not in blocks]
@@ -174,7 +180,10 @@ class Transcript(VerticalScroll, can_focus=True):
         after_from = blocks[-1].index + 1 if blocks else first_live
         after = [StepBlock(i, self._label(i), trail[i]) for i in range(after_from, len(keys))]
         mounts: list[AwaitMount] = []
-        if above:
+        if above and not keep:
+            self._deferred = above
+            self.call_after_refresh(self._mount_deferred)
+        elif above:
             mounts.append(self.mount_all(above, after=self._earlier))
         if below:
             anchor = blocks[0] if blocks else None
@@ -193,6 +202,13 @@ class Transcript(VerticalScroll, can_focus=True):
         self._show_earlier()
         self.show_latest(mounts)
 
+    def _mount_deferred(self) -> None:
+        """Mount the folded groups a fresh `sync` left for after the first screen update (at once if the
+        transcript changes before that), keeping the current step where it is on screen."""
+        deferred, self._deferred = self._deferred, []
+        if deferred and self.is_attached:
+            self.show_latest([self.mount_all(deferred, after=self._earlier)])
+
     def _hidden_groups(self) -> int:
         return self._chunks[0].group if self._chunks else self._folded
 
@@ -210,6 +226,7 @@ class Transcript(VerticalScroll, can_focus=True):
 
     def reveal_earlier(self) -> None:
         """Mount the next `MORE_CHUNKS` groups above what is shown, and keep the text in view where it was."""
+        self._mount_deferred()
         first = self._hidden_groups()
         more = [self._chunk(g) for g in range(max(0, first - self.MORE_CHUNKS), first)]
         if not more:
