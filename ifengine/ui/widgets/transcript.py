@@ -16,6 +16,7 @@ from rich.text import Text
 from textual.containers import Vertical, VerticalScroll
 from textual.geometry import Size
 from textual.layout import DockArrangeResult
+from textual.scrollbar import ScrollBar
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Static
 
@@ -143,7 +144,6 @@ class Transcript(VerticalScroll, can_focus=True):
         When nothing is kept (a game just opened: Continue, Load), every whole group behind the player is
         folded, and the folded groups are mounted only after the screen has shown the current step: the
         first screen then lays out one step, not a few screens of text that are above it, out of view."""
-        self._mount_deferred()
         taken = game.session.choices_taken
         trail = game.trail
         keys: list[Key] = [(None, trail[0].scene_id)]
@@ -154,6 +154,10 @@ class Transcript(VerticalScroll, can_focus=True):
             limit = min(len(keys), len(old))
             while keep < limit and keys[keep] == old[keep]:
                 keep += 1
+        if self._deferred and not keep:  # never mounted, and nothing of them is kept: drop them
+            self._chunks = [c for c in self._chunks if c not in self._deferred]
+            self._deferred = []
+        self._mount_deferred()  # the transcript changes before the first update: they go in first
         self._game = game
         self._keys = keys
         now = len(keys) - 1  # the step the player is at
@@ -266,7 +270,8 @@ class Transcript(VerticalScroll, can_focus=True):
                     await m
             finally:
                 holding.__exit__(None, None, None)
-                self.refresh(layout=True)  # the screen lays out what was mounted (it waited for this)
+                if self.is_attached:
+                    self.refresh(layout=True)  # the screen lays out what was mounted (it waited for this)
 
         self.run_worker(when_mounted(), group="transcript-mount", exit_on_error=False)
 
@@ -286,7 +291,7 @@ class Transcript(VerticalScroll, can_focus=True):
         y = max(0, min(place.y, bottom - size.height))
         self.set_reactive(Widget.scroll_y, y)
         self.set_reactive(Widget.scroll_target_y, y)
-        self.vertical_scrollbar._reactive_position = y
+        self.vertical_scrollbar.set_reactive(ScrollBar.position, y)
         return arrangement
 
     def on_resize(self) -> None:
