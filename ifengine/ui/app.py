@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerState
 from ..errors import IfengineError
 from .bindings import APP_BINDINGS
 from .clock import SYSTEM_CLOCK, Clock
+from .heap import keep_long_lived
 from .host import StartMode
 from .watch import WATCH_INTERVAL, WatchState
 
@@ -160,6 +161,7 @@ class IFApp(App[int]):
             self.call_after_refresh(self.open_game, game, messages, replay, notes)
             return
         self.game = game
+        keep_long_lived()  # the story and its run live as long as it is played: no more full walks of them
         self._changes = self._saved = 0
         while len(self.screen_stack) > 1:
             self.pop_screen()
@@ -174,6 +176,7 @@ class IFApp(App[int]):
         from .screens.play import PlayScreen
 
         self.game = game
+        keep_long_lived()
         while len(self.screen_stack) > 1 and not isinstance(self.screen, PlayScreen):
             self.pop_screen()
         if isinstance(self.screen, PlayScreen):
@@ -406,6 +409,7 @@ class IFApp(App[int]):
                 resume(self.program_of(story), run)
             except IfengineError:
                 pass
+            keep_long_lived()  # the story Continue opens, and what compiling it made, are here to stay
 
     def start_story(self, path: Path, mode: StartMode = "new", into_current: bool = False) -> object:
         """Load a story and start it (in a worker thread), with the busy indicator if it takes a while."""
