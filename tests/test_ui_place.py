@@ -185,13 +185,16 @@ async def test_continue_shows_the_current_step_then_mounts_the_earlier_ones_abov
         transcript = a.screen.query_one(Transcript)
         assert await until(pilot, lambda: bool(transcript.query_children(PastChunk)))
         blocks = list(transcript.query_children(StepBlock))
-        assert [b.view.scene_id for b in blocks] == [f"s{i}" for i in range(70, 74)]  # the group under way
-        assert [c.group for c in transcript.query_children(PastChunk)] == [4, 5, 6]
+        # The group under way and the whole group before it stay live: an undo or two does not unfold.
+        assert [b.view.scene_id for b in blocks] == [f"s{i}" for i in range(60, 74)]
+        assert [c.group for c in transcript.query_children(PastChunk)] == [3, 4, 5]
         assert await until(pilot, lambda: in_view(transcript, transcript.latest))
-        assert "40 earlier steps" in str(transcript.query_one(".earlier").render())
-        await pilot.press("u")  # back into the folded group: it unfolds
+        assert "30 earlier steps" in str(transcript.query_one(".earlier").render())
+        await pilot.press("u")
         await settle(pilot)
         assert transcript.latest.view.scene_id == "s72"
+        assert [b.view.scene_id for b in transcript.query_children(StepBlock)] == [f"s{i}" for i in range(60, 73)]
+        assert [c.group for c in transcript.query_children(PastChunk)] == [3, 4, 5]
         assert await until(pilot, lambda: in_view(transcript, transcript.latest))
 
 
