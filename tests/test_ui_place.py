@@ -198,6 +198,21 @@ async def test_continue_shows_the_current_step_then_mounts_the_earlier_ones_abov
         assert await until(pilot, lambda: in_view(transcript, transcript.latest))
 
 
+def test_resuming_a_run_gives_the_road_s_views_as_a_replay_does(tmp_path):
+    """Continue takes the transcript's views from the resume (`Resumed.trail`) instead of replaying the run
+    a second time: they must be the very views a replay gives, also for a run cut short by a choice the
+    story no longer offers."""
+    from ifengine.saves import resume
+    from ifengine.trail import trail_of
+
+    story = load_story(long_story(tmp_path / "chain", scenes=30))
+    run = run_from_session(walked(story, 12), name=AUTOSAVE)
+    whole = resume(story, run)
+    assert whole.trail == trail_of(story, run.seed, run.choices) and len(whole.trail) == 13
+    cut = resume(story, dataclasses.replace(run, choices=[*run.choices[:5], "s5.nowhere", *run.choices[6:]]))
+    assert cut.failed_step == 6 and cut.trail == trail_of(story, run.seed, run.choices[:5])
+
+
 def test_an_open_story_is_kept_out_of_full_collections():
     """Once a story is open the collector no longer walks it (`ui/heap.py`): its objects are frozen."""
     import gc

@@ -43,15 +43,20 @@ class Game:
 
     def __init__(self, story: Story, path: Path | None, session: Session,
                  found: set[str] | None = None, owns_autosave: bool = False,
-                 roads: tuple[tuple[str, ...], ...] | list[tuple[str, ...]] = ()) -> None:
-        """`roads`: the other roads tried before (a run file's `[map]`), put back on the story map."""
+                 roads: tuple[tuple[str, ...], ...] | list[tuple[str, ...]] = (),
+                 trail: list[SceneView] | None = None) -> None:
+        """`roads`: the other roads tried before (a run file's `[map]`), put back on the story map.
+        `trail`: the views of the session's road if the caller has them (`saves.Resumed.trail`, made as the
+        run was resumed); without them the road is replayed once more here."""
         self.story = story
         self.path = path
         self.session = session
         # Whether the story's autosave holds this run (Continue, a reload); until it does, the first
         # autosave first sets the run there aside as a "previous run" save.
         self.owns_autosave = owns_autosave
-        self.trail: list[SceneView] = trail_of(session.program, session.seed, session.choices_taken)
+        if trail is None or len(trail) != len(session.choices_taken) + 1:
+            trail = trail_of(session.program, session.seed, session.choices_taken)
+        self.trail: list[SceneView] = trail
         self._root = MapNode(self.trail[0], ())
         self._here = self._root  # the map node of the current position
         self._untraced = [tuple(r) for r in roads]  # roads put on the map the first time it is read
