@@ -108,7 +108,7 @@ class Probe:
         return self.t_end - self.t0
 
 
-def _child(repeat_samples: int, profile: str | None = None) -> dict[str, float]:
+def _child(repeat_samples: int, profile: str | None = None, only: str | None = None) -> dict[str, float]:
     sys.path.insert(0, str(BENCH))
     from synth import generate_story
     from textual.app import App
@@ -249,9 +249,9 @@ def _child(repeat_samples: int, profile: str | None = None) -> dict[str, float]:
 
     async def main() -> dict[str, float]:
         figures: dict[str, float] = {}
-        for steps in STEPS:
+        for steps in STEPS if only in (None, "moves") else ():
             figures.update(await moves_at(steps))
-        for name, cold in (("continue", False), ("cold-cont", True)):
+        for name, cold in (("continue", False), ("cold-cont", True)) if only in (None, "continue") else ():
             for timing in ("screen", "pilot"):
                 key = f"{name}@500" + ("" if timing == "screen" else " pilot")
                 figures[key] = statistics.median([await continue_of(500, cold, timing)
@@ -308,9 +308,10 @@ async def _profiled(move: str, story: Any, folder: Path, session_at: Callable[[i
     return {move: statistics.median(seconds)}
 
 
-def _run_child(tree: Path, samples: int) -> dict[str, float]:
+def _run_child(tree: Path, samples: int, only: str | None) -> dict[str, float]:
     env = dict(os.environ, PYTHONPATH=str(tree))
-    out = subprocess.run([sys.executable, str(BENCH / "tui.py"), "--child", "--samples", str(samples)],
+    out = subprocess.run([sys.executable, str(BENCH / "tui.py"), "--child", "--samples", str(samples),
+                          *(["--only", only] if only else [])],
                          env=env, cwd=tree, check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -322,10 +323,12 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="another checkout to measure alternately")
     parser.add_argument("--profile", metavar="MOVE@STEP", help="profile one move (choice@500, undo@500, "
                                                               "rewind@500) and print where the time goes")
+    parser.add_argument("--only", choices=("moves", "continue"), help="measure only the moves at step 10, 100 "
+                                                                    "and 500, or only Continue")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child or args.profile:
-        print(json.dumps(_child(args.samples, args.profile)))
+        print(json.dumps(_child(args.samples, args.profile, args.only)))
         return
     here = BENCH.parent
     trees = [("this", here)] + ([("baseline", args.baseline.resolve())] if args.baseline else [])
@@ -333,7 +336,7 @@ def main() -> None:
     load_before = os.getloadavg()
     for i in range(args.repeat):
         for name, tree in (trees if i % 2 == 0 else trees[::-1]):  # alternate which goes first
-            rounds[name].append(_run_child(tree, args.samples))
+            rounds[name].append(_run_child(tree, args.samples, args.only))
     load_after = os.getloadavg()
     keys = list(rounds["this"][0])
     med = {name: {k: statistics.median(r[k] for r in rs) for k in keys} for name, rs in rounds.items()}

@@ -213,6 +213,34 @@ def test_resuming_a_run_gives_the_road_s_views_as_a_replay_does(tmp_path):
     assert cut.failed_step == 6 and cut.trail == trail_of(story, run.seed, run.choices[:5])
 
 
+async def test_the_side_panel_counts_decisions_through_moves_undos_and_rewinds():
+    """The count is kept in step with the trail (not recounted over it): it must follow every kind of move."""
+    from ifengine.trail import trail_of
+
+    a = playing()
+
+    def said() -> str:
+        return str(a.screen.query_one("#steps").render())
+
+    def counted() -> int:
+        views = trail_of(a.game.story, 0, a.game.session.choices_taken)[:-1]
+        return sum(1 for v in views if len(v.enabled) > 1)
+
+    async with a.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        seen = []
+        for key in ("1", "2", "u", "2", "u", "u", "1", "2"):  # the canon road, never as far as its ending
+            await pilot.press(key)
+            await settle(pilot)
+            n = counted()
+            seen.append(n)
+            assert said().startswith(f"{n} decision{'' if n == 1 else 's'} so far"), (key, said())
+        a.screen.rewind(0)
+        await settle(pilot)
+        assert said().startswith("0 decisions so far")
+        assert max(seen) > 0
+
+
 def test_an_open_story_is_kept_out_of_full_collections():
     """Once a story is open the collector no longer walks it (`ui/heap.py`): its objects are frozen."""
     import gc
