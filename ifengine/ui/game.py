@@ -87,7 +87,7 @@ class Game:
     def decisions_made(self) -> int:
         """The player's real decisions on this road: steps taken where more than one choice was open (a
         lone "Continue" moves the story on; it is not a decision)."""
-        return self._decided[len(self.trail) - 1]
+        return self._decided[-1]
 
     def label_of(self, index: int) -> str:
         """The label of decision `index` as the player read it when taking it."""
