@@ -7,6 +7,7 @@ step, the layout, the compositor's update), not a terminal.
     python bench/tui.py --baseline /tmp/playerbase --repeat 5
     python bench/tui.py --child                   # one round, figures as JSON (what the parent runs)
     python bench/tui.py --profile choice@500      # cProfile of that move, top functions by own time
+    python bench/tui.py --only continue           # only Continue (or `--only moves`: only the steps)
 
 With `--baseline PATH` (another checkout, e.g. `git worktree add /tmp/playerbase main`) every round runs
 one process on each code base, alternating, and the report gives both medians and their ratio: the
@@ -17,8 +18,9 @@ Two figures for every move:
     the first screen update that shows the result: Textual's compositor update of the play screen
     (`Screen._compositor_refresh` -> `App._display`), turned into the bytes a terminal would be sent
     (`render_segments`, which the headless driver skips) after which the new scene's text is on screen in
-    the compositor's map and the choice list holds its choices. It includes Textual's wait for the next
-    screen-update tick (up to 1/60 s after the work is done). For the no-op key, which shows nothing,
+    the compositor's map and the choice list holds its choices. It includes any wait for Textual's next
+    screen-update tick (up to 1/60 s after the work is done; the player now makes a move's first update
+    at the first idle instead, `PlayScreen._on_idle`). For the no-op key, which shows nothing,
     it ends once the app has passed the key through the focus chain and found nothing bound (the floor
     of this way of measuring: about 0).
   - pilot: the figure bench/tui.py gave before (kept so earlier figures compare): `Pilot.press` and two
