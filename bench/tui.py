@@ -7,6 +7,7 @@ step, the layout, the compositor's update), not a terminal.
     python bench/tui.py --baseline /tmp/playerbase --repeat 5
     python bench/tui.py --child                   # one round, figures as JSON (what the parent runs)
     python bench/tui.py --profile choice@500      # cProfile of that move, top functions by own time
+    python bench/tui.py --only continue           # only Continue (or `--only moves`: only the steps)
 
 With `--baseline PATH` (another checkout, e.g. `git worktree add /tmp/playerbase main`) every round runs
 one process on each code base, alternating, and the report gives both medians and their ratio: the
@@ -17,8 +18,9 @@ Two figures for every move:
     the first screen update that shows the result: Textual's compositor update of the play screen
     (`Screen._compositor_refresh` -> `App._display`), turned into the bytes a terminal would be sent
     (`render_segments`, which the headless driver skips) after which the new scene's text is on screen in
-    the compositor's map and the choice list holds its choices. It includes Textual's wait for the next
-    screen-update tick (up to 1/60 s after the work is done). For the no-op key, which shows nothing,
+    the compositor's map and the choice list holds its choices. It includes any wait for Textual's next
+    screen-update tick (up to 1/60 s after the work is done; the player now makes a move's first update
+    at the first idle instead, `PlayScreen._on_idle`). For the no-op key, which shows nothing,
     it ends once the app has passed the key through the focus chain and found nothing bound (the floor
     of this way of measuring: about 0).
   - pilot: the figure bench/tui.py gave before (kept so earlier figures compare): `Pilot.press` and two
@@ -108,7 +110,7 @@ class Probe:
         return self.t_end - self.t0
 
 
-def _child(repeat_samples: int, profile: str | None = None) -> dict[str, float]:
+def _child(repeat_samples: int, profile: str | None = None, only: str | None = None) -> dict[str, float]:
     sys.path.insert(0, str(BENCH))
     from synth import generate_story
     from textual.app import App
@@ -249,9 +251,9 @@ def _child(repeat_samples: int, profile: str | None = None) -> dict[str, float]:
 
     async def main() -> dict[str, float]:
         figures: dict[str, float] = {}
-        for steps in STEPS:
+        for steps in STEPS if only in (None, "moves") else ():
             figures.update(await moves_at(steps))
-        for name, cold in (("continue", False), ("cold-cont", True)):
+        for name, cold in (("continue", False), ("cold-cont", True)) if only in (None, "continue") else ():
             for timing in ("screen", "pilot"):
                 key = f"{name}@500" + ("" if timing == "screen" else " pilot")
                 figures[key] = statistics.median([await continue_of(500, cold, timing)
@@ -308,9 +310,10 @@ async def _profiled(move: str, story: Any, folder: Path, session_at: Callable[[i
     return {move: statistics.median(seconds)}
 
 
-def _run_child(tree: Path, samples: int) -> dict[str, float]:
+def _run_child(tree: Path, samples: int, only: str | None) -> dict[str, float]:
     env = dict(os.environ, PYTHONPATH=str(tree))
-    out = subprocess.run([sys.executable, str(BENCH / "tui.py"), "--child", "--samples", str(samples)],
+    out = subprocess.run([sys.executable, str(BENCH / "tui.py"), "--child", "--samples", str(samples),
+                          *(["--only", only] if only else [])],
                          env=env, cwd=tree, check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -322,10 +325,12 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="another checkout to measure alternately")
     parser.add_argument("--profile", metavar="MOVE@STEP", help="profile one move (choice@500, undo@500, "
                                                               "rewind@500) and print where the time goes")
+    parser.add_argument("--only", choices=("moves", "continue"), help="measure only the moves at step 10, 100 "
+                                                                    "and 500, or only Continue")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child or args.profile:
-        print(json.dumps(_child(args.samples, args.profile)))
+        print(json.dumps(_child(args.samples, args.profile, args.only)))
         return
     here = BENCH.parent
     trees = [("this", here)] + ([("baseline", args.baseline.resolve())] if args.baseline else [])
@@ -333,7 +338,7 @@ def main() -> None:
     load_before = os.getloadavg()
     for i in range(args.repeat):
         for name, tree in (trees if i % 2 == 0 else trees[::-1]):  # alternate which goes first
-            rounds[name].append(_run_child(tree, args.samples))
+            rounds[name].append(_run_child(tree, args.samples, args.only))
     load_after = os.getloadavg()
     keys = list(rounds["this"][0])
     med = {name: {k: statistics.median(r[k] for r in rs) for k in keys} for name, rs in rounds.items()}

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the engine is imported when a run is resumed: reading a sav
     from .model import Story, Value
     from .program import Program
     from .runtime import Session
+    from .views import SceneView
 
 T = TypeVar("T")
 
@@ -340,6 +341,9 @@ class Resumed:
     session: Session
     diagnostics: list[Diagnostic] = field(default_factory=list)
     failed_step: int | None = None  # 1-based index of the first choice that no longer fits
+    # The view before each decision replayed and the view now (what `trail.trail_of` would replay again):
+    # a player showing the road takes it from here.
+    trail: list[SceneView] = field(default_factory=list)
 
     @property
     def messages(self) -> list[str]:
@@ -361,6 +365,7 @@ def resume(story: Story | Program, run: Run, render: bool = True, where: str = "
     session = Session(story, run.seed, render=render)
     story_id = session.story.id
     found: list[Diagnostic] = []
+    trail = [session.view()]
 
     def say(code: str, message: str) -> None:
         found.append(run_diagnostic(where, message, code))
@@ -370,18 +375,18 @@ def resume(story: Story | Program, run: Run, render: bool = True, where: str = "
     for i, cid in enumerate(run.choices, 1):
         if session.is_over:
             say(ALREADY_ENDED, f"step {i}: the story already ended at '{session.scene_id}'; resumed there")
-            return Resumed(session, found, i)
+            return Resumed(session, found, i, trail)
         try:
-            session.choose(cid)
+            trail.append(session.choose(cid))
         except ChoiceError:
             say(NOT_OFFERED, f"step {i}: choice '{_short(cid, session.scene_id)}' is no longer offered in scene "
                              f"'{session.scene_id}'; resumed there")
-            return Resumed(session, found, i)
+            return Resumed(session, found, i, trail)
         except StoryRuntimeError as e:  # the session stays where it was before this choice
             say(CHOICE_FAILS, f"step {i}: choice '{_short(cid, session.scene_id)}' fails in scene "
                               f"'{session.scene_id}' ({e}); resumed there")
-            return Resumed(session, found, i)
-    return Resumed(session, found)
+            return Resumed(session, found, i, trail)
+    return Resumed(session, found, trail=trail)
 
 
 def compare(run: Run, session: Session) -> str | None:

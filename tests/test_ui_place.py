@@ -185,14 +185,60 @@ async def test_continue_shows_the_current_step_then_mounts_the_earlier_ones_abov
         transcript = a.screen.query_one(Transcript)
         assert await until(pilot, lambda: bool(transcript.query_children(PastChunk)))
         blocks = list(transcript.query_children(StepBlock))
-        assert [b.view.scene_id for b in blocks] == [f"s{i}" for i in range(70, 74)]  # the group under way
-        assert [c.group for c in transcript.query_children(PastChunk)] == [4, 5, 6]
+        # The group under way and the whole group before it stay live: an undo or two does not unfold.
+        assert [b.view.scene_id for b in blocks] == [f"s{i}" for i in range(60, 74)]
+        assert [c.group for c in transcript.query_children(PastChunk)] == [3, 4, 5]
         assert await until(pilot, lambda: in_view(transcript, transcript.latest))
-        assert "40 earlier steps" in str(transcript.query_one(".earlier").render())
-        await pilot.press("u")  # back into the folded group: it unfolds
+        assert "30 earlier steps" in str(transcript.query_one(".earlier").render())
+        await pilot.press("u")
         await settle(pilot)
         assert transcript.latest.view.scene_id == "s72"
+        assert [b.view.scene_id for b in transcript.query_children(StepBlock)] == [f"s{i}" for i in range(60, 73)]
+        assert [c.group for c in transcript.query_children(PastChunk)] == [3, 4, 5]
         assert await until(pilot, lambda: in_view(transcript, transcript.latest))
+
+
+def test_resuming_a_run_gives_the_road_s_views_as_a_replay_does(tmp_path):
+    """Continue takes the transcript's views from the resume (`Resumed.trail`) instead of replaying the run
+    a second time: they must be the very views a replay gives, also for a run cut short by a choice the
+    story no longer offers."""
+    from ifengine.saves import resume
+    from ifengine.trail import trail_of
+
+    story = load_story(long_story(tmp_path / "chain", scenes=30))
+    run = run_from_session(walked(story, 12), name=AUTOSAVE)
+    whole = resume(story, run)
+    assert whole.trail == trail_of(story, run.seed, run.choices) and len(whole.trail) == 13
+    cut = resume(story, dataclasses.replace(run, choices=[*run.choices[:5], "s5.nowhere", *run.choices[6:]]))
+    assert cut.failed_step == 6 and cut.trail == trail_of(story, run.seed, run.choices[:5])
+
+
+async def test_the_side_panel_counts_decisions_through_moves_undos_and_rewinds():
+    """The count is kept in step with the trail (not recounted over it): it must follow every kind of move."""
+    from ifengine.trail import trail_of
+
+    a = playing()
+
+    def said() -> str:
+        return str(a.screen.query_one("#steps").render())
+
+    def counted() -> int:
+        views = trail_of(a.game.story, 0, a.game.session.choices_taken)[:-1]
+        return sum(1 for v in views if len(v.enabled) > 1)
+
+    async with a.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        seen = []
+        for key in ("1", "2", "u", "2", "u", "u", "1", "2"):  # the canon road, never as far as its ending
+            await pilot.press(key)
+            await settle(pilot)
+            n = counted()
+            seen.append(n)
+            assert said().startswith(f"{n} decision{'' if n == 1 else 's'} so far"), (key, said())
+        a.screen.rewind(0)
+        await settle(pilot)
+        assert said().startswith("0 decisions so far")
+        assert max(seen) > 0
 
 
 def test_an_open_story_is_kept_out_of_full_collections():

@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # the engine modules are imported when a story is opened, not
     from ..runtime import Session
     from ..saves import Run
     from ..settings import Settings
+    from ..views import SceneView
     from .autoplay import RunReplay
     from .game import Game
     from .host import Host
@@ -201,7 +202,7 @@ class IFApp(App[int]):
             self._stories[game.path.resolve()] = story
         resumed = resume(self.program_of(story), run_from_session(game.session))
         new = Game(story, game.path, resumed.session, game.found, owns_autosave=game.owns_autosave,
-                   roads=game.roads())
+                   roads=game.roads(), trail=resumed.trail)
         self.swap_game(new, list(messages) + resumed.messages, note)
 
     # ---- live editing (--watch) -------------------------------------------
@@ -431,6 +432,7 @@ class IFApp(App[int]):
             return
         messages: list[str] = []
         roads: tuple[tuple[str, ...], ...] = ()
+        trail: list[SceneView] | None = None  # the views of the road, when resuming made them
         try:
             if mode == "new":
                 from ..launch import start_session
@@ -443,14 +445,14 @@ class IFApp(App[int]):
                 if run.story_id != story.id:
                     raise RunFileError(f"{run_path}: {other_story(run, story.id)}")
                 resumed = resume(self.program_of(story), run, where=str(run_path))
-                session, messages, roads = resumed.session, resumed.messages, run.roads
+                session, messages, roads, trail = resumed.session, resumed.messages, run.roads, resumed.trail
                 note = f"Loaded '{run.name or run_path.stem}'."
         except IfengineError as e:  # a bad save, or a story that faults at its very start
             title = "The story failed at its start" if isinstance(e, StoryRuntimeError) else "Cannot load"
             self.call_from_thread(self.notify, str(e), title=title, severity="error", markup=False)
             return
         game = Game(story, path, session, set(read_progress(story.id).found), owns_autosave=mode == "continue",
-                    roads=roads)
+                    roads=roads, trail=trail)
         if into_current:
             self.call_from_thread(self.swap_game, game, messages, note)
         else:

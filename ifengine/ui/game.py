@@ -43,15 +43,25 @@ class Game:
 
     def __init__(self, story: Story, path: Path | None, session: Session,
                  found: set[str] | None = None, owns_autosave: bool = False,
-                 roads: tuple[tuple[str, ...], ...] | list[tuple[str, ...]] = ()) -> None:
-        """`roads`: the other roads tried before (a run file's `[map]`), put back on the story map."""
+                 roads: tuple[tuple[str, ...], ...] | list[tuple[str, ...]] = (),
+                 trail: list[SceneView] | None = None) -> None:
+        """`roads`: the other roads tried before (a run file's `[map]`), put back on the story map.
+        `trail`: the views of the session's road if the caller has them (`saves.Resumed.trail`, made as the
+        run was resumed); without them the road is replayed once more here."""
         self.story = story
         self.path = path
         self.session = session
         # Whether the story's autosave holds this run (Continue, a reload); until it does, the first
         # autosave first sets the run there aside as a "previous run" save.
         self.owns_autosave = owns_autosave
-        self.trail: list[SceneView] = trail_of(session.program, session.seed, session.choices_taken)
+        if trail is None or len(trail) != len(session.choices_taken) + 1:
+            trail = trail_of(session.program, session.seed, session.choices_taken)
+        self.trail: list[SceneView] = trail
+        # `_decided[i]`: the real decisions among the first `i` steps (`decisions_made`), kept in step with
+        # the trail so that the side panel's count costs the same at step 500 as at step 5.
+        self._decided = [0]
+        for view in trail[:-1]:
+            self._decided.append(self._decided[-1] + (len(view.enabled) > 1))
         self._root = MapNode(self.trail[0], ())
         self._here = self._root  # the map node of the current position
         self._untraced = [tuple(r) for r in roads]  # roads put on the map the first time it is read
@@ -77,7 +87,7 @@ class Game:
     def decisions_made(self) -> int:
         """The player's real decisions on this road: steps taken where more than one choice was open (a
         lone "Continue" moves the story on; it is not a decision)."""
-        return sum(1 for view in self.trail[:-1] if len(view.enabled) > 1)
+        return self._decided[-1]
 
     def label_of(self, index: int) -> str:
         """The label of decision `index` as the player read it when taking it."""
@@ -95,7 +105,9 @@ class Game:
     # ---- moving -----------------------------------------------------------
 
     def choose(self, choice_id: str) -> SceneView:
+        before = self.view
         view = self.session.choose(choice_id)
+        self._decided.append(self._decided[-1] + (len(before.enabled) > 1))
         self.trail.append(view)
         self._record()
         return view
@@ -105,6 +117,7 @@ class Game:
         n = max(0, min(n_choices, self.steps))
         self.session.rewind(n)
         del self.trail[n + 1:]
+        del self._decided[n + 1:]
         return self.view
 
     def undo(self) -> SceneView:

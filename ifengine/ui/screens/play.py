@@ -58,6 +58,7 @@ class PlayScreen(GameScreen[None]):
         self._replay = replay
         self._keys_shown: tuple[object, ...] = ()
         self._speed = 1.0  # the speed of the last autoplay or replay, for the next
+        self._move_to_show = False  # a move is waiting for its screen update (`_on_idle`)
 
     def compose(self) -> ComposeResult:
         yield ProblemsPanel(id="problems")
@@ -98,6 +99,7 @@ class PlayScreen(GameScreen[None]):
 
     def show_game(self) -> None:
         game = self.game
+        self._move_to_show = True
         self.query_one(Transcript).sync(game)
         choices = self.query_one(ChoiceList)
         rows = choices.rows
@@ -107,6 +109,19 @@ class PlayScreen(GameScreen[None]):
         self.refresh_keys()
         if choices.rows != rows:  # the transcript takes over or gives up rows (see `repaint_soon`)
             self.repaint_soon()
+
+    async def _on_idle(self, event: events.Idle) -> None:
+        """Show a move as soon as its widgets are ready, not at Textual's next screen-update tick.
+
+        Textual repaints a screen from a 60-per-second timer that idle only resumes, so the first update
+        after a move waited up to 1/60 s with nothing left to do. The first idle with the move's layout
+        pending (and no `batch_update` holding it) makes that update at once; later ones keep the timer.
+        (Textual also calls `Screen._on_idle` after this: it finds nothing left, or resumes the timer.)"""
+        if not self._move_to_show or self.app._batch_count or not self.is_current:
+            return
+        if self._layout_required or self._scroll_required or self._repaint_required or self._dirty_widgets:
+            self._move_to_show = False
+            self._on_timer_update()
 
     def keep_toasts_above_choices(self) -> None:
         """Notifications stack up from the bottom right; here they start above the choice list (and the

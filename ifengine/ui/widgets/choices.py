@@ -3,6 +3,9 @@ the play screen). Disabled choices stay in the list, greyed, with the author's r
 player sees what a different road would have needed."""
 from __future__ import annotations
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -24,6 +27,29 @@ def hanging(lead: str | Text, body: Text | Table, lead_style: str = "") -> Table
     grid.add_column(ratio=1)
     grid.add_row(Text(lead, style=lead_style) if isinstance(lead, str) else lead, body)
     return grid
+
+
+class Laid:
+    """A renderable laid out once for each width it is drawn at. Textual draws an option's prompt several
+    times for one move (its height, the list's height, the option plain and highlighted), and a prompt is
+    a rich grid (`hanging`), whose every drawing measures and wraps its columns again: the choice list's
+    costliest part. The lines do not depend on the style drawn in (Textual applies that to them after)."""
+
+    def __init__(self, renderable: Table) -> None:
+        self.renderable = renderable
+        self._lines: dict[int, list[list[Segment]]] = {}
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        lines = self._lines.get(options.max_width)
+        if lines is None:
+            lines = console.render_lines(self.renderable, options, pad=False)
+            self._lines[options.max_width] = lines
+        for line in lines:
+            yield from line
+            yield Segment.line()
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.renderable)
 
 
 def choice_prompt(number: int, choice: ChoiceView) -> Table:
@@ -49,7 +75,7 @@ class ChoiceList(OptionList):
 
     def show(self, view: SceneView) -> None:
         self.clear_options()
-        self.add_options(Option(choice_prompt(i, c), id=c.id, disabled=not c.enabled)
+        self.add_options(Option(Laid(choice_prompt(i, c)), id=c.id, disabled=not c.enabled)
                          for i, c in enumerate(view.choices, 1))
         self.rows = sum(1 if c.enabled else 2 for c in view.choices)
         first = next((i for i, c in enumerate(view.choices) if c.enabled), None)

@@ -89,10 +89,11 @@ class SidePanel(Vertical):
         self._update("stats", tuple(game.session.visible_flags()), lambda: stats_table(game))
         self._update("compass", game.session.canon_status(), lambda: compass_text(game))
         n, seen = game.decisions_made, len(game.session.visits)
-        found = sum(1 for e in story.endings if e.id in game.found)
-        self._update("steps", (n, seen, found, len(story.endings)), lambda: Text(
+        endings = story.endings  # made afresh on every read
+        found = sum(1 for e in endings if e.id in game.found)
+        self._update("steps", (n, seen, found, len(endings)), lambda: Text(
             f"{n} decision{'' if n == 1 else 's'} so far\n{seen} scene{'' if seen == 1 else 's'} seen\n"
-            f"Endings found: {found} of {len(story.endings)}", style="italic"))
+            f"Endings found: {found} of {len(endings)}", style="italic"))
 
 
 def who_text(game: Game) -> Text:

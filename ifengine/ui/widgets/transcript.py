@@ -119,7 +119,7 @@ class Transcript(VerticalScroll, can_focus=True):
         self._folded = 0  # groups folded (mounted or not)
         self._earlier = Static(classes="earlier", markup=False)
         self._earlier_shown = 0  # the number of earlier steps the line at the top says
-        self._deferred: list[PastChunk] = []  # folded groups in `_chunks` not mounted yet (`_mount_deferred`)
+        self._deferred: list[Widget] = []  # chunks and blocks in `_chunks`, `_blocks` not mounted yet
         self._waiting: StepBlock | None = None  # the step to bring to the top once it is laid out
 
     def compose(self):
@@ -143,9 +143,11 @@ class Transcript(VerticalScroll, can_focus=True):
     def sync(self, game: Game) -> None:
         """Show the game's road: keep the steps that still match, fold, unfold and add the rest.
 
-        When nothing is kept (a game just opened: Continue, Load), every whole group behind the player is
-        folded, and the folded groups are mounted only after the screen has shown the current step: the
-        first screen then lays out one step, not a few screens of text that are above it, out of view."""
+        When nothing is kept (a game just opened: Continue, Load), the whole groups behind the player are
+        folded but the last `CHUNK` steps before the current one, and everything but the current step is
+        mounted only after the screen has shown it: the first screen then lays out one step, not a few
+        screens of text that are above it, out of view. (The steps left live are those an undo or a rewind
+        soon after reaches: folding them too made the first move back unfold a group and mount ten steps.)"""
         taken = game.session.choices_taken
         trail = game.trail
         keys: list[Key] = [(None, trail[0].scene_id)]
@@ -158,6 +160,7 @@ class Transcript(VerticalScroll, can_focus=True):
                 keep += 1
         if self._deferred and not keep:  # never mounted, and nothing of them is kept: drop them
             self._chunks = [c for c in self._chunks if c not in self._deferred]
+            self._blocks = [b for b in self._blocks if b not in self._deferred]
             self._deferred = []
         self._mount_deferred()  # the transcript changes before the first update: they go in first
         self._game = game
@@ -166,7 +169,7 @@ class Transcript(VerticalScroll, can_focus=True):
         # Groups stay folded while every step in them is kept and the player is past them; more are folded
         # once `2 * CHUNK` steps are live. (Folding only then, and unfolding only what a move reaches back
         # into, keeps an undo or two after a fold from unfolding it again.)
-        folded = min(self._folded, keep // CHUNK, now // CHUNK) if keep else now // CHUNK
+        folded = min(self._folded, keep // CHUNK, now // CHUNK) if keep else max(0, now - CHUNK) // CHUNK
         while now - folded * CHUNK >= 2 * CHUNK:
             folded += 1
         self._folded = folded
@@ -186,16 +189,19 @@ class Transcript(VerticalScroll, can_focus=True):
         after_from = blocks[-1].index + 1 if blocks else first_live
         after = [StepBlock(i, self._label(i), trail[i]) for i in range(after_from, len(keys))]
         mounts: list[AwaitMount] = []
-        if above and not keep:
-            self._deferred = above
+        if not keep and (above or len(after) > 1):  # a fresh start: the current step first, the rest after
+            self._deferred = [*above, *after[:-1]]
             self.call_after_refresh(self._mount_deferred)
-        elif above:
-            mounts.append(self.mount_all(above, after=self._earlier))
+            above_now, after_now = [], after[-1:]
+        else:
+            above_now, after_now = above, after
+        if above_now:
+            mounts.append(self.mount_all(above_now, after=self._earlier))
         if below:
             anchor = blocks[0] if blocks else None
             mounts.append(self.mount_all(below, before=anchor) if anchor else self.mount_all(below))
-        if after:
-            mounts.append(self.mount_all(after))
+        if after_now:
+            mounts.append(self.mount_all(after_now))
         previous = self.latest
         self._chunks = above + chunks + below
         self._blocks = blocks + after
@@ -209,11 +215,20 @@ class Transcript(VerticalScroll, can_focus=True):
         self.show_latest(mounts)
 
     def _mount_deferred(self) -> None:
-        """Mount the folded groups a fresh `sync` left for after the first screen update (at once if the
-        transcript changes before that), keeping the current step where it is on screen."""
+        """Mount what a fresh `sync` left for after the first screen update (the folded groups, the steps
+        before the current one; at once if the transcript changes before that), keeping the current step
+        where it is on screen."""
         deferred, self._deferred = self._deferred, []
-        if deferred and self.is_attached:
-            self.show_latest([self.mount_all(deferred, after=self._earlier)])
+        if not deferred or not self.is_attached:
+            return
+        chunks = [w for w in deferred if isinstance(w, PastChunk)]
+        blocks = [w for w in deferred if isinstance(w, StepBlock)]
+        mounts: list[AwaitMount] = []
+        if chunks:
+            mounts.append(self.mount_all(chunks, after=self._earlier))
+        if blocks and self.latest is not None:
+            mounts.append(self.mount_all(blocks, before=self.latest))
+        self.show_latest(mounts)
 
     def _hidden_groups(self) -> int:
         return self._chunks[0].group if self._chunks else self._folded
