@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator
 
-from .model import Alternatives, Binary, Effect, Choice, Expr, InlineIf, Interp, Literal, RandomCall, Scene, Story, Text
+from .model import (
+    MAX_STACK, Alternatives, Binary, Effect, Choice, Expr, InlineIf, Interp, Literal, RandomCall, Scene, Story, Text, parse_place,
+    place,
+)
 from .visit import walk
 
 
@@ -35,32 +38,49 @@ def shows_canon(scene: Scene, choice: Choice, canon_scenes: frozenset[str] | set
 
 
 def goes_to(scene: Scene, part: int, choice: Choice) -> tuple[str, int]:
-    """Where a choice of a scene's part leads: its target's opening, or the scene's next part."""
+    """Where a choice of a scene's part goes on to (after its call returns, for a call): its target's
+    opening, or the scene's next part. Not for a return, whose place is on the stack."""
     return (choice.target, 0) if choice.target is not None else (scene.id, part + 1)
+
+
+def follow(scene: Scene, part: int, choice: Choice, stack: list[str]) -> tuple[str, int] | None:
+    """The place taking a choice enters, moving the call stack as it goes: a call pushes the place to go
+    on to and enters the tunnel, a return pops where to go back to. None: a return with no call open.
+    The engine's own move (`runtime.Session`) does the same, with its faults."""
+    if choice.returns:
+        return parse_place(stack.pop()) if stack else None
+    onward = goes_to(scene, part, choice)
+    if choice.call is not None:
+        stack.append(place(*onward))
+        return choice.call, 0
+    return onward
 
 
 def canon_walk(story: Story) -> Iterator[tuple[str, int, Choice | None]]:
     """The canon path from the start, one place (a scene and a part) at a time, with the canon choice
-    taken there (None where there is none); it stops there, at a scene it does not know, or before
-    coming back to a place it has passed."""
-    seen: set[tuple[str, int]] = set()
-    here = (story.start, 0)
-    while here[0] in story.scenes and here not in seen and here[1] < len(story.scenes[here[0]].parts):
-        seen.add(here)
+    taken there (None where there is none); it stops there, at a place it does not know, or before coming
+    back to a place it has passed with the same calls open (a tunnel called twice is on it twice)."""
+    seen: set[tuple[str, int, tuple[str, ...]]] = set()
+    stack: list[str] = []
+    here: tuple[str, int] | None = (story.start, 0)
+    while here is not None and here[0] in story.scenes and here[1] < len(story.scenes[here[0]].parts) \
+            and (*here, tuple(stack)) not in seen and len(stack) <= MAX_STACK:
+        seen.add((*here, tuple(stack)))
         scene = story.scenes[here[0]]
         choice = canon_choice(scene, here[1])
         yield here[0], here[1], choice
         if choice is None:
             return
-        here = goes_to(scene, here[1], choice)
+        here = follow(scene, here[1], choice, stack)
 
 
 def canon_path(story: Story) -> tuple[list[str], list[Choice]]:
-    """The scenes (each once, in order) and choices of the canon path from the start, as far as it goes."""
+    """The scenes (in order: once per arrival, a return into a scene counting as one) and choices of the
+    canon path from the start, as far as it goes."""
     scenes: list[str] = []
     choices: list[Choice] = []
-    for sid, _, choice in canon_walk(story):
-        if not scenes or scenes[-1] != sid:
+    for sid, part, choice in canon_walk(story):
+        if not scenes or scenes[-1] != sid or not part:
             scenes.append(sid)
         if choice is not None:
             choices.append(choice)

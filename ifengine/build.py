@@ -123,6 +123,11 @@ class Builder:
                                            "IFS137"))
         return INT_MAX
 
+    def report(self, node: Tree | Token, message: str, code: str) -> None:
+        """A mistake the builder sees (the parse tree has it, the model cannot hold it): reported at the node."""
+        sp = self.span(node)
+        self.diagnostics.append(Diagnostic(sp.file, sp.line, sp.col, message, code))
+
     # ---- helpers ----------------------------------------------------------
 
     def span(self, node: Tree | Token) -> Span:
@@ -293,6 +298,10 @@ class Builder:
                 items.append(self.effect(node))
             elif node.data == "cond_block":
                 items.append(self.conditional(node))
+            elif node.data == "body_call":  # a scene's and a response's own calls were taken out before
+                self.report(node, f"a tunnel call cannot be inside '~ if': the play needs one place to go on "
+                                  f"from when '{node.children[0]}' returns (call from a choice with a '?' line, "
+                                  f"or move the call out of the block)", "IFS186")
         return tuple(items)
 
     @staticmethod
@@ -324,15 +333,17 @@ class Builder:
 
     @staticmethod
     def _body_nodes(nodes: Iterable[object]) -> list[Tree]:
-        return [n for n in nodes if isinstance(n, Tree) and n.data in ("prose_line", "effect", "toggle", "cond_block")]
+        return [n for n in nodes if isinstance(n, Tree)
+                and n.data in ("prose_line", "effect", "toggle", "cond_block", "body_call")]
 
     # ---- choices and scenes -----------------------------------------------
 
-    def choice(self, node: Tree, scene_id: str, part: int = 0) -> Choice:
-        """One choice. Its derived id is its label's slug (or `continue`, `fallback`); in the part after a
-        scene's k-th gather it ends in `-g<k>`, so a `* continue` in each part of a weave keeps its own id,
-        and a choice of part 0 keeps the id it had before gathers existed."""
-        mark, choice_id, canon, body, target, tag_node, *clauses, response = node.children
+    def choice(self, node: Tree, scene_id: str, gather: int = 0) -> Choice:
+        """One choice. Its derived id is its label's slug (or `continue`, `fallback`); after a scene's k-th
+        gather it ends in `-g<k>`, so a `* continue` in each part of a weave keeps its own id, and a choice
+        before the first gather keeps the id it had before gathers existed (a call line, which splits a part
+        too, changes no id). A call as the last line of its response is the choice's call."""
+        mark, choice_id, canon, body, first, onward, tag_node, *clauses, response = node.children
         if isinstance(body, Tree):  # label
             kind, label = ChoiceKind.LABELLED, self.text(body.children)
         else:
@@ -342,37 +353,82 @@ class Builder:
             local, explicit = str(choice_id.children[0]), True
         else:
             local, explicit = (slug(label) if kind is ChoiceKind.LABELLED else kind.value), False
-            if part:
-                local += f"-g{part}"
+            if gather:
+                local += f"-g{gather}"
         conditions = tuple(
             Condition(self.expr(c.children[1]), unquote(_tok(c.children[2])) if c.children[2] is not None else None,
                       self.span(c))
             for c in clauses if c.data == "condition"
         )
         effects = tuple(self.effect(c) for c in clauses if c.data in ("effect", "toggle"))
+        # `-> a` goes to a; `-> t -> a` calls t, then goes to a; `-> t ->` calls t, then on to the next gather
+        call, target = (first, onward.children[0]) if onward is not None else (None, first)
+        lines = list(response.children) if response is not None else []
+        for i, line in enumerate(lines):
+            if line.data != "body_call":
+                continue
+            if i < len(lines) - 1:
+                self.report(line, "a tunnel call in a choice's response must be its last line: the lines after "
+                                  "it have no place to go on from when the tunnel returns (put them after a "
+                                  "'~ gather', or in the scene the choice leads to)", "IFS187")
+            elif call is not None:
+                self.report(line, f"choice already calls '{call}': a choice calls one tunnel (call the next "
+                                  f"from the tunnel itself, or from a line after a '~ gather')", "IFS188")
+            else:
+                call = line.children[0]
+        lines = [n for n in lines if n.data != "body_call"]
         return Choice(
             id=f"{scene_id}.{local}", local_id=local, explicit_id=explicit, kind=kind, label=label,
             sticky=str(mark) == "+", canon=canon is not None, conditions=conditions, effects=effects,
             target=str(target) if target is not None else None, span=self.span(mark),
             target_span=self.span(target if target is not None else mark), tags=self.tags(tag_node),
-            response=self.body(response.children) if response is not None else (),
+            response=self.body(lines), call=str(call) if call is not None else None,
+            call_span=self.span(call) if call is not None else None,
         )
 
-    def part(self, nodes: Iterable[Tree], scene_id: str, index: int, span: Span) -> Part:
-        """A part of a scene: its body items, then its choices (the grammar keeps them in that order)."""
+    def parts(self, nodes: Iterable[Tree], scene: tuple[str, SceneKind], gather: int, span: Span) -> list[Part]:
+        """The parts of a scene between two gathers (or its start and its first gather): its body items, then
+        its choices (the grammar keeps them in that order). Each call line of the body ends a part, whose
+        one way on is that call: a sticky fallback that calls the tunnel and goes on to the next part."""
+        sid, kind = scene
+        parts: list[Part] = []
+        lines: list[Tree] = []
+        calls: dict[str, int] = {}  # calls of each tunnel so far between these gathers, for the ids
+        after_call = False
         items = list(nodes)
-        return Part(self.body(n for n in items if n.data != "choice"),
-                    tuple(self.choice(n, scene_id, index) for n in items if n.data == "choice"), span)
+        for n in items:
+            if n.data == "choice":
+                continue
+            if n.data != "body_call":
+                lines.append(n)
+                continue
+            tunnel = n.children[0]
+            if kind is SceneKind.ENDING:
+                self.report(n, f"ending '{sid}' cannot call a tunnel: the story is over there, and nothing goes on "
+                               f"after the call (call '{tunnel}' from the choice that leads here)", "IFS185")
+                continue
+            calls[str(tunnel)] = calls.get(str(tunnel), 0) + 1
+            local = f"call-{tunnel}" + (f"-{calls[str(tunnel)]}" if calls[str(tunnel)] > 1 else "") \
+                + (f"-g{gather}" if gather else "")
+            at = self.span(n)
+            way_on = Choice(id=f"{sid}.{local}", local_id=local, explicit_id=False, kind=ChoiceKind.FALLBACK,
+                            label=(), sticky=True, canon=False, conditions=(), effects=(), target=None, span=at,
+                            target_span=at, call=str(tunnel), call_span=at)
+            parts.append(Part(self.body(lines), (way_on,), span, after_call))
+            lines, span, after_call = [], at, True
+        parts.append(Part(self.body(lines), tuple(self.choice(n, sid, gather) for n in items if n.data == "choice"),
+                          span, after_call))
+        return parts
 
     def scene(self, node: Tree) -> Scene:
         kind_node, scene_id, viewpoint, title, tag_node, *rest = node.children
         kind = SceneKind.SCENE if kind_node is None else SceneKind(kind_node.data)
         sid = self.place = str(scene_id)
         gathers = [n for n in rest if n.data == "gather"]
-        parts = [self.part((n for n in rest if n.data != "gather"), sid, 0, self.span(scene_id))]
+        parts = self.parts((n for n in rest if n.data != "gather"), (sid, kind), 0, self.span(scene_id))
         for i, g in enumerate(gathers, 1):
             mark, *items = g.children
-            parts.append(self.part(items, sid, i, self.span(mark)))
+            parts += self.parts(items, (sid, kind), i, self.span(mark))
         return Scene(
             id=sid, title=unescape(str(title)).strip(), kind=kind,
             viewpoint=unescape(str(viewpoint.children[0])).strip() if viewpoint is not None else None,

@@ -6,15 +6,18 @@ types, the shape of the scene graph and the canon path.
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import Any, Callable
 
 from .diagnostics import Diagnostic, Severity
 from .model import (
     DECLARABLE, ENDING_KINDS, Alternatives, Binary, Count, Member, Branch, Choice, ChoiceKind, Condition, Effect, Expr, FlagDecl, FlagRef,
-    InlineIf, Interp, Literal, NumberWords, RandomCall, Scene, SceneCall, Story, Tag, Type, Unary, type_of,
+    InlineIf, Interp, Literal, MAX_STACK, NumberWords, RETURN, RandomCall, Scene, SceneCall, Story, Tag, Type, Unary,
+    type_of,
 )
-from .analysis import canon_marked, goes_to, strong_components
+from .analysis import canon_marked, follow, strong_components
 from .source import Span
+from .tunnels import Tunnels, tunnels
 from .unparsed import NOTHING, Unparsed
 from .visit import DispatchTable, NodeVisitor, dispatch_table
 
@@ -47,6 +50,11 @@ class _Checker(NodeVisitor):
         self.broken = broken  # what failed to parse: it exists for the writer, but not in the model
         self.diags: list[Diagnostic] = []
         self.read_flags: set[str] = set()
+
+    @cached_property
+    def tunnels(self) -> Tunnels:
+        """The static picture of the story's calls and returns, made once for every rule that reads it."""
+        return tunnels(self.story)
 
     def error(self, span: Span, message: str, code: str) -> None:
         self.diags.append(_diag(span, message, code))
@@ -360,6 +368,9 @@ class _Checker(NodeVisitor):
     # ---- scenes and the graph ---------------------------------------------
 
     def visit_Scene(self, scene: Scene) -> None:
+        if scene.id == RETURN:
+            self.error(scene.span, "a scene cannot be called 'return': `-> return` goes back from a tunnel; "
+                                   "give the scene another name", "IFS180")
         self.visit_all(scene.tags)
         self.visit_all(scene.body)
         if scene.is_ending:
@@ -378,7 +389,7 @@ class _Checker(NodeVisitor):
 
     def gathers(self, scene: Scene) -> None:
         """The weave of a scene: every choice that names no target has a gather after it, every gather is
-        reached by such a choice, and every part after a gather has a way on."""
+        reached by such a choice, and every part after a gather or a call line has a way on."""
         parts = scene.parts
         for i, part in enumerate(parts):
             if i:
@@ -387,20 +398,67 @@ class _Checker(NodeVisitor):
                     self.error(part.span, f"this gather in scene '{scene.id}' is never reached: no choice before "
                                           f"it goes on to it (a choice with no '-> target')", "IFS171")
                 elif not part.choices and not scene.is_ending:
-                    self.error(part.span, f"the part of scene '{scene.id}' after this gather has no way out: give "
+                    after = "call" if part.after_call else "gather"
+                    self.error(part.span, f"the part of scene '{scene.id}' after this {after} has no way out: give "
                                           f"it a choice", "IFS172")
             if i == len(parts) - 1:
                 for c in part.choices:
                     if c.target is None:
-                        self.error(c.span, f"choice '{c.local_id}' names no target, and no '~ gather' follows it in "
+                        what = f"calls '{c.call}' and names no target after it" if c.call else "names no target"
+                        self.error(c.span, f"choice '{c.local_id}' {what}, and no '~ gather' follows it in "
                                            f"scene '{scene.id}': give it '-> scene', or add a gather after the "
                                            f"choices", "IFS170")
 
     def visit_Choice(self, c: Choice) -> None:
         self.generic_visit(c)
-        if c.target is not None and c.target not in self.story.scenes and c.target not in self.broken.scenes:
-            self.error(c.target_span, f"choice goes to '{c.target}', which is not a scene or ending{self.suggest(c.target)}",
-                       "IFS120")
+        if c.call is None:  # most choices: one target, a scene, `return` or the next gather
+            if c.target is not None and not c.returns:
+                self.scene_named(c.target, c.target_span)
+            return
+        if RETURN in (c.call, c.target):
+            if c.call == RETURN:
+                span, how = c.call_span or c.target_span, "`-> return` cannot be called; write `-> return` alone"
+            else:
+                span = c.target_span
+                how = (f"a call goes on to a scene when its tunnel returns: `-> {c.call} -> <scene>`, or "
+                       f"`-> {c.call}` to go there for good")
+            self.error(span, f"'return' cannot be part of a tunnel call: {how}", "IFS184")
+            return
+        self.scene_named(c.call, c.call_span or c.target_span)
+        if c.target is not None:
+            self.scene_named(c.target, c.target_span)
+
+    def scene_named(self, name: str, span: Span) -> None:
+        """IFS120: a choice's target (or the tunnel it calls) must be a scene of the story."""
+        if name not in self.story.scenes and name not in self.broken.scenes:
+            self.error(span, f"choice goes to '{name}', which is not a scene or ending{self.suggest(name)}", "IFS120")
+
+    def tunnel_calls(self) -> None:
+        """IFS181-IFS183, from the static picture of the calls (`tunnels.py`, conditions set aside): a return
+        the play can reach with no call open, a call whose tunnel never comes back, and tunnels whose every
+        road calls again before any return. A tunnel that reaches an ending is fine: the story ends there,
+        with the calls still open. Calls from a line of a body are calls like any other."""
+        tun = self.tunnels
+        scenes = self.story.scenes
+        for sid, k in sorted(tun.top, key=lambda p: (scenes[p[0]].span.file, scenes[p[0]].span.line, p[1])):
+            ret = next((c for c in scenes[sid].parts[k].choices if c.returns and c.call is None), None)
+            if ret is not None:
+                how = "it is the start" if sid == self.story.start else "a choice leads to it from the start without a call"
+                self.error(ret.target_span, f"`-> return` in scene '{sid}' can be taken with no tunnel call open to "
+                                            f"return to: {how} (call it with `-> {sid} -> <scene>`)", "IFS181")
+        for t in tun.entered_endless():
+            call = tun.first_call(t)
+            if call is not None:
+                self.error(call.call_span or call.span, f"tunnel '{t}' calls tunnels without end: every road from "
+                                                        f"it calls one again ('{call.call}' here) before any return "
+                                                        f"or ending, so the calls pile up until play stops at "
+                                                        f"{MAX_STACK}", "IFS183")
+        for c in tun.calls:
+            if c.call in scenes and c.call not in tun.returning and c.call not in tun.endless \
+                    and c.target != RETURN:
+                onward = f"'{c.target}'" if c.target is not None else "what follows the call in its scene"
+                self.error(c.call_span or c.span, f"tunnel '{c.call}' never returns: no road from it reaches "
+                                                  f"`-> return`, so the play never goes on to {onward}", "IFS182")
 
     def suggest(self, name: str) -> str:
         import difflib
@@ -408,24 +466,15 @@ class _Checker(NodeVisitor):
         close = difflib.get_close_matches(name, self.story.scenes.keys(), n=1)
         return f" (did you mean '{close[0]}'?)" if close else ""
 
-    def reachable(self) -> set[str]:
-        start = self.story.start
-        if start not in self.story.scenes:
-            return set()
-        seen, todo = {start}, [start]
-        while todo:
-            for c in self.story.scenes[todo.pop()].choices:
-                if c.target in self.story.scenes and c.target not in seen:
-                    seen.add(c.target)
-                    todo.append(c.target)
-        return seen
-
     def unreachable(self) -> None:
         if self.story.start not in self.story.scenes:
             return
-        reached = self.reachable()
+        tun = self.tunnels
+        reached = tun.reachable
+        # where a call that never returns would go on: reported once, at the call (IFS182, IFS183)
+        stranded = {c.target for c in tun.calls if c.call not in tun.returning}
         for scene in self.story.scenes.values():
-            if scene.id not in reached:
+            if scene.id not in reached and scene.id not in stranded:
                 what = "ending" if scene.is_ending else "scene"
                 self.warn(scene.span, f"{what} '{scene.id}' can never be reached: no choice leads to it from the start",
                           "IFS200")
@@ -439,8 +488,9 @@ class _Checker(NodeVisitor):
     def automatic_cycles(self) -> None:
         """Scenes that offer only `continue`/`fallback` and lead only into each other loop forever."""
         scenes = self.story.scenes
-        auto = {sid for sid, s in scenes.items()
-                if s.choices and not s.is_ending and all(c.kind is not ChoiceKind.LABELLED for c in s.choices)}
+        auto = {sid for sid, s in scenes.items()  # calls and returns are judged by `tunnel_calls`
+                if s.choices and not s.is_ending and all(c.kind is not ChoiceKind.LABELLED and c.call is None
+                                                         and not c.returns for c in s.choices)}
         for comp in strong_components(sorted(auto), lambda sid: [c.target for c in scenes[sid].choices if c.target in auto]):
             # a choice that goes on to a gather stays in its scene, inside the component
             closed = all((c.target or sid) in comp for sid in comp for c in scenes[sid].choices)
@@ -452,13 +502,15 @@ class _Checker(NodeVisitor):
                                        f"{names}", "IFS142")
 
     def canon_path(self) -> None:
-        """Follow the canon choices from the start: each place (a scene, or a part of one after a gather)
-        needs exactly one, and they must reach a canon ending."""
+        """Follow the canon choices from the start: each place (a scene, or a part of one after a gather or
+        a call line) needs exactly one, and they must reach a canon ending. Calls and returns are followed
+        with the stack they move, so a tunnel called twice is passed twice."""
         scenes = self.story.scenes
-        here = (self.story.start, 0)
+        here: tuple[str, int] | None = (self.story.start, 0)
         visited: list[str] = []  # in order, for the message
-        on_path: set[tuple[str, int]] = set()
-        while here[0] in scenes and here[1] < len(scenes[here[0]].parts):
+        on_path: set[tuple[str, int, tuple[str, ...]]] = set()  # a place with the calls open there
+        stack: list[str] = []
+        while here is not None and here[0] in scenes and here[1] < len(scenes[here[0]].parts):
             sid, part = here
             scene = scenes[sid]
             if scene.is_ending:
@@ -466,15 +518,18 @@ class _Checker(NodeVisitor):
                     self.error(scene.span, f"the canon path ends at ending '{sid}', which is not marked (canon)",
                                "IFS150")
                 return
-            if here in on_path:
+            if (sid, part, tuple(stack)) in on_path or len(stack) > MAX_STACK:
+                path = visited + [sid]
+                shown = path if len(path) <= 12 else path[:8] + [f"... ({len(path) - 10} more)"] + path[-2:]
                 self.error(scene.span, f"the canon path comes back to scene '{sid}' and never reaches an ending "
-                                       f"(path: {' -> '.join(visited + [sid])})", "IFS150")
+                                       f"(path: {' -> '.join(shown)})", "IFS150")
                 return
-            if not part:
+            if not part or not visited or visited[-1] != sid:
                 visited.append(sid)
-            on_path.add(here)
+            on_path.add((sid, part, tuple(stack)))
             marked = canon_marked(scene, part)
-            where = f"scene '{sid}'" if not part else f"the part of scene '{sid}' after its gather at line " \
+            boundary = "call" if scene.parts[part].after_call else "gather"
+            where = f"scene '{sid}'" if not part else f"the part of scene '{sid}' after its {boundary} at line " \
                                                           f"{scene.parts[part].span.line}"
             choices = scene.parts[part].choices
             if not marked:
@@ -487,7 +542,8 @@ class _Checker(NodeVisitor):
                 self.error(marked[1].span, f"{where} has {len(marked)} canon choices; the canon path needs "
                                            f"exactly one", "IFS150")
                 return
-            here = goes_to(scene, part, marked[0])
+            here = follow(scene, part, marked[0], stack)
+            # None: a return with no call open: `tunnel_calls` reports it (IFS181), the canon path among them
 
     def run(self, semantic: bool) -> list[Diagnostic]:
         self.flags()
@@ -496,6 +552,7 @@ class _Checker(NodeVisitor):
             self.unreachable()
             self.unread_flags()
             self.automatic_cycles()
+            self.tunnel_calls()
             self.canon_path()
         return self.diags
 

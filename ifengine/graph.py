@@ -8,9 +8,10 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
-from .analysis import canon_path
+from .analysis import canon_path, canon_walk
 from .errors import ToolError
 from .safe_text import visible
+from .tunnels import tunnels
 from .visit import dispatch_table
 from .model import (
     Alternatives, Binary, Count, Member, Choice, ChoiceKind, Expr, FlagRef, InlineIf, Interp, Literal, NumberWords, RandomCall,
@@ -122,19 +123,31 @@ class Shape:
     canon_scenes: tuple[str, ...]  # in path order
     canon_choices: frozenset[str]
     reachable: frozenset[str]
+    canon_edges: frozenset[tuple[str, str, str]] = frozenset()  # (scene, choice id, scene entered) along the path
 
 
 def reachable(story: Story) -> set[str]:
     """Scenes some chain of choices leads to from the start (conditions aside: `explore` decides those)."""
-    if story.start not in story.scenes:
-        return set()
-    seen, todo = {story.start}, [story.start]
-    while todo:
-        for c in story.scenes[todo.pop()].choices:
-            if c.target in story.scenes and c.target not in seen:
-                seen.add(c.target)
-                todo.append(c.target)
-    return seen
+    return set(tunnels(story).reachable)
+
+
+def graph_edges(story: Story) -> list[tuple[str, Choice, str, str]]:
+    """Every edge the graph draws, in reading order: (scene, choice, scene it enters, kind). The kind is
+    "go" (a plain choice), "call" (into a tunnel) or "return" (one edge to each scene a return can go
+    back to: the `then` of every call into a tunnel that reaches it)."""
+    tun = tunnels(story)
+    out = []
+    for sid in scene_order(story):
+        for c in story.scenes[sid].choices:
+            kind = "return" if c.returns else "call" if c.call is not None else "go"
+            out += [(sid, c, t, kind) for t in tun.leads_to(sid, c)]
+    return out
+
+
+def edge_label(c: Choice, kind: str) -> str:
+    """What an edge says: the choice's label, marked as a call or a return."""
+    label = choice_label(c)
+    return f"{label} (call)" if kind == "call" else f"{label} (return)" if kind == "return" else label
 
 
 def scene_order(story: Story) -> list[str]:
@@ -144,21 +157,26 @@ def scene_order(story: Story) -> list[str]:
     seen: set[str] = set()
     todo = [story.start] if story.start in story.scenes else []
     seen.update(todo)
+    tun = tunnels(story)
     while todo:
         nxt: list[str] = []
         for sid in todo:
             order.append(sid)
-            for c in story.scenes[sid].choices:
-                if c.target in story.scenes and c.target not in seen:
-                    seen.add(c.target)
-                    nxt.append(c.target)
+            for t in tun.edges(sid):
+                if t not in seen:
+                    seen.add(t)
+                    nxt.append(t)
         todo = nxt
     return order + [sid for sid in story.scenes if sid not in seen]
 
 
 def shape(story: Story) -> Shape:
     scenes, choices = canon_path(story)
-    return Shape(tuple(scenes), frozenset(c.id for c in choices), frozenset(reachable(story)))
+    # the edge each canon choice takes: of a return's edges, only the one to where the path goes on
+    walk = list(canon_walk(story))
+    edges = frozenset((sid, c.id, walk[i + 1][0] if i + 1 < len(walk) else c.call or c.target or sid)
+                      for i, (sid, _, c) in enumerate(walk) if c is not None)
+    return Shape(tuple(scenes), frozenset(c.id for c in choices), frozenset(reachable(story)), edges)
 
 
 # ---- Mermaid ----------------------------------------------------------------------------------------
@@ -219,19 +237,16 @@ def to_mermaid(story: Story) -> str:
     if story.start in ids:
         edges.append(f"  start_ ==> {ids[story.start]}")
         canon_links.append(0)
-    for sid in scene_order(story):
-        for c in story.scenes[sid].choices:
-            if c.target not in ids:
-                continue
-            label = f'|"{mermaid_escape(choice_label(c))}"|'
-            if c.id in sh.canon_choices:
-                arrow = "==>"
-                canon_links.append(len(edges))
-            elif c.kind is ChoiceKind.FALLBACK:
-                arrow = "-.->"
-            else:
-                arrow = "-->"
-            edges.append(f"  {ids[sid]} {arrow}{label} {ids[c.target]}")
+    for sid, c, to, kind in graph_edges(story):
+        label = f'|"{mermaid_escape(edge_label(c, kind))}"|'
+        if (sid, c.id, to) in sh.canon_edges:
+            arrow = "==>"
+            canon_links.append(len(edges))
+        elif c.kind is ChoiceKind.FALLBACK or kind != "go":
+            arrow = "-.->"  # dashed: a fallback, a call or a return
+        else:
+            arrow = "-->"
+        edges.append(f"  {ids[sid]} {arrow}{label} {ids[to]}")
     lines += edges
     lines += [
         "  classDef startmark fill:#eeeeee,stroke:#555555",
@@ -308,18 +323,17 @@ def to_dot(story: Story) -> str:
         lines.append(f"  {q(sid)} [{_merged(attrs)}];")
     if story.start in story.scenes:
         lines.append(f'  "__start" -> {q(story.start)} [color="#b8860b", penwidth=2.5];')
-    for sid in scene_order(story):
-        for c in story.scenes[sid].choices:
-            if c.target not in story.scenes:
-                continue
-            attrs = [f"label={q(choice_label(c))}", f"tooltip={q(c.id)}"]
-            if c.id in sh.canon_choices:
-                attrs.append('color="#b8860b", penwidth=2.5, fontcolor="#8a6508"')
-            elif c.kind is ChoiceKind.FALLBACK:
-                attrs.append("style=dotted")
-            elif c.conditions:
-                attrs.append("style=dashed")
-            lines.append(f"  {q(sid)} -> {q(c.target)} [{', '.join(attrs)}];")
+    for sid, c, to, kind in graph_edges(story):
+        attrs = [f"label={q(edge_label(c, kind))}", f"tooltip={q(c.id)}"]
+        if (sid, c.id, to) in sh.canon_edges:
+            attrs.append('color="#b8860b", penwidth=2.5, fontcolor="#8a6508"')
+        elif c.kind is ChoiceKind.FALLBACK:
+            attrs.append("style=dotted")
+        elif c.conditions:
+            attrs.append("style=dashed")
+        if kind != "go":  # a call or a return: dashed, whatever else it is
+            attrs.append("style=dashed" if kind == "call" else 'style=dashed, arrowhead=empty')
+        lines.append(f"  {q(sid)} -> {q(to)} [{_merged(attrs)}];")
     lines.append("}")
     return visible("\n".join(lines) + "\n")  # story text is data: no control characters
 

@@ -122,6 +122,7 @@ class IfsLexer(RegexLexer):
             (words(("canon",), suffix=r"\b"), Keyword.Pseudo),
             (words(("continue", "fallback"), suffix=r"\b"), Keyword),
             (r"\[", Punctuation, "label"),
+            (r"(->)([ \t]*)(return)(?![a-z0-9_-])", bygroups(Operator, Whitespace, Keyword)),  # back from a tunnel
             (r"->", Operator),
             (_ID, Name.Function),
             (_TAG, Name.Tag),

@@ -240,8 +240,29 @@ class Condition(Node):
     span: Span
 
 
+# The word a choice goes to to come back from a tunnel (`* continue -> return`): reserved, never a scene id.
+RETURN = "return"
+
+
+def place(scene_id: str, part: int) -> str:
+    """A place in the story as the call stack holds it: a scene's id for its opening, `scene#k` for its
+    part k (a resume point after a gather or a call line). `#` is never part of a scene id."""
+    return f"{scene_id}#{part}" if part else scene_id
+
+
+def parse_place(text: str) -> tuple[str, int]:
+    """The scene and the part a `place` names (a bare scene id is its opening)."""
+    sid, _, part = text.partition("#")
+    return sid, int(part) if part else 0
+
+
 @dataclass(frozen=True, slots=True)
 class Choice(Node):
+    """One choice. `target` is the scene it enters, None for the scene's next part (a gather), or `RETURN`:
+    back to where the innermost tunnel call said to go on. With `call` (`-> casualty-report -> hq`) it calls
+    a tunnel on the way: the play enters `call`, and when the tunnel returns goes on to `target` (`-> report
+    ->` with nothing after: on to the next part). The id never depends on either."""
+
     id: str  # "<scene>.<local>": what saves record
     local_id: str
     explicit_id: bool
@@ -256,19 +277,27 @@ class Choice(Node):
     target_span: Span  # the target's id; the choice's marker when it names none
     tags: Tags = ()
     response: Body = ()  # the lines after its clauses: shown, and their effects run, when it is taken
+    call: str | None = None  # a tunnel called on the way: entered first, and `target` is where its return goes on
+    call_span: Span | None = None
+
+    @property
+    def returns(self) -> bool:
+        return self.target == RETURN
 
 
 @dataclass(frozen=True, slots=True)
 class Part(Node):
     """One stretch of a scene, played in order: part 0 is the scene's body and its first choices, part k
-    what follows its k-th `~ gather`. Entering a scene plays part 0 (a visit, with the scene's opening
-    effects); a choice that names no target goes on to the next part, which is no new visit. Where a play
-    stands is therefore a scene and a part (`GameState.scene` and `GameState.part`): one value, that a
-    call stack can hold when tunnels return into the middle of a scene."""
+    what follows its k-th boundary: a `~ gather`, or a line of the body that calls a tunnel (`-> report ->`),
+    whose part before it has that call as its one way on. Entering a scene plays part 0 (a visit, with the
+    scene's opening effects); a choice that names no target goes on to the next part, which is no new
+    visit. Where a play stands is therefore a scene and a part (`GameState.scene` and `GameState.part`):
+    one value, which the call stack holds when a tunnel returns into the middle of a scene."""
 
     body: Body
     choices: tuple[Choice, ...]
-    span: Span  # the `~ gather` line (the scene's header for part 0)
+    span: Span  # the `~ gather` line, or the tunnel's id on a call line (the scene's header for part 0)
+    after_call: bool = False  # it begins after a call line (where the tunnel returns to), not at a gather
 
 
 class SceneKind(str, enum.Enum):
@@ -290,6 +319,9 @@ MAX_RENDER = 1_000_000
 # The longest str a flag holds. Joining strings (`~ s = s + s`) in a loop would otherwise grow without
 # bound; a longer value is a fault in play, as an int out of range is.
 STR_MAX = 100_000
+# The deepest the tunnel calls of a play may nest: far beyond any story's shared scenes (a report inside a
+# radio call inside a briefing), and a bound on a tunnel that calls itself for ever. Past it, a fault.
+MAX_STACK = 100
 
 
 @dataclass(frozen=True, slots=True)

@@ -166,6 +166,8 @@ def _in_choice(e: UnexpectedInput) -> bool:
 # The terminals an expression can start with: when all of these are wanted, say "an expression".
 EXPR_START = {"FLAG", "INT", "STRING", "TRUE", "FALSE", "MINUS", "LPAR", "NOT", "VISITS", "SEEN", "ROLL", "CHANCE",
               "SPELL", "COUNT"}
+# A whole call line (`-> report ->`): any other line that begins with `->` is a mistake said as one.
+CALL_LINE = re.compile(r"->[ \t]*[a-z][a-z0-9_]*(?:-[a-z0-9_]+)*[ \t]*->[ \t]*(?://.*)?$")
 BLOCK_LINE = re.compile(r"~[ \t]*(if|elif|else|end)\b")
 
 
@@ -284,7 +286,11 @@ def syntax_diagnostic(e: UnexpectedInput, src: SourceFile, section_end: int | No
     wanted_names = set(wanted or ())
     stripped = line_text.strip()
     block = BLOCK_LINE.match(stripped)
-    if "ASSIGN_OP" in wanted_names and block:
+    if stripped.startswith("->") and not CALL_LINE.match(stripped):
+        col = len(line_text) - len(line_text.lstrip()) + 1
+        message = ("a line that begins with '->' calls a tunnel and says nothing else: '-> tunnel ->' (to go to a "
+                   "scene, give the scene a choice: '* continue -> scene'); write '\\->' to start prose with it")
+    elif "ASSIGN_OP" in wanted_names and block:
         col = len(line_text) - len(line_text.lstrip()) + 1
         word = block.group(1)
         where = "a scene's body or a choice's response" + ("" if word == "if" else ", after a '~ if'")

@@ -9,7 +9,7 @@ from typing import Callable
 
 from .analysis import canon_path, shows_canon
 from .compile import CompiledChoice, CompiledScene, Step as BodyStep, TextFn, compile_scene, tag_views
-from .model import Body, Choice, ChoiceKind, Conditional, Paragraph, SceneKind, Story
+from .model import Body, Choice, ChoiceKind, Conditional, Paragraph, SceneKind, Story, place
 from .views import ChoiceView, EndingView, Step
 
 
@@ -17,8 +17,9 @@ class ChoicePlan:
     """Everything about one choice that never changes during play, worked out once: the compiled closures,
     the history steps, and the views of it that do not depend on the state (shared, immutable)."""
 
-    __slots__ = ("id", "conditions", "label", "label_must_run", "effects", "response", "target", "part", "sticky",
-                 "canon", "kind", "fallback", "step", "auto_step", "static_views", "plain_views", "tags")
+    __slots__ = ("id", "conditions", "label", "label_must_run", "effects", "response", "target", "part", "call",
+                 "resume", "returns", "moves", "span", "sticky", "canon", "kind", "fallback", "step", "auto_step",
+                 "static_views", "plain_views", "tags")
 
     def __init__(self, scene_id: str, part: int, cc: CompiledChoice, canon: bool) -> None:
         c = cc.choice
@@ -28,9 +29,15 @@ class ChoicePlan:
         self.label_must_run: bool = cc.label_must_run
         self.effects = cc.effects
         self.response = cc.response
-        # where it leads: a scene's opening, or the next part of its own scene (a choice with no target)
+        # where it goes on: a scene's opening, or the next part of its own scene (a choice with no target);
+        # for a return, `model.RETURN` (where it goes is on the stack)
         self.target: str = c.target if c.target is not None else scene_id
         self.part: int = 0 if c.target is not None else part + 1
+        self.call: str | None = c.call  # a tunnel entered first: `resume`, where it goes on, is pushed on the stack
+        self.resume: str = place(self.target, self.part)
+        self.returns: bool = c.returns
+        self.moves: bool = c.call is not None or c.returns  # moves the call stack (one test per step)
+        self.span = c.span
         self.sticky: bool = c.sticky
         self.canon: bool = canon  # as the player is told (`analysis.shows_canon`)
         self.kind: ChoiceKind = c.kind
@@ -129,6 +136,8 @@ class Program:
 
     @cached_property
     def targets(self) -> dict[str, str]:
-        """Every choice id and the scene it leads to (its own, for a choice that goes on to a gather)."""
-        return {c.id: c.target if c.target is not None else s.id for s in self.story.scenes.values()
-                for c in s.choices}
+        """Every choice id and the scene it enters (a call's tunnel; its own, for a choice that goes on to a
+        gather). A return is not listed: where it goes is on the stack, so a step's arrival is read from the
+        history (the next step's scene)."""
+        return {c.id: c.call if c.call is not None else c.target if c.target is not None else s.id
+                for s in self.story.scenes.values() for c in s.choices if not c.returns}

@@ -10,7 +10,7 @@ from dataclasses import replace
 from .analysis import canon_choice
 from .compile import too_much_text
 from .errors import ChoiceError, StoryRuntimeError
-from .model import MAX_RENDER, Story, Value
+from .model import MAX_RENDER, MAX_STACK, Story, Value, parse_place
 from .program import ChoicePlan, Program, ScenePlan
 from .state import Dice, GameState, SeededDice
 from .views import CanonStatus, ChoiceView, SceneView, Step, TagView
@@ -87,7 +87,7 @@ class Session:
 
     @property
     def part(self) -> int:
-        """Which part of the scene the play is in: 0 on arrival, k after its k-th `~ gather`."""
+        """Which part of the scene the play is in: 0 on arrival, k after its k-th gather or call line."""
         return self.state.part
 
     def canon_choice(self, scene_id: str | None = None, part: int | None = None) -> str | None:
@@ -102,16 +102,17 @@ class Session:
         in a scene of the canon path puts the player on it again."""
         on_path, first, breaks = True, None, 0
         path = self.program.canon_scenes
-        targets = self.program.targets
         parts = self.program.parts
-        for step in self.history:
+        history = self.history
+        for i, step in enumerate(history):
             if on_path and step.choice_id == self.canon_choice(step.scene_id, parts[step.choice_id]):
                 continue  # the canon choice of a canon scene leads on along the path
             if on_path and not step.auto:
                 breaks, first = breaks + 1, first or step.scene_id
             # Any other step (the player's, or a fallback the story took by itself) leaves the path,
             # unless it leads into a scene of the path.
-            on_path = targets.get(step.choice_id) in path
+            # (where a step arrived is where the next was taken: a return's place is on the stack, not the choice)
+            on_path = (history[i + 1].scene_id if i + 1 < len(history) else self.scene_id) in path
         return CanonStatus(on_path, first, breaks)
 
     def state_key(self) -> tuple:
@@ -191,10 +192,32 @@ class Session:
         if cp.response is not None:
             response = [] if self.render else None
             cp.response(state, response)
-        self._enter(cp.target, cp.part, response)
+        if cp.moves:
+            self._enter(*self._move(cp), response)
+        else:
+            self._enter(cp.target, cp.part, response)
+
+    def _move(self, cp: ChoicePlan) -> tuple[str, int]:
+        """A call or a return: move the call stack and say which place to enter. A call pushes the place to
+        go on to (a scene, or a part of one: `model.place`) and enters the tunnel; a return pops it. Both stop
+        play with a fault rather than return with no call open, or nest calls past `MAX_STACK`."""
+        stack = self.state.stack
+        call = cp.call
+        if call is None:  # a return: of the choices that move the stack, the one that calls nothing
+            if not stack:
+                raise StoryRuntimeError(f"choice '{cp.id}' returns, but no tunnel call is open to return from "
+                                        f"(scene '{self.state.scene}' was reached without a call)", cp.span)
+            return parse_place(stack.pop())
+        if len(stack) >= MAX_STACK:
+            raise StoryRuntimeError(f"choice '{cp.id}' calls '{call}' with {len(stack)} tunnel calls "
+                                    f"already open, the most a play may nest (a tunnel that calls itself "
+                                    f"without end?)", cp.span)
+        stack.append(cp.resume)
+        return call, 0
 
     def _enter(self, scene_id: str, part: int = 0, response: list[str] | None = None) -> None:
-        """Go to a place: a scene's opening (part 0, a visit) or a later part of it (after a gather), after
+        """Go to a place: a scene's opening (part 0, a visit) or a later part of it (after a gather, or where a
+        tunnel called from a line of its body returns to: no visit), after
         the response of the choice that led there, and on through the fallbacks the story takes by itself."""
         passed: list[SceneView] = []
         plans = self._plans
@@ -221,7 +244,10 @@ class Session:
             if fallback.response is not None:
                 response = [] if self.render else None
                 fallback.response(state, response)
-            scene_id, part = fallback.target, fallback.part
+            if fallback.moves:
+                scene_id, part = self._move(fallback)
+            else:
+                scene_id, part = fallback.target, fallback.part
         raise StoryRuntimeError(f"the story took {MAX_AUTO_STEPS} automatic steps without the player choosing "
                                 f"anything (a loop of fallbacks around scene '{scene_id}')",
                                 self.story.scenes[scene_id].span)

@@ -1,8 +1,8 @@
 """The game state: everything about a play that changes as it goes, in one object.
 
 A `Session` holds one `GameState`; forking, undoing, saving and the explorer's deduplication key all go
-through it, so a new part of the state (the call stack tunnels will fill, say) is a field here and
-nothing else has to learn about it. Each field names its `Kind`, which says how the field is copied,
+through it, so a new part of the state is a field here and nothing else has to learn about it (the
+call stack of tunnels is one). Each field names its `Kind`, which says how the field is copied,
 frozen into a key and turned into plain data.
 """
 from __future__ import annotations
@@ -164,7 +164,11 @@ class GameState:
     visits: dict[str, int] = _kind(TABLE)
     used: set[str] = _kind(NAMES)  # once-only choices already taken
     dice: Dice = _kind(DICE)
-    stack: list[str] = _kind(STACK, default_factory=list)  # scenes to return to (tunnels)
+    # The tunnel calls open, innermost last: each entry is the scene a return goes on to, and arriving
+    # there is a visit like any other. An entry is a str so that it can later name a place inside a scene
+    # (a resume point, once scenes have parts: "scene#part", `#` never being part of a scene id) without
+    # changing the field's kind, its key or the plain data saves and hosts already read.
+    stack: list[str] = _kind(STACK, default_factory=list)
     shown: dict[str, int] = _kind(TABLE, default_factory=dict)  # text alternatives: place -> what shows next
     # Which part of `scene` the play is in: 0 on arrival, k after its k-th `~ gather`. The scene and the
     # part together are a place in the story, the value a tunnel's return would push on `stack`.

@@ -123,7 +123,10 @@ def story_stats(story: Story) -> dict[str, object]:
             "continue": sum(1 for c in choices if c.kind is ChoiceKind.CONTINUE),
             "fallback": sum(1 for c in choices if c.kind is ChoiceKind.FALLBACK),
             "conditional": sum(1 for c in choices if c.conditions),
+            "call": sum(1 for c in choices if c.call is not None),
+            "return": sum(1 for c in choices if c.returns),
         },
+        "tunnels": sorted({c.call for c in choices if c.call is not None and c.call in story.scenes}),
         "endings": by_kind,
         "endings_total": len(endings),
         "words": words_prose + words_labels,
@@ -158,6 +161,8 @@ def format_stats(stats: dict[str, object]) -> str:
     assert isinstance(divergence, list)
     tags = s.get("tags", [])
     assert isinstance(tags, list)
+    tunnel_ids = s.get("tunnels", [])
+    assert isinstance(tunnel_ids, list)
     lines = [
         f"{s['title']} ({s['id']}), played as {s['role']}",
         f"  files        {len(files)}: {', '.join(files)}",
@@ -170,6 +175,9 @@ def format_stats(stats: dict[str, object]) -> str:
         f"  words        {s['words']:,} ({s['words_prose']:,} of prose, {s['words_labels']:,} in choice labels)",
         f"  flags        {len(flags)}",
         *([f"  tags         {len(tags)}: " + ", ".join(f"#{t['name']}" for t in tags)] if tags else []),
+        *([f"  tunnels      {len(tunnel_ids)} ({ck.get('call', 0)} call{'' if ck.get('call') == 1 else 's'}, "
+           f"{ck.get('return', 0)} return{'' if ck.get('return') == 1 else 's'}): " + ", ".join(tunnel_ids)]
+          if tunnel_ids else []),
         f"  canon path   {s['canon_path_length']} choices"
         + ("" if s["canon_path_complete"] else " (does not reach an ending)")
         + (": " + " -> ".join(path) if path else ""),

@@ -36,7 +36,7 @@ def test_exhaustive_showcase_proves_every_scene_and_ending(capsys):
     for key in ("runs", "states", "scenes_total", "scenes_reached", "choices_total", "choices_reached", "endings",
                 "unreached_scenes", "unreached_endings", "dead_ends", "errors"):
         assert key in data
-    assert data["scenes_reached"] == data["scenes_total"] == 9
+    assert data["scenes_reached"] == data["scenes_total"] == 10
     assert data["choices_reached"] == data["choices_total"]
     assert data["unreached_scenes"] == data["unreached_endings"] == []
     assert data["dead_ends"] == data["errors"] == []
@@ -168,7 +168,6 @@ def _oracle(story, depth: int) -> dict[str, set]:
     dice = _Dice()
     found: dict[str, set] = {"scenes": {story.start}, "choices": set(), "endings": set(), "dead": set(), "errors": set(),
                              "offers": set()}
-    targets = {c.id: c.target or s.id for s in story.scenes.values() for c in s.choices}  # no target: a gather
 
     def outcomes(run):
         script: list[int] = []
@@ -195,9 +194,10 @@ def _oracle(story, depth: int) -> dict[str, set]:
         if isinstance(s, Exception):
             found["errors"].add(str(s))
             return
-        for step in s.history[n0:]:
+        for step in s.history[n0:]:  # each step is taken where the one before arrived
             found["choices"].add(step.choice_id)
-            found["scenes"].add(targets[step.choice_id])
+            found["scenes"].add(step.scene_id)
+        found["scenes"].add(s.scene_id)
         k = full_key(s)
         if k in seen:
             return
@@ -233,7 +233,7 @@ def _offer(s) -> tuple:
     return s.scene_id, s.state.part, tuple(c.id for c in s.view().enabled)
 
 
-def _random_story(rng: random.Random) -> str:
+def _random_story(rng: random.Random, tunnels: bool = False) -> str:
     n = rng.randint(3, 6)
     scenes = [f"s{i}" for i in range(n)]
     conds = ["n > 1", "n == 0", "not b", "b", "visits({s}) >= 2", "visits({s}) == 1", "seen({s})", "chance(50)",
@@ -268,6 +268,8 @@ def _random_story(rng: random.Random) -> str:
         for j in range(rng.randint(1, 3)):
             mark = rng.choice("*+")
             target = rng.choice(scenes + ["good", "bad"])
+            if tunnels and rng.random() < 0.6:  # a call (of any scene, itself too) or a return, open or not
+                target = rng.choice([f"{rng.choice(scenes)} -> {target}", "return"])
             alt = " " + rng.choice(alternatives) if rng.random() < 0.2 else ""
             lines.append(f"{mark} (x{j}) [Option {j}{alt}] -> {target}")
             if rng.random() < 0.6:
@@ -280,16 +282,18 @@ def _random_story(rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
-@pytest.mark.parametrize("seed", range(60))
-def test_smaller_keys_find_exactly_what_full_keys_find(tmp_path, seed):
+@pytest.mark.parametrize("tunnels,seed", [(False, n) for n in range(60)] + [(True, n) for n in range(40)])
+def test_smaller_keys_find_exactly_what_full_keys_find(tmp_path, tunnels, seed):
     rng = random.Random(seed)
     path = tmp_path / "prop.ifs"
-    path.write_text(_random_story(rng), encoding="utf-8")
+    path.write_text(_random_story(rng, tunnels), encoding="utf-8")
     loaded = load(path)
-    # the canon marks of a random story may not survive its conditions (IFS150); the explorer plays any
+    # the canon marks of a random story may not survive its conditions (IFS150), nor its returns find a
+    # call open (IFS181-IFS183: then play faults, which the search must find too); the explorer plays any
     # story that assembles, so only that is required here
     assert loaded.story is not None
-    assert not [d for d in loaded.diagnostics if d.is_error and d.code != "IFS150"], loaded.diagnostics
+    allowed = {"IFS150", "IFS181", "IFS182", "IFS183"}
+    assert not [d for d in loaded.diagnostics if d.is_error and d.code not in allowed], loaded.diagnostics
     story = loaded.story
     depth = 6
     want = _oracle(story, depth)
@@ -301,6 +305,34 @@ def test_smaller_keys_find_exactly_what_full_keys_find(tmp_path, seed):
     assert set(got.endings) == want["endings"]
     assert set(got.dead_ends) == want["dead"]
     assert set(got.errors) == want["errors"]
+
+
+def test_a_tunnel_entered_again_only_through_its_returns_keeps_its_used_choices():
+    """`t` lies on no cycle of plain choices: it is entered a second time only because its return leads to a
+    scene that calls it again. Whether the first call used its once-only choice must still tell the two
+    arrivals in `b` apart (used, the second call falls back to `bad`)."""
+    from ifengine import load_text
+
+    story = load_text("@story t\n@title T\n@role R: a test.\n@start a\n=== a: A\n* canon [Go] -> t -> b\n"
+                      "* [Walk] -> b\n=== t: T\n* (first) canon [First] -> return\n* fallback -> bad\n"
+                      "=== b: B\n* canon [Again] -> t -> good\n"
+                      "=== ending good (canon): Good\n=== ending bad (death): Bad\n").story
+    want = _oracle(story, 8)
+    offers: set = set()
+    got = explore_exhaustive(story, max_depth=8, visit=lambda s: offers.add(_offer(s)))
+    assert set(got.endings) == want["endings"] == {"good", "bad"}
+    assert offers == want["offers"]
+    assert got.scenes_reached == want["scenes"] and got.choices_reached == want["choices"]
+
+
+def test_the_calls_open_tell_states_apart():
+    """Two arrivals in `t` alike in all but the call open: each return goes somewhere else."""
+    from ifengine import load_text
+
+    story = load_text("@story t\n@title T\n@role R: a test.\n@start a\n=== a: A\n* canon [One] -> t -> good\n"
+                      "* [Two] -> t -> bad\n=== t: T\n+ canon continue -> return\n"
+                      "=== ending good (canon): Good\n=== ending bad (death): Bad\n").story
+    assert set(explore_exhaustive(story).endings) == set(_oracle(story, 8)["endings"]) == {"good", "bad"}
 
 
 # ---- random -----------------------------------------------------------------------------------------

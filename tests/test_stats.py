@@ -21,9 +21,11 @@ def test_stats_json_on_the_showcase(capsys):
                 "divergence_points"):
         assert key in data
     assert data["id"] == "showcase" and data["title"] == "The Skerry Light" and data["role"] == "Ines Varga"
-    assert data["scenes"] == 9 and data["interludes"] == 1
+    assert data["scenes"] == 10 and data["interludes"] == 1
     assert data["endings"] == {"canon": 1, "alternate": 2, "death": 1} and data["endings_total"] == 4
-    assert data["choices"] == 22 and data["choices_by_kind"]["fallback"] == 2 and data["choices_by_kind"]["sticky"] == 2
+    assert data["choices"] == 25 and data["choices_by_kind"]["fallback"] == 2 and data["choices_by_kind"]["sticky"] == 3
+    assert data["choices_by_kind"]["call"] == 2 and data["choices_by_kind"]["return"] == 1
+    assert data["tunnels"] == ["log-book"]
     assert data["canon_path"] == ["cottage", "tower-stair", "lamp-room", "lit", "bridge", "the-light-holds"]
     assert data["canon_path_length"] == 5
     # cottage (the shed), tower-stair (listen), lamp-room (horn, wireless); lit has one choice and the

@@ -39,9 +39,10 @@ def false_choices(story: Story, options: Choices, settings: Settings) -> list[Di
             if place is None or settings.allowed("false-choice", scene.id):
                 continue
             offered = [c for c in part.choices if c.kind is not ChoiceKind.FALLBACK]
-            detours = sorted({options.shape(c, follow=False)[0] for c in offered} - {place})
+            detours = sorted({options.goes(c, follow=False) for c in offered} - {place})
             via = f" (by way of {_list(detours)})" if detours else ""
-            where = f"scene '{scene.id}'" + (f" after its gather at line {part.span.line}" if i else "")
+            after = "call" if part.after_call else "gather"
+            where = f"scene '{scene.id}'" + (f" after its {after} at line {part.span.line}" if i else "")
             out.append(_warn(part.span if i else scene.span, f"false choice: the {len(offered)} options of {where} "
                                                              f"set nothing and all lead to '{place}'{via}, so they "
                                                              f"do not differ", "false-choice"))

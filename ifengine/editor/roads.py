@@ -12,7 +12,7 @@ from typing import Iterable, Sequence
 
 from ..errors import IfengineError
 from ..graph import expr_source
-from ..model import Choice, ChoiceKind, Effect, Scene, SceneCall, Story
+from ..model import RETURN, Choice, ChoiceKind, Effect, Scene, SceneCall, Story
 from ..program import Program
 from ..runtime import Session
 from ..stats import count_words
@@ -30,8 +30,10 @@ class Choices:
         self.counted = {n.scene for n in walk(story) if isinstance(n, SceneCall)}
         self._lands: dict[str, str] = {}
         # where a choice that names no target goes on to: its scene's next part, as a place of its own
-        self._gathers = {c.id: f"{s.id} (gather {i + 1})" for s in story.scenes.values()
-                         for i, p in enumerate(s.parts) for c in p.choices if c.target is None}
+        self._gathers = {c.id: f"{s.id} ({'call' if s.parts[i + 1].after_call else 'gather'} "
+                               f"{sum(not q.after_call for q in s.parts[1:i + 2])})"
+                         for s in story.scenes.values() for i, p in enumerate(s.parts[:-1]) for c in p.choices
+                         if c.target is None}
 
     def lands(self, scene_id: str) -> str:
         """Where a reader arriving in this scene ends up without deciding anything."""
@@ -62,9 +64,16 @@ class Choices:
         effects = tuple((e.op, e.flag, expr_source(e.value) if e.value is not None else "") for e in c.effects)
         if c.response:
             effects += (("response", c.id, ""),)
-        if c.target is None:
-            return self._gathers[c.id], effects
-        return (self.lands(c.target) if follow else c.target), effects
+        return self.goes(c, follow), effects
+
+    def goes(self, c: Choice, follow: bool = True) -> str:
+        """Where a choice leads, as a place to compare: a scene (followed through detours when `follow`), its
+        scene's next gather, a call as its tunnel and where it goes on to, or `return`, wherever the stack
+        says."""
+        if c.returns:
+            return RETURN
+        onward = self._gathers[c.id] if c.target is None else self.lands(c.target) if follow else c.target
+        return f"{c.call} -> {onward}" if c.call is not None else onward  # never a scene id: a call is a place of its own
 
     def decides(self, choices: Iterable[Choice]) -> bool:
         """Whether these options are a real decision: at least two that differ in where they land or what
@@ -77,7 +86,7 @@ class Choices:
         offered = [c for c in scene.parts[part].choices if c.kind is not ChoiceKind.FALLBACK]
         if len(offered) < 2 or any(c.effects or c.response for c in offered):
             return None
-        places = {self.shape(c)[0] for c in offered}
+        places = {self.goes(c) for c in offered}
         return places.pop() if len(places) == 1 else None
 
 

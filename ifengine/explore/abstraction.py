@@ -13,6 +13,7 @@ from ..model import (
     RandomCall, SceneCall, Story, Type,
 )
 from ..runtime import Session
+from ..tunnels import tunnels
 from ..visit import NodeVisitor, walk
 
 COMPARE = {"==", "!=", "<", "<=", ">", ">="}
@@ -147,7 +148,8 @@ def _flags_read(e: Expr) -> set[str]:
 
 def _cyclic_scenes(story: Story) -> frozenset[str]:
     """Scenes that lie on a cycle of the scene graph (every choice counted, whatever its conditions)."""
-    succ = {sid: [c.target for c in s.choices if c.target in story.scenes] for sid, s in story.scenes.items()}
+    tun = tunnels(story)  # a return goes back to a scene that may be entered again: its edges count too
+    succ = {sid: tun.edges(sid) for sid in story.scenes}
     edges = succ.__getitem__
     return frozenset(sid for comp in strong_components(story.scenes, edges) if cyclic(comp, edges) for sid in comp)
 
@@ -216,7 +218,7 @@ def relevance(story: Story, full: bool = False, observe: Iterable[Expr] = ()) ->
 
 def make_key(story: Story, rel: Relevance) -> Callable[[Session], tuple]:
     """The deduplication key of a session under `rel`: scene and part, relevant flags, capped visits, used
-    choices.
+    choices, and the tunnel calls open (the places each return will go to: kept whole, in a story that calls).
 
     It reads the session's live state directly (no copies, no sorting): this runs once per transition."""
     flag_names = rel.flags
@@ -245,6 +247,12 @@ def make_key(story: Story, rel: Relevance) -> Callable[[Session], tuple]:
         shown = session.state.shown
         return base_key(session) + (frozenset([(p, shown[p]) for p in shown.keys() & places]),)
     key = full_key if places else base_key
+    if any(c.call is not None for sc in story.scenes.values() for c in sc.choices):
+        inner = key
+
+        def key_with_stack(session: Session) -> tuple:
+            return inner(session) + (tuple(session.state.stack),)
+        key = key_with_stack
     if not rel.random_offers:
         return key
 

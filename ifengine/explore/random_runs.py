@@ -55,9 +55,9 @@ def random_playthrough(story: Story | Program, seed: int, max_steps: int = MAX_S
         except Exception as e:  # noqa: BLE001
             error = message(e)
             break
-    targets = program.targets
     taken = {step.choice_id for step in session.history}
-    scenes = {story.start} | {targets[c] for c in taken}
+    # each step is taken where the one before arrived: the scenes a run reached, returns included
+    scenes = {story.start, session.scene_id} | {step.scene_id for step in session.history}
     ending = session.view().ending  # not None exactly when the session is over
     return (_Run(seed, choices, session.scene_id, ending.id if ending is not None else None,
                  session.is_stuck and error is None, error, capped), scenes, taken)

@@ -10,6 +10,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from ..model import Expr, Story
 from ..program import Program
 from ..runtime import Session
+from ..tunnels import tunnels
 from ..views import Step
 from .abstraction import make_key, relevance
 from .dice import ScriptedDice, dice_position, each_outcome
@@ -42,7 +43,6 @@ class _Search:
         self.dice = ScriptedDice()
         self.nodes: dict[tuple, _Node] = {}
         self.complete = True
-        self.targets = self.program.targets
 
     def path(self, key: tuple | None, last: tuple[str | None, tuple[int, ...]] | None = None
              ) -> tuple[list[str], list[list[int]]]:
@@ -172,7 +172,6 @@ def explore_exhaustive(story: Story, max_states: int = MAX_STATES, seed: int = 0
                      observe=observe)
     report = Report(story, "exhaustive", seed)
     report.max_seconds = max_seconds
-    targets = search.targets
     pending: dict[str, dict] = {"ending": {}, "dead_end": {}, "error": {}}
 
     def note(table: dict, name: str, parent: tuple | None, cid: str | None, draws: tuple[int, ...],
@@ -186,9 +185,9 @@ def explore_exhaustive(story: Story, max_states: int = MAX_STATES, seed: int = 0
     def on_transition(parent, cid, draws, result, key, passed) -> None:
         if cid is not None:
             report.choices_reached.add(cid)
-        for step in passed:
+        for step in passed:  # each step is taken where the one before it arrived (a return's place is dynamic)
             report.choices_reached.add(step.choice_id)
-            report.scenes_reached.add(targets[step.choice_id])
+            report.scenes_reached.add(step.scene_id)
         if isinstance(result, BaseException):
             scene = parent[0] if parent is not None else story.start
             note(pending["error"], fault_message(result), parent, cid, draws, scene, fault_message(result))
@@ -299,7 +298,6 @@ def find_route(story: Story, scene_id: str, seed: int = 0, max_states: int = AT_
     if not relevance(story).random:  # no dice: the seed changes nothing, the search above was the search
         return RouteSearch(None, complete)
     search = _Search(story, max_states, deadline=deadline)
-    targets = search.targets
 
     class Arrived(Exception):
         def __init__(self, parent: tuple | None, cid: str, draws: tuple[int, ...]) -> None:
@@ -307,7 +305,7 @@ def find_route(story: Story, scene_id: str, seed: int = 0, max_states: int = AT_
 
     def on_transition(parent, cid, draws, result, key, passed) -> None:
         if cid is not None and isinstance(result, Session) and (
-                result.scene_id == scene_id or any(targets[st.choice_id] == scene_id for st in passed)):
+                result.scene_id == scene_id or any(st.scene_id == scene_id for st in passed[1:])):
             raise Arrived(parent, cid, draws)
 
     try:
@@ -318,7 +316,7 @@ def find_route(story: Story, scene_id: str, seed: int = 0, max_states: int = AT_
 
         def arrives(session: Session | None, error: BaseException | None) -> bool:
             return session is not None and (session.scene_id == scene_id or any(
-                targets[st.choice_id] == scene_id for st in session.history))
+                st.scene_id == scene_id for st in session.history))
 
         found = _reproduce_seed(search.program, lucky, arrives, seed, True)
         return RouteSearch(Route(lucky, found) if found is not None else None, complete and found is not None)
@@ -342,7 +340,6 @@ def _seeded_path(story: Story, scene_id: str, seed: int, max_states: int, deadli
         return base(s) + (dice_position(s),)
     key = seeded_key if rel.random else base
     program = Program(story)
-    targets = program.targets
     first = Session(program, seed, render=False)
     seen = {key(first)}
     queue: deque[tuple[Session, list[str]]] = deque([(first, [])])
@@ -361,7 +358,7 @@ def _seeded_path(story: Story, scene_id: str, seed: int, max_states: int, deadli
             new_path = path + [choice.id]
             if nxt.scene_id == scene_id:
                 return new_path, True
-            if passing is None and any(targets[st.choice_id] == scene_id for st in nxt.history[n0:]):
+            if passing is None and any(st.scene_id == scene_id for st in nxt.history[n0 + 1:]):
                 passing = new_path
             k = key(nxt)
             if k in seen or nxt.is_over or nxt.is_stuck:
@@ -374,12 +371,4 @@ def _seeded_path(story: Story, scene_id: str, seed: int, max_states: int, deadli
 
 
 def _statically_reachable(story: Story, scene_id: str) -> bool:
-    seen, todo = {story.start}, [story.start]
-    while todo:
-        for c in story.scenes[todo.pop()].choices:
-            if c.target == scene_id:
-                return True
-            if c.target in story.scenes and c.target not in seen:
-                seen.add(c.target)
-                todo.append(c.target)
-    return False
+    return scene_id in tunnels(story).reachable
