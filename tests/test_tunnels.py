@@ -211,6 +211,15 @@ def test_explore_reaches_every_scene_through_calls_and_returns(capsys):
     assert data["choices_reached"] == data["choices_total"]
 
 
+def test_a_fault_on_entering_a_tunnel_is_found_at_the_tunnel():
+    from ifengine.explore import explore_exhaustive
+
+    story = load_text(HEAD + "@flag z: int = 0\n=== a: A\n* canon [Call] -> t -> b\n=== t: T\n{10 / z}\n"
+                             "+ continue -> return\n=== ending b (canon): B\n").story
+    report = explore_exhaustive(story)
+    assert report.unreached_scenes == ["t"] and list(report.faulted_scenes) == ["t"]
+
+
 def test_the_graph_draws_calls_and_returns(capsys):
     assert main(["graph", str(RELAY), "--format", "dot"]) == 0
     dot = capsys.readouterr().out
