@@ -39,7 +39,8 @@ sys.path.insert(0, str(HERE))
 from synth import write_story  # noqa: E402
 
 HIDE_INTEREGULAR = "import sys; sys.modules['interegular'] = None  # lark then finds it not installed\n"
-CHECK = "import sys\nfrom ifengine.cli import main\nsys.exit(main(['check', {path!r}]))\n"
+# The command line as the console script gives it (main() reads sys.argv), so the process is `ifengine check`.
+CHECK = "import sys\nfrom ifengine.cli import main\nsys.argv = ['ifengine', 'check', {path!r}]\nsys.exit(main())\n"
 PLAY = """import random, resource, sys
 from ifengine import load_story
 from ifengine.runtime import Session
@@ -59,6 +60,7 @@ def run(code: str, tree: Path, home: Path) -> tuple[float, str]:
     """Wall seconds of one fresh interpreter running `code` against the code in `tree`, and its stdout.
     It runs in `tree` (`python -c` imports from the working folder first)."""
     env = {**os.environ, "PYTHONPATH": str(tree), "IFENGINE_HOME": str(home)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # bytecode kept from the warm-up round, as an installed ifengine has
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code], cwd=tree, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start

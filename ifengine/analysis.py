@@ -3,12 +3,15 @@ text, and the scenes that lie on cycles. One definition each, so the checker, th
 the statistics and the graph can never disagree about them."""
 from __future__ import annotations
 
-from typing import Callable, Iterable, Iterator
+import dataclasses
+import enum
+from typing import Any, Callable, Hashable, Iterable, Iterator, cast
 
 from .model import (
-    MAX_STACK, Alternatives, Binary, Effect, Choice, Expr, InlineIf, Interp, Literal, RandomCall, Scene, Story, Text, parse_place,
-    place,
+    MAX_STACK, Alternatives, Binary, Effect, Choice, Expr, InlineIf, Interp, Literal, Node, Paragraph, RandomCall, Scene,
+    Story, Text, parse_place, place,
 )
+from .source import Span
 from .visit import walk
 
 
@@ -131,6 +134,36 @@ def must_run(text: Text) -> bool:
     fail, so skipping it would change the path or hide the fault, or it holds text alternatives, whose
     showings are part of the game state. One walk over the whole text."""
     return any(isinstance(node, (RandomCall, Alternatives)) or _fails_here(node) for node in walk(text))
+
+
+def play_shape(value: Any) -> Hashable:
+    """What of a part of the model a play that renders nothing can tell apart (`Session(render=False)`, as
+    the checker plays the canon path): the model without its spans, and without the text of paragraphs
+    and labels that need not run (`must_run`), which such a play never evaluates (compile.py's
+    `_paragraph` and `label_must_run`). Two versions of a story whose scenes have the same shape play the
+    same way without rendering: the same choices, flags and dice, and the same faults (though not at the
+    same places). `incremental.py` compares them to keep a clean canon play across edits to prose."""
+    if isinstance(value, Span):
+        return None
+    if isinstance(value, tuple):
+        return tuple(play_shape(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, play_shape(v)) for k, v in value.items())
+    if isinstance(value, Node):
+        names = _FIELD_NAMES.get(type(value))
+        if names is None:
+            names = _FIELD_NAMES[type(value)] = tuple(f.name for f in dataclasses.fields(cast(Any, value)))
+        silent = ("text" if isinstance(value, Paragraph) else "label" if isinstance(value, Choice) else None)
+        if silent is not None and must_run(getattr(value, silent)):
+            silent = None
+        return (type(value).__name__,) + tuple(None if name == silent else play_shape(getattr(value, name))
+                                               for name in names)
+    if isinstance(value, enum.Enum):
+        return (type(value).__name__, value.value)
+    return (type(value).__name__, value) if isinstance(value, (bool, int, float)) else value
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def strong_components(nodes: Iterable[str], edges: Callable[[str], Iterable[str]]) -> Iterator[set[str]]:

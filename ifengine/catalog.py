@@ -43,6 +43,8 @@ class StoryCard:
 
 def strip_line(line: str) -> str:
     """A script line without its `// comment`, with backslash escapes resolved (as the language reads it)."""
+    if "\\" not in line and "//" not in line:  # most lines hold no escape and no comment
+        return line.strip()
     out: list[str] = []
     i, quoted = 0, False
     while i < len(line):

@@ -372,7 +372,14 @@ class _Checker(NodeVisitor):
             self.error(scene.span, "a scene cannot be called 'return': `-> return` goes back from a tunnel; "
                                    "give the scene another name", "IFS180")
         self.visit_all(scene.tags)
-        self.visit_all(scene.body)
+        for part in scene.parts:  # the opening, then what follows each gather or call line
+            self.visit_all(part.body)
+        self.scene_shape(scene)
+        self.visit_all(scene.choices)
+
+    def scene_shape(self, scene: Scene) -> None:
+        """What the assembled scene's kind and choices say (an extension's choices count): judged from the
+        story's outline, so the incremental check (incremental.py) runs it for every scene, every time."""
         if scene.is_ending:
             if scene.viewpoint not in ENDING_KINDS:
                 kinds = ", ".join(ENDING_KINDS)
@@ -384,16 +391,16 @@ class _Checker(NodeVisitor):
         elif not scene.choices:
             self.error(scene.span, f"scene '{scene.id}' has no way out: give it a choice, or make it an ending",
                        "IFS140")
-        self.visit_all(scene.choices)
         self.gathers(scene)
 
     def gathers(self, scene: Scene) -> None:
         """The weave of a scene: every choice that names no target has a gather after it, every gather is
-        reached by such a choice, and every part after a gather or a call line has a way on."""
+        reached by such a choice, and every part after a gather or a call line has a way on. Part of the
+        scene's shape (an extension adds its choices to the last part), so it reads only what an outline
+        holds: the parts, their spans and their choices."""
         parts = scene.parts
         for i, part in enumerate(parts):
             if i:
-                self.visit_all(part.body)
                 if not any(c.target is None for c in parts[i - 1].choices):
                     self.error(part.span, f"this gather in scene '{scene.id}' is never reached: no choice before "
                                           f"it goes on to it (a choice with no '-> target')", "IFS171")
@@ -549,12 +556,18 @@ class _Checker(NodeVisitor):
         self.flags()
         self.visit_all(self.story.scenes.values())
         if semantic:
-            self.unreachable()
-            self.unread_flags()
-            self.automatic_cycles()
-            self.tunnel_calls()
-            self.canon_path()
+            self.story_wide()
         return self.diags
+
+    def story_wide(self) -> None:
+        """The rules over the whole graph. They read only the story's outline (scene ids, kinds, spans and
+        choices' ids, kinds, marks and targets; `incremental.outline`) and `read_flags`: the incremental
+        check runs them on the outline alone."""
+        self.unreachable()
+        self.unread_flags()
+        self.automatic_cycles()
+        self.tunnel_calls()
+        self.canon_path()
 
 
 _TYPE_RULES: DispatchTable[Callable[[_Checker, Any], Type | None]] = dispatch_table("the type checker", {

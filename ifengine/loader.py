@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
+import time
 import posixpath
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -13,7 +15,7 @@ from .diagnostics import Diagnostic, Severity, has_errors, sort_key
 from .errors import StoryError
 from .model import Choice, Extend, FlagDecl, FlagRef, Include, Member, Node, Role, Scene, ScriptFile, Story
 from .reading import display as _display, inside as _inside, read_source, source_from_text, story_files
-from .script_cache import parse_and_build
+from .script_cache import MEMORY_LIMIT, parse_and_build
 from .source import SourceFile, Span
 from .unparsed import NOTHING, Unparsed, unparsed
 from .visit import rewrite
@@ -57,11 +59,17 @@ def _gc_paused() -> Iterator[None]:
 K = TypeVar("K", bound=Hashable)
 
 
+Build = Callable[[SourceFile, list[Diagnostic]], ScriptFile]
+
+
 def _read_all(first: list[K], read: Callable[[K], SourceFile | Diagnostic],
-              include: Callable[[K, Include], K | Diagnostic]) -> tuple[list[ScriptFile], list[Diagnostic]]:
+              include: Callable[[K, Include], K | Diagnostic],
+              build: Build | None = None) -> tuple[list[ScriptFile], list[Diagnostic]]:
     """Read, parse and build each script named in `first`, then each one they `@include`, once each.
     `read` and `include` say where scripts come from (files in a folder, or texts by name) and what is
-    refused; the rest is the same whatever the source."""
+    refused; the rest is the same whatever the source. `build` makes a script's model (by default the
+    whole model; `check` asks for outlines), adding its diagnostics to the list it is given."""
+    build = build or _parse_and_build
     diags: list[Diagnostic] = []
     files: list[ScriptFile] = []
     seen: set[K] = set()
@@ -75,7 +83,7 @@ def _read_all(first: list[K], read: Callable[[K], SourceFile | Diagnostic],
         if isinstance(src, Diagnostic):
             diags.append(src)
             continue
-        built = _parse_and_build(src, diags)
+        built = build(src, diags)
         files.append(built)
         for inc in built.includes:
             target = include(key, inc)
@@ -87,11 +95,30 @@ def _read_all(first: list[K], read: Callable[[K], SourceFile | Diagnostic],
 
 
 def _load(path: Path) -> Loaded:
+    return _finish(*_read_story(path))
+
+
+def check(path: Path | str) -> Loaded:
+    """`load` for a caller that wants only the diagnostics (`ifengine check`): the same diagnostics, worked
+    out from what is kept of each file's last check (incremental.py), so a story of fifty files checked
+    again after an edit to one reads back fifty outlines, visits one file and plays nothing unless the
+    edit can change the canon play. The `story` returned is the story's outline, with every file's source
+    but no scene's body: for showing the diagnostics' lines, never for play (load the story for that)."""
+    from .incremental import outline_of
+
+    with _gc_paused():
+        files, root, diags = _read_story(Path(path), outline_of)
+        if has_errors(d for d in diags if d.code == "IFS100" or d.code in UNREAD):
+            return load(path)  # what failed to parse or to be read is judged from the whole text: as `load`
+        return _finish(files, root, diags, outlined=True)
+
+
+def _read_story(path: Path, build: Build | None = None) -> tuple[list[ScriptFile], Path, list[Diagnostic]]:
     if not path.exists():
-        return Loaded(None, [Diagnostic(_display(path), 1, 1, "no such file or folder", "IFS101")])
+        return [], path, [Diagnostic(_display(path), 1, 1, "no such file or folder", "IFS101")]
     root, first = story_files(path)
     if not first:
-        return Loaded(None, [Diagnostic(_display(path), 1, 1, "no .ifs files in this folder", "IFS101")])
+        return [], root, [Diagnostic(_display(path), 1, 1, "no .ifs files in this folder", "IFS101")]
     resolved = {p.resolve(): p for p in first}  # what `seen` compares: a file reached two ways is read once
 
     def read(key: Path) -> SourceFile | Diagnostic:
@@ -99,7 +126,7 @@ def _load(path: Path) -> Loaded:
         if not _inside(p, root):
             return Diagnostic(_display(p), 1, 1, f"this file lies outside the story folder {_display(root)}",
                               "IFS103")
-        return read_source(p)
+        return _read_source(p)
 
     def include(key: Path, inc: Include) -> Path | Diagnostic:
         target = resolved.get(key, key).parent / inc.path
@@ -112,32 +139,62 @@ def _load(path: Path) -> Loaded:
         resolved.setdefault(target.resolve(), target)
         return target.resolve()
 
-    files, diags = _read_all(list(resolved), read, include)
-    return _finish(files, root, diags)
+    files, diags = _read_all(list(resolved), read, include, build)
+    return files, root, diags
 
 
-def _finish(files: list[ScriptFile], root: Path, diags: list[Diagnostic]) -> Loaded:
-    """Assemble the files read into one story and check it (whatever the files were read from)."""
-    from .check import check_canon_play, check_story  # check needs the assembled story; imported here to keep layers one-way
+def _finish(files: list[ScriptFile], root: Path, diags: list[Diagnostic], outlined: bool = False) -> Loaded:
+    """Assemble the files read into one story and check it (whatever the files were read from). `outlined`:
+    the files are outlines (`incremental.outline`), which the check reads whole files beside when it must."""
+    from .check import check_story  # check needs the assembled story; imported here to keep layers one-way
+    from .incremental import judge
 
     if not files:  # nothing could be read: there is no story to assemble or judge
         diags.sort(key=sort_key)
         return Loaded(None, diags)
     files.sort(key=lambda f: _relative(f.source.path, root))
     # only what failed to parse is missing: a syntax error in a scene, a flag or a header line
-    broken = unparsed(files) if has_errors(d for d in diags if d.code == "IFS100") else NOTHING
+    syntax = has_errors(d for d in diags if d.code == "IFS100")
+    broken = unparsed(files) if syntax else NOTHING
     unread = has_errors(d for d in diags if d.code in UNREAD)
     story, assembly = assemble(files, root, broken, partial=unread)
     diags += assembly
-    if story is not None:
+    if story is None:
+        pass  # nothing to judge
+    elif syntax or unread:  # what is missing is judged from the text (`broken`), as it stands: nothing kept
         story = resolve_members(story)
-    if story is not None:
-        diags += check_story(story, skip_semantic=unread or has_errors(d for d in diags if d.code == "IFS100"),
-                             broken=broken)
-        if not has_errors(diags):
-            diags += check_canon_play(story)
+        diags += check_story(story, skip_semantic=True, broken=broken)
+    else:
+        if not outlined:
+            story = resolve_members(story)
+        whole = _Whole(files, root, story.flags, None if outlined else story)
+        diags += judge(files, story, diags, whole)
     diags.sort(key=sort_key)
     return Loaded(story, diags)
+
+
+class _Whole:
+    """The whole model beside outlines (`incremental.Models`): each file's from the script cache (memory,
+    disk, or parsed again) and the story assembled from them. Files that are whole already are themselves,
+    and so is their story."""
+
+    def __init__(self, files: list[ScriptFile], root: Path, flags: Mapping[str, FlagDecl],
+                 story: Story | None) -> None:
+        self.files, self.root, self.flags, self._story = files, root, flags, story
+        self.whole = story is not None  # the files are whole models, not outlines
+
+    def file(self, f: ScriptFile) -> ScriptFile:
+        return f if self.whole else parse_and_build(f.source)[0]
+
+    def resolved(self, f: ScriptFile) -> ScriptFile:
+        return _resolved(self.file(f), self.flags)
+
+    def story(self) -> Story:
+        if self._story is None:
+            story, _ = assemble([self.file(f) for f in self.files], self.root)
+            assert story is not None
+            self._story = resolve_members(story)
+        return self._story
 
 
 def load_text(sources: str | Mapping[str, str], name: str = "story.ifs") -> Loaded:
@@ -161,6 +218,34 @@ def load_text(sources: str | Mapping[str, str], name: str = "story.ifs") -> Load
     with _gc_paused():
         files, diags = _read_all(sorted(texts), read, include)
         return _finish(files, Path("."), diags)
+
+
+# What each file held when last read, by path, with what `stat` said then: a process that loads a story again
+# and again (the player's --watch) reads only the files that changed. Bounded by text size like the script
+# cache's memory (`script_cache.MEMORY_LIMIT`): past it, everything is read afresh once.
+_SOURCES: dict[Path, tuple[tuple[int, int, int, int], SourceFile]] = {}
+RACY_NS = 2_000_000_000  # a change within the same tick of the filesystem's clock leaves its times as they were
+
+
+def _read_source(path: Path) -> SourceFile | Diagnostic:
+    """`read_source`, or the text read before when the file's device, inode, size and change time are as
+    they were then. Only a file last changed well before it was read is trusted so (git's "racy" rule): two
+    writes within one tick of the filesystem's clock would leave those the same."""
+    try:
+        st = os.stat(path)
+        key = (st.st_ino, st.st_dev, st.st_size, st.st_ctime_ns)
+    except OSError:
+        return read_source(path)
+    kept = _SOURCES.get(path)
+    if kept is not None and kept[0] == key and kept[1].name == _display(path):
+        return kept[1]
+    read_at = time.time_ns()
+    found = read_source(path)
+    if isinstance(found, SourceFile) and st.st_ctime_ns < read_at - RACY_NS and st.st_mtime_ns < read_at - RACY_NS:
+        if sum(len(src.text) for _, src in _SOURCES.values()) + len(found.text) > MEMORY_LIMIT:
+            _SOURCES.clear()
+        _SOURCES[path] = (key, found)
+    return found
 
 
 def _parse_and_build(src: SourceFile, diags: list[Diagnostic]) -> ScriptFile:
@@ -275,13 +360,21 @@ def resolve_members(story: Story) -> Story:
     """The story with each bare word that names a member of an enum or set flag (and no flag) read as that
     member (`Member`), not as a flag: only now, with every file's declarations known, can the two be told
     apart. A story without enums or sets is returned as it is."""
-    members = {m for d in story.flags.values() for m in d.members} - story.flags.keys()
-    if not members:
-        return story
+    return _resolved(story, story.flags)
 
-    def member(node: Node) -> Node | None:
-        return Member(node.name, node.span) if isinstance(node, FlagRef) and node.name in members else None
-    return rewrite(story, member)
+
+N = TypeVar("N", bound=Node)
+
+
+def _resolved(node: N, flags: Mapping[str, FlagDecl]) -> N:
+    """`resolve_members` for any part of a story, given the story's flags."""
+    members = {m for d in flags.values() for m in d.members} - flags.keys()
+    if not members:
+        return node
+
+    def member(n: Node) -> Node | None:
+        return Member(n.name, n.span) if isinstance(n, FlagRef) and n.name in members else None
+    return rewrite(node, member)
 
 
 def _keep_first(table: dict, key: str, item: FlagDecl | Scene, repeated: str, code: str,

@@ -35,7 +35,7 @@ _BUILT_BY = ("parser", "build", "model", "source", "diagnostics", "codec", "gram
 # Built files kept in memory, by text size: about three stories of a million words.
 MEMORY_LIMIT = 24_000_000
 
-_CODEC = Codec([c for c in vars(model).values() if isinstance(c, type) and c.__module__ == model.__name__
+CODEC = Codec([c for c in vars(model).values() if isinstance(c, type) and c.__module__ == model.__name__
                 and (is_dataclass(c) or issubclass(c, enum.Enum))] + [Severity])
 
 
@@ -50,10 +50,31 @@ def version() -> str | None:
     return digest(grammar_digest(), *code)
 
 
+def digest_of(text: str) -> str:
+    """The hex sha256 of a script's text. Kept for texts as large as the built files kept (`MEMORY_LIMIT`): a
+    load asks for it several times (this cache, the incremental check), and a text met again is the same
+    string, whose hash Python keeps, so a lookup costs nothing beside hashing megabytes again."""
+    with _LOCK:
+        found = _DIGESTS.get(text)
+    if found is None:
+        found = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        with _LOCK:
+            global _DIGESTED
+            _DIGESTS[text] = found
+            _DIGESTED += len(text)
+            while _DIGESTED > MEMORY_LIMIT and len(_DIGESTS) > 1:
+                _DIGESTED -= len(_DIGESTS.popitem(last=False)[0])
+    return found
+
+
+_DIGESTS: OrderedDict[str, str] = OrderedDict()
+_DIGESTED = 0  # characters of the texts in _DIGESTS
+
+
 def parse_and_build(src: SourceFile) -> tuple[ScriptFile, list[Diagnostic]]:
     """One script's model and the diagnostics its parse and build gave: from memory, from the user's
     cache, or made (and then kept in both)."""
-    text_digest = hashlib.sha256(src.text.encode("utf-8")).hexdigest()
+    text_digest = digest_of(src.text)
     key = (src.name, text_digest)
     with _LOCK:
         found = _MEMORY.get(key)
@@ -68,6 +89,16 @@ def parse_and_build(src: SourceFile) -> tuple[ScriptFile, list[Diagnostic]]:
     return (built if built.source == src else replace(built, source=src)), list(diags)
 
 
+def cached(src: SourceFile, text_digest: str) -> ScriptFile | None:
+    """The model kept for a text of that digest (an earlier version of `src`, say), spans naming `src`; None
+    when neither memory nor the user's cache holds it. Nothing is parsed."""
+    with _LOCK:
+        found = _MEMORY.get((src.name, text_digest))
+    if found is None:
+        found = _from_disk(src, text_digest)
+    return found[0] if found is not None else None
+
+
 def _made(src: SourceFile, text_digest: str) -> tuple[ScriptFile, tuple[Diagnostic, ...]]:
     from .build import build_file
     from .parser import parse_source
@@ -77,7 +108,7 @@ def _made(src: SourceFile, text_digest: str) -> tuple[ScriptFile, tuple[Diagnost
     v = version()
     if v is not None:
         try:
-            payload = _CODEC.dumps((_parts(built), tuple(_without_file(d, src.name) for d in diags)), src.name)
+            payload = CODEC.dumps((_parts(built), tuple(_without_file(d, src.name) for d in diags)), src.name)
         except CodecError:  # a span or diagnostic naming another file: nothing this build makes; do not keep it
             pass
         else:
@@ -91,7 +122,7 @@ def _from_disk(src: SourceFile, text_digest: str) -> tuple[ScriptFile, tuple[Dia
     if payload is None:
         return None
     try:
-        (header, flags, scenes, extends, includes), diags = _CODEC.loads(payload, src.name)
+        (header, flags, scenes, extends, includes), diags = CODEC.loads(payload, src.name)
         built = ScriptFile(src, header, flags, scenes, extends, includes)
         return built, tuple(Diagnostic(src.name, *d) for d in diags)
     except (CodecError, TypeError, ValueError):  # the right digest but not our shape: treat as missing

@@ -141,6 +141,73 @@ async def test_load_opens_the_transcript_at_the_loaded_scene(tmp_path):
         assert await until(pilot, lambda: in_view(transcript, transcript.latest))
 
 
+def rested(story, at: int, times: int, steps: int) -> Session:
+    """`steps` choices in: canon, except `times` rests at stone `at`."""
+    session = Session(story, 0)
+    for i in range(steps):
+        want = "Rest" if at <= i < at + times else "Walk"
+        session.choose(next(c.id for c in session.view().choices if c.label.startswith(want)))
+    return session
+
+
+async def test_loading_another_run_shows_its_own_folded_steps(tmp_path):
+    """The folded text is the loaded run's, not the one played before it (it once kept the groups the two
+    runs' step numbers shared)."""
+    folder = long_story(tmp_path / "chain")
+    story = load_story(folder)
+    write_run(slot_path("chain", "rests"), run_from_session(rested(story, 10, 5, 45), name="rests",
+                                                              source=str(folder)))
+    a = IFApp(folders=[folder], seed=0, clock=CLOCK, start=Start(story, folder, walked(story, 45)))
+    async with a.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        transcript = a.screen.query_one(Transcript)
+        assert "Rest at stone" not in shown_text(transcript)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await settle(pilot)
+        assert a.game.steps == 45 and transcript.latest.view.scene_id == "s40"
+        assert await until(pilot, lambda: "› Rest at stone 10" in shown_text(transcript))
+        assert in_view(transcript, transcript.latest)
+
+
+async def test_continue_shows_the_current_step_then_mounts_the_earlier_ones_above_it(tmp_path):
+    folder = long_story(tmp_path / "chain")
+    story = load_story(folder)
+    write_run(slot_path("chain", AUTOSAVE), run_from_session(walked(story, 73), name=AUTOSAVE, source=str(folder)))
+    a = IFApp(folders=[folder], seed=0, clock=CLOCK)
+    async with a.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # Continue
+        await settle(pilot)
+        await settle(pilot)
+        transcript = a.screen.query_one(Transcript)
+        assert await until(pilot, lambda: bool(transcript.query_children(PastChunk)))
+        blocks = list(transcript.query_children(StepBlock))
+        assert [b.view.scene_id for b in blocks] == [f"s{i}" for i in range(70, 74)]  # the group under way
+        assert [c.group for c in transcript.query_children(PastChunk)] == [4, 5, 6]
+        assert await until(pilot, lambda: in_view(transcript, transcript.latest))
+        assert "40 earlier steps" in str(transcript.query_one(".earlier").render())
+        await pilot.press("u")  # back into the folded group: it unfolds
+        await settle(pilot)
+        assert transcript.latest.view.scene_id == "s72"
+        assert await until(pilot, lambda: in_view(transcript, transcript.latest))
+
+
+def test_an_open_story_is_kept_out_of_full_collections():
+    """Once a story is open the collector no longer walks it (`ui/heap.py`): its objects are frozen."""
+    import gc
+
+    from ifengine.ui.heap import keep_long_lived
+
+    story = load_story(LANTERN)
+    keep_long_lived()
+    frozen = gc.get_freeze_count()
+    assert frozen > 0 and story.scenes and not gc.is_finalized(story)
+    assert all(o is not story for o in gc.get_objects())  # the collector's generations no longer hold it
+
+
 # ---- a long run folds its past, and unfolds it when reached -------------------------------------------
 
 

@@ -278,3 +278,27 @@ def test_problem_text_is_literal_and_the_source_line_highlighted():
     assert shown is not None and shown.plain == "  * [Go] hall\n         ^"
     assert shown.spans  # coloured by ifengine.highlight
     assert source_text(Diagnostic("s.ifs", 9, 1, "past the end"), src) is None
+
+
+def test_a_look_lists_the_folder_again_only_when_a_folder_changed(story):
+    import os
+
+    from ifengine.ui.watch import RACY_NS, listing, look
+
+    old = time.time_ns() - 10 * RACY_NS  # the folder's last change long past: its time can be trusted
+    os.utime(story, ns=(old, old))
+    first = listing(story)
+    assert listing(story, previous=first) is first  # nothing added or removed: the same list, no walk
+    before, _ = look(story, previous=first)
+    edit(story / "story.ifs", "Fog sits on the black water.", "Fog sits thick on the black water.")
+    after, kept = look(story, previous=first)
+    assert kept is first and after != before  # an edit is seen by the stat alone
+    (story / "deep").mkdir()
+    (story / "deep" / "more.ifs").write_text("=== extra: Extra\nText.\n", encoding="utf-8")
+    again = listing(story, previous=first)
+    assert again is not first and story / "deep" / "more.ifs" in again.files
+    assert listing(story, previous=again) is not again  # changed a moment ago: listed again, to be sure
+    (story / "deep" / "later.ifs").write_text("=== later: Later\nText.\n", encoding="utf-8")
+    assert story / "deep" / "later.ifs" in listing(story, previous=again).files  # a subfolder's own time
+    (story / "deep" / "more.ifs").unlink()
+    assert story / "deep" / "more.ifs" not in look(story, previous=again)[1].files

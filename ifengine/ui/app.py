@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerState
 from ..errors import IfengineError
 from .bindings import APP_BINDINGS
 from .clock import SYSTEM_CLOCK, Clock
+from .heap import keep_long_lived
 from .host import StartMode
 from .watch import WATCH_INTERVAL, WatchState
 
@@ -160,6 +161,7 @@ class IFApp(App[int]):
             self.call_after_refresh(self.open_game, game, messages, replay, notes)
             return
         self.game = game
+        keep_long_lived()  # the story and its run live as long as it is played: no more full walks of them
         self._changes = self._saved = 0
         while len(self.screen_stack) > 1:
             self.pop_screen()
@@ -174,6 +176,7 @@ class IFApp(App[int]):
         from .screens.play import PlayScreen
 
         self.game = game
+        keep_long_lived()
         while len(self.screen_stack) > 1 and not isinstance(self.screen, PlayScreen):
             self.pop_screen()
         if isinstance(self.screen, PlayScreen):
@@ -217,7 +220,7 @@ class IFApp(App[int]):
 
     def check_story_files(self) -> None:
         """The watch timer: follow the story being played (whichever the title screen or `--story` opened),
-        apply a new version that waited for a dialog to close, and start the next poll if none is running."""
+        apply a new version that waited for a dialog to close, and look at the files if no load is running."""
         game = self.game
         key = self._game_key()
         state = self._watch
@@ -230,19 +233,23 @@ class IFApp(App[int]):
             found, state.pending = state.pending, None
             self._apply_reload(found)
         if state.worker is None:
+            from .watch import look
+
             known = state.files or tuple(f.source.path for f in game.story.files)
-            self.busy("watch")  # a poll that finds the files changed loads the story again
-            state.worker = self._poll_story(game.path, key, state.snapshot, known)
+            now, state.listing = look(game.path, known, state.listing)  # a few dozen `stat`s: no worker
+            if now == state.snapshot:
+                return
+            self.busy("watch")  # the files changed: load the story again
+            state.worker = self._reload_story(game.path, key, now, state.snapshot)
 
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
-    def _poll_story(self, path: Path, key: Path, previous: Snapshot | None,
-                    known: tuple[Path, ...]) -> Reload | None:
-        """Stat the story's files and, if they changed, load it again. The result is the worker's return
-        value, which reaches the UI thread in `Worker.StateChanged` (`on_worker_state_changed`): nothing is
-        left blocked in `call_from_thread` when the app quits in the middle of a poll."""
-        from .watch import poll
+    def _reload_story(self, path: Path, key: Path, now: Snapshot, previous: Snapshot | None) -> Reload:
+        """Load the story again, its files having changed. The result is the worker's return value, which
+        reaches the UI thread in `Worker.StateChanged` (`on_worker_state_changed`): nothing is left blocked
+        in `call_from_thread` when the app quits in the middle of a load."""
+        from .watch import reload
 
-        return poll(path, key, previous, known)
+        return reload(path, key, now, previous)
 
     def _story_reloaded(self, found: Reload) -> None:
         """A poll found the files changed. Errors: list them and keep playing the version in play. Clean:
@@ -341,7 +348,7 @@ class IFApp(App[int]):
             self._watch.worker = None
         if event.state == WorkerState.SUCCESS and worker.result is not None:
             self._story_reloaded(worker.result)
-        elif event.state == WorkerState.ERROR:  # `watch.poll` guards the load; this would be a bug there
+        elif event.state == WorkerState.ERROR:  # `watch.reload` guards the load; this would be a bug there
             self.notify(f"Could not look at the story's files: {worker.error}", severity="error", markup=False)
 
     def show_error(self, title: str, lines: list[str]) -> None:
@@ -402,6 +409,7 @@ class IFApp(App[int]):
                 resume(self.program_of(story), run)
             except IfengineError:
                 pass
+            keep_long_lived()  # the story Continue opens, and what compiling it made, are here to stay
 
     def start_story(self, path: Path, mode: StartMode = "new", into_current: bool = False) -> object:
         """Load a story and start it (in a worker thread), with the busy indicator if it takes a while."""

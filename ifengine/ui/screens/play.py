@@ -70,6 +70,8 @@ class PlayScreen(GameScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # After every layout of the screen (the choice list, or the status line, may have changed height).
+        self.screen_layout_refresh_signal.subscribe(self, lambda _: self.keep_toasts_above_choices())
         self.query_one("#pilot-status").display = False
         self.show_problems(self.host.watch_problems)
         self.show_game()
@@ -105,21 +107,20 @@ class PlayScreen(GameScreen[None]):
         self.refresh_keys()
         if choices.rows != rows:  # the transcript takes over or gives up rows (see `repaint_soon`)
             self.repaint_soon()
-        self.call_after_refresh(self.keep_toasts_above_choices)
 
     def keep_toasts_above_choices(self) -> None:
         """Notifications stack up from the bottom right; here they start above the choice list (and the
-        autoplay's status line), so a toast never hides a choice. Kept in step as the list changes height."""
+        autoplay's status line), so a toast never hides a choice. Kept in step after every layout."""
         racks = self.query("#textual-toastrack")
         if not racks or not self.is_mounted:
             return
         status, choices = self.query_one("#pilot-status"), self.query_one(ChoiceList)
         top = min((w.region.y for w in (status, choices) if w.display and w.region.height), default=None)
         below = self.size.height - top if top is not None else 1
-        racks.first().styles.margin = (0, 0, max(1, below), 0)
-
-    def on_resize(self) -> None:
-        self.call_after_refresh(self.keep_toasts_above_choices)
+        margin = (0, 0, max(1, below), 0)
+        rack = racks.first()
+        if tuple(rack.styles.margin) != margin:  # setting it lays the screen out again
+            rack.styles.margin = margin
 
     def refresh_keys(self) -> None:
         """Bring the footer in step when what `check_action` answers has changed. (Textual's footer
@@ -153,7 +154,6 @@ class PlayScreen(GameScreen[None]):
             self.repaint_soon()
         if self.pilot is not None:
             status.update(self.pilot.status(self.game))
-        self.call_after_refresh(self.keep_toasts_above_choices)
 
     def after_move(self, autosave: bool = True) -> None:
         """Bring the screen in step with the game after any move."""

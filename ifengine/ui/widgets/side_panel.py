@@ -2,6 +2,8 @@
 the player is on the original story's road, and where they first left it)."""
 from __future__ import annotations
 
+from typing import Callable
+
 from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.padding import Padding
@@ -61,6 +63,13 @@ def compass_text(game: Game) -> Text:
 
 
 class SidePanel(Vertical):
+    """Kept in step after every move, but a part is only updated when what it shows has changed: each
+    update of a `Static` has Textual measure and lay it out again, and most moves change one line."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._shown: dict[str, object] = {}  # what each part was last updated from, by its id
+
     def compose(self) -> ComposeResult:
         yield Static(id="who", markup=False)
         yield Static("Status", classes="heading")
@@ -69,17 +78,26 @@ class SidePanel(Vertical):
         yield Static(id="compass", markup=False)
         yield Static(id="steps", markup=False)
 
+    def _update(self, part: str, key: object, content: Callable[[], RenderableType]) -> None:
+        if self._shown.get(part, self) != key:
+            self._shown[part] = key
+            self.query_one(f"#{part}", Static).update(content())
+
     def show(self, game: Game) -> None:
-        who = Text()
-        who.append_text(literal(game.story.role.name or game.story.title, "bold"))
-        who.append("\n")
-        who.append_text(literal(game.story.title, "italic"))
-        self.query_one("#who", Static).update(who)
-        self.query_one("#stats", Static).update(stats_table(game))
-        self.query_one("#compass", Static).update(compass_text(game))
+        story = game.story
+        self._update("who", (story.role.name, story.title), lambda: who_text(game))
+        self._update("stats", tuple(game.session.visible_flags()), lambda: stats_table(game))
+        self._update("compass", game.session.canon_status(), lambda: compass_text(game))
         n, seen = game.decisions_made, len(game.session.visits)
-        endings = [s.id for s in game.story.endings]
-        found = sum(1 for e in endings if e in game.found)
-        self.query_one("#steps", Static).update(Text(
+        found = sum(1 for e in story.endings if e.id in game.found)
+        self._update("steps", (n, seen, found, len(story.endings)), lambda: Text(
             f"{n} decision{'' if n == 1 else 's'} so far\n{seen} scene{'' if seen == 1 else 's'} seen\n"
-            f"Endings found: {found} of {len(endings)}", style="italic"))
+            f"Endings found: {found} of {len(story.endings)}", style="italic"))
+
+
+def who_text(game: Game) -> Text:
+    who = Text()
+    who.append_text(literal(game.story.role.name or game.story.title, "bold"))
+    who.append("\n")
+    who.append_text(literal(game.story.title, "italic"))
+    return who

@@ -14,6 +14,9 @@ from typing import Iterable
 
 from rich.text import Text
 from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Size
+from textual.layout import DockArrangeResult
+from textual.scrollbar import ScrollBar
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Static
 
@@ -62,12 +65,7 @@ class StepBlock(Vertical):
         self.index = index
         self.label = label
         self.view = view
-
-    def on_resize(self) -> None:
-        """Laid out (or laid out again): if the transcript waits to bring this step to the top, now it can."""
-        parent = self.parent
-        if isinstance(parent, Transcript):
-            parent.block_laid_out(self)
+        self.parts = (label is not None) + len(view.passed) + 1  # the widgets `compose` gives it
 
     def compose(self):
         if self.label is not None:
@@ -120,6 +118,8 @@ class Transcript(VerticalScroll, can_focus=True):
         self._blocks: list[StepBlock] = []  # the steps not folded, in order; the last is the current one
         self._folded = 0  # groups folded (mounted or not)
         self._earlier = Static(classes="earlier", markup=False)
+        self._earlier_shown = 0  # the number of earlier steps the line at the top says
+        self._deferred: list[PastChunk] = []  # folded groups in `_chunks` not mounted yet (`_mount_deferred`)
         self._waiting: StepBlock | None = None  # the step to bring to the top once it is laid out
 
     def compose(self):
@@ -141,7 +141,11 @@ class Transcript(VerticalScroll, can_focus=True):
                                            for j in range(group * CHUNK, (group + 1) * CHUNK)))
 
     def sync(self, game: Game) -> None:
-        """Show the game's road: keep the steps that still match, fold, unfold and add the rest."""
+        """Show the game's road: keep the steps that still match, fold, unfold and add the rest.
+
+        When nothing is kept (a game just opened: Continue, Load), every whole group behind the player is
+        folded, and the folded groups are mounted only after the screen has shown the current step: the
+        first screen then lays out one step, not a few screens of text that are above it, out of view."""
         taken = game.session.choices_taken
         trail = game.trail
         keys: list[Key] = [(None, trail[0].scene_id)]
@@ -152,19 +156,23 @@ class Transcript(VerticalScroll, can_focus=True):
             limit = min(len(keys), len(old))
             while keep < limit and keys[keep] == old[keep]:
                 keep += 1
+        if self._deferred and not keep:  # never mounted, and nothing of them is kept: drop them
+            self._chunks = [c for c in self._chunks if c not in self._deferred]
+            self._deferred = []
+        self._mount_deferred()  # the transcript changes before the first update: they go in first
         self._game = game
         self._keys = keys
         now = len(keys) - 1  # the step the player is at
         # Groups stay folded while every step in them is kept and the player is past them; more are folded
         # once `2 * CHUNK` steps are live. (Folding only then, and unfolding only what a move reaches back
         # into, keeps an undo or two after a fold from unfolding it again.)
-        folded = min(self._folded, keep // CHUNK, now // CHUNK)
+        folded = min(self._folded, keep // CHUNK, now // CHUNK) if keep else now // CHUNK
         while now - folded * CHUNK >= 2 * CHUNK:
             folded += 1
         self._folded = folded
         first_live = folded * CHUNK
         near = max(0, folded - self.NEAR_CHUNKS)  # the folded groups mounted after a move
-        chunks = [c for c in self._chunks if near <= c.group < folded]
+        chunks = [c for c in self._chunks if near <= c.group < min(folded, keep // CHUNK)]  # steps all kept
         blocks = [b for b in self._blocks if first_live <= b.index < keep]
         gone: list[Widget] = [c for c in self._chunks if c not in chunks]
         gone += [b for b in self._blocks if b not in blocks]
@@ -178,7 +186,10 @@ class Transcript(VerticalScroll, can_focus=True):
         after_from = blocks[-1].index + 1 if blocks else first_live
         after = [StepBlock(i, self._label(i), trail[i]) for i in range(after_from, len(keys))]
         mounts: list[AwaitMount] = []
-        if above:
+        if above and not keep:
+            self._deferred = above
+            self.call_after_refresh(self._mount_deferred)
+        elif above:
             mounts.append(self.mount_all(above, after=self._earlier))
         if below:
             anchor = blocks[0] if blocks else None
@@ -197,13 +208,21 @@ class Transcript(VerticalScroll, can_focus=True):
         self._show_earlier()
         self.show_latest(mounts)
 
+    def _mount_deferred(self) -> None:
+        """Mount the folded groups a fresh `sync` left for after the first screen update (at once if the
+        transcript changes before that), keeping the current step where it is on screen."""
+        deferred, self._deferred = self._deferred, []
+        if deferred and self.is_attached:
+            self.show_latest([self.mount_all(deferred, after=self._earlier)])
+
     def _hidden_groups(self) -> int:
         return self._chunks[0].group if self._chunks else self._folded
 
     def _show_earlier(self) -> None:
         hidden = self._hidden_groups() * CHUNK
         self._earlier.display = hidden > 0
-        if hidden:
+        if hidden and hidden != self._earlier_shown:  # an update is measured and laid out again: only if new
+            self._earlier_shown = hidden
             self._earlier.update(f"⋮  {hidden} earlier steps: scroll up to read them")
 
     def watch_scroll_y(self, old: float, new: float) -> None:
@@ -213,6 +232,7 @@ class Transcript(VerticalScroll, can_focus=True):
 
     def reveal_earlier(self) -> None:
         """Mount the next `MORE_CHUNKS` groups above what is shown, and keep the text in view where it was."""
+        self._mount_deferred()
         first = self._hidden_groups()
         more = [self._chunk(g) for g in range(max(0, first - self.MORE_CHUNKS), first)]
         if not more:
@@ -229,41 +249,52 @@ class Transcript(VerticalScroll, can_focus=True):
         self.run_worker(keep_place(), group="transcript-reveal", exit_on_error=False)
 
     def show_latest(self, mounts: list[AwaitMount] | None = None) -> None:
-        """Scroll the step the player is at to the top, once what was mounted is laid out."""
+        """Scroll the step the player is at to the top, in the layout that first shows it.
+
+        The scroll is set as the transcript is arranged (`arrange`), where the step's place is known, so
+        the screen update that lays the step out already shows it at the top: no frame shows the old scroll
+        position first, and no second layout is needed to scroll. While what a move mounts is still being
+        put together (a step's widgets compose their own children), screen updates wait
+        (`App.batch_update`): the move then takes one layout of the screen, not one for each stage."""
         latest = self.latest
         if latest is None:
             return
         self._waiting = latest
+        self.refresh(layout=True)
         if not mounts:
-            self.call_after_refresh(self._bring_to_top, latest)
             return
+        holding = self.app.batch_update()
+        holding.__enter__()
 
         async def when_mounted() -> None:
-            for m in mounts:
-                await m
-            self.call_after_refresh(self._bring_to_top, latest)
+            try:
+                for m in mounts:
+                    await m
+            finally:
+                holding.__exit__(None, None, None)
+                if self.is_attached:
+                    self.refresh(layout=True)  # the screen lays out what was mounted (it waited for this)
 
-        self.run_worker(when_mounted(), group="transcript-scroll", exclusive=True, exit_on_error=False)
+        self.run_worker(when_mounted(), group="transcript-mount", exit_on_error=False)
 
-    def _bring_to_top(self, block: StepBlock) -> None:
-        if block is not self.latest or not block.is_attached:
-            return
-        region = block.virtual_region
-        if not region.height or self.virtual_size.height < region.bottom:
-            # Not laid out yet (a long run just mounted): its first resize, or the transcript's new
-            # height, brings it up then.
-            self._waiting = block
-            return
+    def arrange(self, size: Size, optimal: bool = False) -> DockArrangeResult:
+        """Textual's arrangement of the steps, then the scroll that brings the waiting step to the top (as
+        Textual's own `anchor` sets the scroll of an anchored widget here). `size` is the area the steps are
+        seen in; a step that does not yet have its widgets, or a height, waits for the next arrangement."""
+        arrangement = super().arrange(size, optimal)
+        block = self._waiting
+        if block is None or not block.is_attached or len(block.children) < block.parts:
+            return arrangement
+        place = next((p.region for p in arrangement.placements if p.widget is block), None)
+        if place is None or not place.height:
+            return arrangement
         self._waiting = None
-        self.scroll_to_widget(block, top=True, animate=False)
-
-    def watch_virtual_size(self) -> None:
-        if self._waiting is not None:
-            self.call_after_refresh(self._bring_to_top, self._waiting)
-
-    def block_laid_out(self, block: StepBlock) -> None:
-        if block is self._waiting:
-            self.call_after_refresh(self._bring_to_top, block)
+        bottom = arrangement.total_region.bottom
+        y = max(0, min(place.y, bottom - size.height))
+        self.set_reactive(Widget.scroll_y, y)
+        self.set_reactive(Widget.scroll_target_y, y)
+        self.vertical_scrollbar.set_reactive(ScrollBar.position, y)
+        return arrangement
 
     def on_resize(self) -> None:
         """The transcript changed size under the player (the problems panel of live editing came or went,
