@@ -61,6 +61,9 @@ class IfsLexer(RegexLexer):
             # a gather is `~ gather` alone on its line (`~ gather = 1` sets a flag named gather)
             (r"(~)([ \t]*)(gather)(?=[ \t]*(?://|\n|$))", bygroups(Keyword.Reserved, Whitespace, Keyword), "line-end"),
             (r"(~)([ \t]*)(toggle)\b", bygroups(Keyword.Reserved, Whitespace, Keyword), "expr-line"),
+            # a line that calls a tunnel (`-> casualty-report ->`); prose never begins with `->`
+            (r"(->)([ \t]*)(" + _ID + r")([ \t]*)(->)", bygroups(Operator, Whitespace, Name.Function, Whitespace, Operator),
+             "line-end"),
             (r"~", Keyword.Reserved, "effect"),
             default("prose"),
         ],

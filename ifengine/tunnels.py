@@ -135,8 +135,8 @@ def _endless(story: Story, called: frozenset[str]) -> frozenset[str]:
             continue
         plain = [_onward(story, p, c) for c in choices if c.call is None]
         waiting[p] = len(plain)
-        for t in plain:
-            before.setdefault(t, []).append(p)
+        for q in plain:
+            before.setdefault(q, []).append(p)
     todo = [p for p, n in waiting.items() if n == 0]
     must = set(todo)
     while todo:

@@ -205,6 +205,8 @@ def test_textmate_grammar_classifies_lines_like_the_lexer():
                 continue
             if s[0] == "~":
                 expected = "block" if re.match(r"~\s*(?:(if|elif|else|end)(?![a-z0-9_])|gather\s*(?://|$))", s) else "effect"
+            elif s.startswith("->"):
+                expected = "call"  # a tunnel called from a line of the body
             else:
                 expected = want.get(s[0], "prose") if not s.startswith("/") or s.startswith("//") else "prose"
             assert _line_rule(g, line) == expected, (path.name, line)

@@ -211,6 +211,15 @@ def test_explore_reaches_every_scene_through_calls_and_returns(capsys):
     assert data["choices_reached"] == data["choices_total"]
 
 
+def test_a_fault_on_entering_a_tunnel_is_found_at_the_tunnel():
+    from ifengine.explore import explore_exhaustive
+
+    story = load_text(HEAD + "@flag z: int = 0\n=== a: A\n* canon [Call] -> t -> b\n=== t: T\n{10 / z}\n"
+                             "+ continue -> return\n=== ending b (canon): B\n").story
+    report = explore_exhaustive(story)
+    assert report.unreached_scenes == ["t"] and list(report.faulted_scenes) == ["t"]
+
+
 def test_the_graph_draws_calls_and_returns(capsys):
     assert main(["graph", str(RELAY), "--format", "dot"]) == 0
     dot = capsys.readouterr().out
@@ -309,3 +318,154 @@ def test_the_language_reference_example_plays_what_the_page_says():
         "The wind is cold up here.", "Call HQ once more",
         "\"Kell, report.\" You read them the count again.", "Continue",
         "You hold the ridge."]
+
+
+# ---- a call from a line of a body ------------------------------------------------------------------------
+
+HQ = (HEAD + "=== a: Headquarters\nThe major looks up.\n-> report ->\n\"Thank you,\" she says.\n~ thanked += 1\n"
+      "* canon [Salute] -> b\n=== report: The Report\nYou read the list.\n+ canon continue -> return\n"
+      "=== ending b (canon): B\nOver.\n@flag thanked: int = 0\n")
+
+
+def test_a_call_line_plays_the_tunnel_between_two_lines_and_resumes_after_it():
+    s = Session(load_text(HQ).story)
+    v = s.view()
+    # the text before the call is shown (a scene passed through by itself), then the tunnel plays
+    assert [(p.scene_id, p.part, p.paragraphs) for p in v.passed] == [("a", 0, ("The major looks up.",))]
+    assert v.scene_id == "report" and v.paragraphs == ("You read the list.",) and s.state.stack == ["a#1"]
+    v = s.choose("report.continue")
+    # back in the same scene after the call line: its part 1, no new visit, its lines before the call not again
+    assert (v.scene_id, v.part, v.paragraphs) == ("a", 1, ('"Thank you," she says.',))
+    assert s.state.stack == [] and s.visits == {"a": 1, "report": 1} and s.flags["thanked"] == 1
+    assert [(st.choice_id, st.auto) for st in s.history] == [("a.call-report", True), ("report.continue", False)]
+    assert s.choose("a.salute").ending is not None
+
+
+def test_a_call_line_changes_no_choice_id_and_saves_hold_the_place():
+    story = load_text(HQ).story
+    assert [c.id for c in story.scenes["a"].choices] == ["a.call-report", "a.salute"]
+    plain = load_text(HQ.replace("-> report ->\n", "")).story
+    assert [c.id for c in plain.scenes["a"].choices] == ["a.salute"]
+    s = Session(story)
+    resumed = load_session(story, dump_session(s))
+    assert resumed.state == s.state and resumed.state.stack == ["a#1"] and resumed.state.to_data()["stack"] == ["a#1"]
+    s.choose("report.continue")
+    s.undo()
+    assert s.scene_id == "report" and s.state.stack == ["a#1"]
+
+
+def test_a_response_may_end_with_a_call_and_a_call_may_go_on_to_the_gather():
+    story = load_text(HEAD + "=== a: A\n* canon [Ask]\nYou ask.\n-> report ->\n* [Call] -> report ->\n~ gather\n"
+                             "She nods.\n* canon [Go] -> b\n=== report: R\nThe list.\n+ canon continue -> return\n"
+                             "=== ending b (canon): B\n").story
+    ask, call = story.scenes["a"].parts[0].choices
+    assert (ask.call, ask.target, call.call, call.target) == ("report", None, "report", None)
+    for cid in ("a.ask", "a.call"):
+        s = Session(story)
+        v = s.choose(cid)
+        assert v.scene_id == "report" and s.state.stack == ["a#1"]
+        assert v.response == (("You ask.",) if cid == "a.ask" else ())
+        v = s.choose("report.continue")
+        assert (v.scene_id, v.part, v.paragraphs, s.visits["a"]) == ("a", 1, ("She nods.",), 1)
+    assert Session(story).program.canon_path[0] == ["a", "report", "a", "b"]
+
+
+def test_where_a_call_line_cannot_be():
+    got = diags("=== a: A\n~ if true\n-> t ->\n~ end\n* canon [X] -> t -> b\nSaid.\n-> t ->\n* [Y]\n-> t ->\nmore\n"
+                "~ gather\n* canon [Z] -> b\n=== t: T\n+ continue -> return\n=== ending b (canon): B\n-> t ->\n")
+    assert [g for g in got if g[2] in ("IFS185", "IFS186", "IFS187", "IFS188")] == [
+        (7, 4, "IFS186", "a tunnel call cannot be inside '~ if': the play needs one place to go on from when 't' "
+                         "returns (call from a choice with a '?' line, or move the call out of the block)"),
+        (11, 4, "IFS188", "choice already calls 't': a choice calls one tunnel (call the next from the tunnel "
+                          "itself, or from a line after a '~ gather')"),
+        (13, 4, "IFS187", "a tunnel call in a choice's response must be its last line: the lines after it have no "
+                          "place to go on from when the tunnel returns (put them after a '~ gather', or in the "
+                          "scene the choice leads to)"),
+        (20, 4, "IFS185", "ending 'b' cannot call a tunnel: the story is over there, and nothing goes on after "
+                          "the call (call 't' from the choice that leads here)")]
+
+
+def test_a_call_line_whose_tunnel_never_returns_or_recurses():
+    got = diags("=== a: A\n-> t ->\nAfter.\n* canon [Go] -> b\n=== t: T\n* canon continue -> b\n"
+                "=== ending b (canon): B\n")
+    assert got == [(6, 4, "IFS182", "tunnel 't' never returns: no road from it reaches `-> return`, so the play "
+                                    "never goes on to what follows the call in its scene")]
+    got = diags("=== a: A\n* canon [Go] -> t -> b\n=== t: T\nAgain.\n-> t ->\n+ continue -> return\n"
+                "=== ending b (canon): B\n")
+    assert (9, 4, "IFS183", "tunnel 't' calls tunnels without end: every road from it calls one again ('t' here) "
+                            "before any return or ending, so the calls pile up until play stops at 100") in got
+    got = diags("=== a: A\nText.\n-> t ->\n=== t: T\n+ continue -> return\n")
+    assert got == [(7, 4, "IFS172", "the part of scene 'a' after this call has no way out: give it a choice")]
+
+
+def test_a_line_that_begins_with_an_arrow_is_a_call_or_a_mistake_said_plainly():
+    got = diags("=== a: A\n-> b\n* canon [Go] -> b\n=== ending b (canon): B\n")
+    assert got == [(6, 1, "IFS100", "a line that begins with '->' calls a tunnel and says nothing else: "
+                                    "'-> tunnel ->' (to go to a scene, give the scene a choice: "
+                                    "'* continue -> scene'); write '\\->' to start prose with it")]
+    story = load_text(HEAD + "=== a: A\n\\-> not a call\n* canon [Go] -> b\n=== ending b (canon): B\n").story
+    assert Session(story).view().paragraphs == ("-> not a call",)
+
+
+def test_the_explorer_graph_and_stats_follow_a_call_line(capsys, tmp_path):
+    path = tmp_path / "hq.ifs"
+    path.write_text(HQ, encoding="utf-8")
+    assert main(["explore", str(path), "--exhaustive", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["unreached_scenes"] == [] and data["errors"] == [] and data["choices_reached"] == data["choices_total"]
+    assert main(["graph", str(path), "--format", "dot"]) == 0
+    dot = capsys.readouterr().out
+    assert '"a" -> "report" [label="fallback (call)", tooltip="a.call-report"' in dot
+    assert '"report" -> "a" [label="continue (return)", tooltip="report.continue"' in dot
+    assert main(["stats", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["tunnels"] == ["report"] and data["choices_by_kind"]["call"] == 1
+    assert data["canon_path"] == ["a", "report", "a", "b"]
+
+
+def test_both_highlighters_mark_a_call_line():
+    from pygments.token import Name, Operator
+
+    from ifengine.highlight import _tokens
+
+    toks = [(t, v) for t, v in _tokens("-> casualty-report ->\n") if v.strip()]
+    assert toks == [(Operator, "->"), (Name.Function, "casualty-report"), (Operator, "->")]
+    grammar = json.loads((ROOT / "editors" / "ifs.tmLanguage.json").read_text(encoding="utf-8"))
+    import re
+    rule = grammar["repository"]["call"]["match"]
+    assert re.match(rule, "  -> casualty-report ->") and not re.match(rule, "The -> arrow")
+
+
+def test_the_plain_player_shows_a_call_line_between_the_lines(tmp_path):
+    path = tmp_path / "hq.ifs"
+    path.write_text(HQ, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    r = subprocess.run([sys.executable, "-m", "ifengine", "play", str(path), "--plain"], input="1\n1\n",
+                       capture_output=True, text=True, env=env, timeout=60)
+    assert "Traceback" not in r.stderr, r.stderr
+    out = r.stdout
+    order = ["== Headquarters ==", "The major looks up.", "== The Report ==", "You read the list.",
+             '"Thank you," she says.', "ENDING: canon: B"]
+    at = [out.find(line) for line in order]
+    assert -1 not in at and at == sorted(at), out
+    assert out.count("== Headquarters ==") == 1  # the scene goes on after the call: no title again
+
+
+async def test_the_textual_player_shows_a_call_line_between_the_lines(tmp_path):
+    from ifengine.ui.app import Start
+    from ifengine.ui.widgets.transcript import SceneText
+    from tests.fixtures.ui.support import app, settle
+
+    path = tmp_path / "hq.ifs"
+    path.write_text(HQ, encoding="utf-8")
+    story = load_text(HQ).story
+    a = app(start=Start(story, path, Session(story, 0)))
+    async with a.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        shown = [str(s.render()) for s in a.screen.query(SceneText)]
+        assert any("The major looks up." in t for t in shown) and "You read the list." in shown[-1]
+        await pilot.press("1")
+        await settle(pilot)
+        assert a.game.session.scene_id == "a" and a.game.session.state.part == 1
+        last = str(a.screen.query(SceneText)[-1].render())
+        assert last.startswith('"Thank you," she says.') and "Headquarters" not in last

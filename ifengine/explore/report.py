@@ -72,7 +72,8 @@ class Report:
         out: dict[str, Finding] = {}
         for f in self.errors.values():
             choice = self.story.choice(f.path[-1]) if f.path else None
-            sid = (choice.target or f.path[-1].partition(".")[0]) if choice is not None else self.story.start
+            # the scene the last choice enters: its tunnel for a call, its own for one that goes on to a gather
+            sid = self.story.start if choice is None else choice.call or choice.target or f.path[-1].partition(".")[0]
             if sid in self.unreached_scenes and sid not in out:
                 out[sid] = f
         return out
