@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Protocol, Sequence
 
 from .analysis import play_shape
-from .cache import digest, read_entry, write_entry
+from .cache import digest, read_entry, write_entry, write_later
 from .check import _Checker, check_canon_play
 from .codec import CodecError
 from .diagnostics import Diagnostic, Severity, has_errors
@@ -247,9 +247,7 @@ def _units(file: ScriptFile, context: str, story: Story, models: Models) -> Unit
     found = _decode_units(payload, src.name) if payload is not None else None
     if found is None:
         found = _Contents(story).units(models.resolved(file))
-        encoded = _encode_units(found, src.name)
-        if encoded is not None:
-            write_entry("contents", name, context, encoded)
+        write_later("contents", name, context, functools.partial(_encode_units, found, src.name))
     with _LOCK:
         _MEMORY[key] = found
         while len(_MEMORY) > MEMORY_ENTRIES:
@@ -379,7 +377,7 @@ def _canon_play(files: Sequence[ScriptFile], story: Story, models: Models, v: st
         return []
     diags = check_canon_play(models.story())
     if not diags:
-        write_entry("canon", where, context, json.dumps(now).encode("utf-8"))
+        write_later("canon", where, context, lambda: json.dumps(now).encode("utf-8"))
     return diags
 
 

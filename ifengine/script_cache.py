@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import model
-from .cache import digest, read_entry, write_entry
+from .cache import digest, read_entry, write_later
 from .codec import Codec, CodecError
 from .diagnostics import Diagnostic, Severity
 from .grammar_file import grammar_digest
@@ -104,16 +104,17 @@ def _made(src: SourceFile, text_digest: str) -> tuple[ScriptFile, tuple[Diagnost
     from .parser import parse_source
 
     items, diags = parse_source(src)
-    built = build_file(src, items, diags)
+    built, said = build_file(src, items, diags), tuple(diags)
     v = version()
     if v is not None:
-        try:
-            payload = CODEC.dumps((_parts(built), tuple(_without_file(d, src.name) for d in diags)), src.name)
-        except CodecError:  # a span or diagnostic naming another file: nothing this build makes; do not keep it
-            pass
-        else:
-            write_entry("scripts", text_digest, v, payload.encode("utf-8"))
-    return built, tuple(diags)
+        def payload() -> bytes | None:
+            try:
+                return CODEC.dumps((_parts(built), tuple(_without_file(d, src.name) for d in said)),
+                                   src.name).encode("utf-8")
+            except CodecError:  # a span or diagnostic naming another file: nothing a build makes; not kept
+                return None
+        write_later("scripts", text_digest, v, payload)
+    return built, said
 
 
 def _from_disk(src: SourceFile, text_digest: str) -> tuple[ScriptFile, tuple[Diagnostic, ...]] | None:
