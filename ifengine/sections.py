@@ -22,12 +22,14 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from .diagnostics import Diagnostic
 from .model import ScriptFile
 from .source import SourceFile, Span
 
 # By file name: the sections of its last clean build (text -> the line it began at and its items' model), or
-# the last clean model served for it, split into sections only when the file is next built. Bounded like
-# the script cache's memory, by the characters of text they stand for: past it, all is forgotten once.
+# the last clean model served for it, split into sections only when the file is next built. Bounded by the
+# characters of text they stand for (as the script cache's memory is): past it, all is forgotten once.
+MEMORY_LIMIT = 24_000_000
 _KEPT: dict[str, dict[str, tuple[int, ScriptFile]] | ScriptFile] = {}
 _SIZES: dict[str, int] = {}
 _LOCK = threading.Lock()
@@ -88,6 +90,7 @@ def build(src: SourceFile) -> ScriptFile | None:
 def _build_section(src: SourceFile, s: Section) -> ScriptFile | None:
     """One section parsed and built as the whole file's parse would (positions absolute in the file), or
     None when it gives any diagnostic."""
+    from lark import Tree
     from lark.exceptions import UnexpectedInput
     from lark.utils import TextSlice
 
@@ -98,11 +101,11 @@ def _build_section(src: SourceFile, s: Section) -> ScriptFile | None:
         tree = story_parser().parse(TextSlice(src.text, s.start, s.end))
     except UnexpectedInput:
         return None
-    items = list(tree.children)
-    if any(too_deep(item, 1) is not None for item in items):  # type: ignore[arg-type]
+    items = [item for item in tree.children if isinstance(item, Tree)]
+    if len(items) != len(tree.children) or any(too_deep(item, 1) is not None for item in items):
         return None
-    said: list[Any] = []
-    built = build_file(src, items, said)  # type: ignore[arg-type]
+    said: list[Diagnostic] = []
+    built = build_file(src, items, said)
     return None if said else built
 
 
@@ -154,8 +157,6 @@ _texts: dict[str, str] = {}  # the text each kept entry stands for
 
 
 def _keep(src: SourceFile, entry: dict[str, tuple[int, ScriptFile]] | ScriptFile) -> None:
-    from .script_cache import MEMORY_LIMIT
-
     with _LOCK:
         if sum(_SIZES.values()) - _SIZES.get(src.name, 0) + len(src.text) > MEMORY_LIMIT:
             _KEPT.clear()
