@@ -67,10 +67,12 @@ def build(src: SourceFile) -> ScriptFile | None:
     if not kept:
         return None
     text = src.text
+    sections = [(s, text[s.start:s.end]) for s in cut(text)]
+    if 2 * sum(piece in kept for _, piece in sections) < len(sections):
+        return None  # mostly new text (another story under the same name): one parse of the whole is cheaper
     pieces: dict[str, tuple[int, ScriptFile]] = {}
     parts: list[ScriptFile] = []
-    for s in cut(text):
-        piece = text[s.start:s.end]
+    for s, piece in sections:
         old = kept.get(piece) or pieces.get(piece)
         if old is not None:
             part = moved(old[1], s.line - old[0]) if s.line != old[0] else old[1]
