@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable, Iterator
 
 from .files import replace_quickly
 
@@ -72,6 +75,39 @@ def write_entry(kind: str, name: str, key: str, payload: bytes) -> None:
         _prune(path.parent)
     except OSError:
         pass
+
+
+Write = Callable[[], None]
+_LATER = threading.local()  # per thread: the watch reloads in a worker while the app may load another story
+
+
+@contextmanager
+def writes_deferred() -> Iterator[list[Write]]:
+    """Inside, `write_later` queues its writes (and the encoding of their payloads) in the list given
+    instead of doing them: the caller runs them once what it waits for is done. The watch's reload shows
+    the new text first and keeps it after; what is in the list is only ever a cache, so a list never run
+    loses nothing."""
+    outer = getattr(_LATER, "queue", None)
+    queue: list[Write] = []
+    _LATER.queue = queue
+    try:
+        yield queue
+    finally:
+        _LATER.queue = outer
+
+
+def write_later(kind: str, name: str, key: str, payload: Callable[[], bytes | None]) -> None:
+    """`write_entry` of what `payload()` gives (None: nothing to keep), now, or inside `writes_deferred`
+    when the caller runs its list."""
+    def write() -> None:
+        found = payload()
+        if found is not None:
+            write_entry(kind, name, key, found)
+    queue: list[Write] | None = getattr(_LATER, "queue", None)
+    if queue is None:
+        write()
+    else:
+        queue.append(write)
 
 
 def _prune(folder: Path, keep: int = MAX_ENTRIES) -> None:

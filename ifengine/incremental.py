@@ -9,7 +9,8 @@ A check is three kinds of work, and each is kept apart by what decides it:
   parse it is kept by the digest of the file's text, so `ifengine check` reads 49 small outlines, not 49
   models, after an edit to the fiftieth. Assembling the story and the checker's story-wide rules
   (`_Checker.scene_shape` and `story_wide`: reachability, unread flags, cycles, the canon path) read only
-  these, and run every time.
+  these. Assembling runs every time; the rules run again only when an outline or the flags read changed
+  since they last judged the story in this process (`_story_wide`: a `--watch` reload after a prose edit).
 - **What a file's scenes say** (`_Contents`): the diagnostics of visiting each scene and extension (its
   text, expressions and effects typed, its choices' targets) and the flags it reads. These depend on the
   file's text and on the story-wide names it is judged against: every flag's declaration (not where it
@@ -40,7 +41,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Protocol, Sequence
 
 from .analysis import play_shape
-from .cache import digest, read_entry, write_entry
+from .cache import digest, read_entry, write_entry, write_later
 from .check import _Checker, check_canon_play
 from .codec import CodecError
 from .diagnostics import Diagnostic, Severity, has_errors
@@ -246,9 +247,7 @@ def _units(file: ScriptFile, context: str, story: Story, models: Models) -> Unit
     found = _decode_units(payload, src.name) if payload is not None else None
     if found is None:
         found = _Contents(story).units(models.resolved(file))
-        encoded = _encode_units(found, src.name)
-        if encoded is not None:
-            write_entry("contents", name, context, encoded)
+        write_later("contents", name, context, functools.partial(_encode_units, found, src.name))
     with _LOCK:
         _MEMORY[key] = found
         while len(_MEMORY) > MEMORY_ENTRIES:
@@ -308,13 +307,62 @@ def judge(files: Sequence[ScriptFile], story: Story, so_far: Iterable[Diagnostic
             if ext.scene_id in story.scenes:
                 found += unit.diags
                 checker.read_flags |= unit.read
-    for scene in story.scenes.values():
-        checker.scene_shape(scene)
-    checker.story_wide()
-    diags = checker.diags + found
+    diags = checker.diags + _story_wide(checker, files, story, v) + found
     if has_errors(so_far + diags):
         return diags
     return diags + _canon_play(files, story, models, v)
+
+
+# ---- the story-wide rules -------------------------------------------------------------------------------
+
+# By story folder, the outlines and read flags the story-wide rules last judged, and what they said: a
+# `--watch` reload after an edit that leaves every outline as it was (prose on its lines) reuses it. Only
+# the latest few stories are kept; each file's outline is kept with it, by the file's name and text digest.
+WIDE_STORIES = 4
+_WIDE: OrderedDict[str, tuple[tuple[Any, ...], tuple[Diagnostic, ...]]] = OrderedDict()
+_OUTLINES: dict[str, dict[tuple[str, str], tuple[Any, ...]]] = {}
+
+Outlined = tuple[str, Any, Any, tuple[Scene, ...], tuple[Extend, ...], Any]
+
+
+def _story_wide(checker: _Checker, files: Sequence[ScriptFile], story: Story, v: str) -> list[Diagnostic]:
+    """What `scene_shape` (each assembled scene) and `story_wide` add to `checker`'s diagnostics. Both read
+    only the story's outline (check.py says so, and `loader.check` runs them on outlines alone) and the flags
+    read, and the story is assembled from its files' outlines in their order: the same outlines, in the
+    same order, with the same flags read, are judged the same. Compared with `==`, which passes over the
+    files that did not change as the same objects, and compares the outline of the one that did."""
+    where = str(story.root.resolve())
+    with _LOCK:
+        known = _OUTLINES.get(where, {})
+    outlines: dict[tuple[str, str], Outlined] = {}
+    for f in files:
+        name = (f.source.name, text_digest(f.source))
+        found = known.get(name)
+        if found is None:
+            hollow = outline(f)
+            found = (f.source.name, hollow.header, hollow.flags, hollow.scenes, hollow.extends, hollow.includes)
+        outlines[name] = found
+    key = (v, story.start, tuple(outlines[(f.source.name, text_digest(f.source))] for f in files),
+           frozenset(checker.read_flags))
+    with _LOCK:
+        _OUTLINES[where] = outlines
+        kept = _WIDE.get(where)
+        if kept is not None:
+            _WIDE.move_to_end(where)
+    if kept is not None and kept[0] == key:
+        return list(kept[1])
+    before = len(checker.diags)
+    for scene in story.scenes.values():
+        checker.scene_shape(scene)
+    checker.story_wide()
+    said = tuple(checker.diags[before:])
+    del checker.diags[before:]
+    with _LOCK:
+        _WIDE[where] = (key, said)
+        _WIDE.move_to_end(where)
+        while len(_WIDE) > WIDE_STORIES:
+            _OUTLINES.pop(_WIDE.popitem(last=False)[0], None)
+    return list(said)
 
 
 def _canon_play(files: Sequence[ScriptFile], story: Story, models: Models, v: str) -> list[Diagnostic]:
@@ -329,7 +377,7 @@ def _canon_play(files: Sequence[ScriptFile], story: Story, models: Models, v: st
         return []
     diags = check_canon_play(models.story())
     if not diags:
-        write_entry("canon", where, context, json.dumps(now).encode("utf-8"))
+        write_later("canon", where, context, lambda: json.dumps(now).encode("utf-8"))
     return diags
 
 

@@ -152,12 +152,13 @@ def _finish(files: list[ScriptFile], root: Path, diags: list[Diagnostic], outlin
     if not files:  # nothing could be read: there is no story to assemble or judge
         diags.sort(key=sort_key)
         return Loaded(None, diags)
-    files.sort(key=lambda f: _relative(f.source.path, root))
+    where = {id(f): _relative(f.source.path, root) for f in files}  # each path resolved once: a few ms a file
+    files.sort(key=lambda f: where[id(f)])
     # only what failed to parse is missing: a syntax error in a scene, a flag or a header line
     syntax = has_errors(d for d in diags if d.code == "IFS100")
     broken = unparsed(files) if syntax else NOTHING
     unread = has_errors(d for d in diags if d.code in UNREAD)
-    story, assembly = assemble(files, root, broken, partial=unread)
+    story, assembly = assemble(files, root, broken, partial=unread, relative=[where[id(f)] for f in files])
     diags += assembly
     if story is None:
         pass  # nothing to judge
@@ -287,10 +288,11 @@ def _relative(path: Path, root: Path) -> Path:
 
 
 def assemble(files: list[ScriptFile], root: Path, broken: Unparsed = NOTHING,
-             partial: bool = False) -> tuple[Story | None, list[Diagnostic]]:
+             partial: bool = False, relative: list[Path] | None = None) -> tuple[Story | None, list[Diagnostic]]:
     """Merge files into one story: one header, flags and scenes by id, extensions folded into scenes.
     `broken` is what the text declares in lines that failed to parse: it is not reported missing too.
-    `partial` says some file could not be read: a header field missing here may be in it."""
+    `partial` says some file could not be read: a header field missing here may be in it. `relative`:
+    each file's path below `root`, when the caller has worked them out already."""
     diags: list[Diagnostic] = []
     header: dict[str, tuple[str, str, Span]] = {}
     flags: dict[str, FlagDecl] = {}
@@ -336,8 +338,8 @@ def assemble(files: list[ScriptFile], root: Path, broken: Unparsed = NOTHING,
     if "start" in header and start_id[0] not in scenes and start_id[0] not in broken.scenes:
         diags.append(_diag(start_id[2], f"@start names scene '{start_id[0]}', which does not exist", "IFS111"))
     digest = hashlib.sha256()
-    for f in files:
-        digest.update(_relative(f.source.path, root).as_posix().encode())
+    for f, rel in zip(files, relative or [_relative(f.source.path, root) for f in files]):
+        digest.update(rel.as_posix().encode())
         digest.update(b"\0" + f.source.text.encode("utf-8") + b"\0")
     role = header.get("role", ("", "", first_span))
     story = Story(

@@ -7,7 +7,9 @@ turns text into the model (this module and those listed in `_BUILT_BY`). Editing
 installing another lark, makes every entry stale by itself. An entry holds the built model and the
 diagnostics the parse and the build gave, with no file name: a renamed or moved file is still a hit, and
 its spans and diagnostics name it as it is now called. A stale, damaged or unreadable entry is ignored
-and rewritten (see `cache.py`), so what a load reports never depends on the cache.
+and rewritten (see `cache.py`), so what a load reports never depends on the cache. A file that did change
+is built again by sections when it can be (`sections.py`: only the scenes edited are parsed), and its entry
+written after the caller's work when it asks (`cache.writes_deferred`: the watch, once the text is shown).
 """
 from __future__ import annotations
 
@@ -20,8 +22,8 @@ from dataclasses import is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import model
-from .cache import digest, read_entry, write_entry
+from . import model, sections
+from .cache import digest, read_entry, write_later
 from .codec import Codec, CodecError
 from .diagnostics import Diagnostic, Severity
 from .grammar_file import grammar_digest
@@ -30,7 +32,8 @@ from .source import SourceFile
 
 # The modules whose code decides what a script builds into: a change to any of them is a new version. Read
 # as files: `parser` and `build` (and lark with them) are imported only when a script must be parsed.
-_BUILT_BY = ("parser", "build", "model", "source", "diagnostics", "codec", "grammar_file", "script_cache")
+_BUILT_BY = ("parser", "build", "model", "source", "diagnostics", "codec", "grammar_file", "script_cache",
+             "sections")
 
 # Built files kept in memory, by text size: about three stories of a million words.
 MEMORY_LIMIT = 24_000_000
@@ -86,7 +89,9 @@ def parse_and_build(src: SourceFile) -> tuple[ScriptFile, list[Diagnostic]]:
             found = _made(src, text_digest)
         _remember(key, found, len(src.text))
     built, diags = found
-    return (built if built.source == src else replace(built, source=src)), list(diags)
+    built = built if built.source == src else replace(built, source=src)
+    sections.served(built, clean=not diags)  # the next version of this file reuses its unchanged sections
+    return built, list(diags)
 
 
 def cached(src: SourceFile, text_digest: str) -> ScriptFile | None:
@@ -103,17 +108,23 @@ def _made(src: SourceFile, text_digest: str) -> tuple[ScriptFile, tuple[Diagnost
     from .build import build_file
     from .parser import parse_source
 
-    items, diags = parse_source(src)
-    built = build_file(src, items, diags)
+    said: tuple[Diagnostic, ...] = ()
+    built_again = sections.build(src)  # only the sections that changed since the last clean version
+    if built_again is not None:
+        built = built_again
+    else:
+        items, diags = parse_source(src)
+        built, said = build_file(src, items, diags), tuple(diags)
     v = version()
     if v is not None:
-        try:
-            payload = CODEC.dumps((_parts(built), tuple(_without_file(d, src.name) for d in diags)), src.name)
-        except CodecError:  # a span or diagnostic naming another file: nothing this build makes; do not keep it
-            pass
-        else:
-            write_entry("scripts", text_digest, v, payload.encode("utf-8"))
-    return built, tuple(diags)
+        def payload() -> bytes | None:
+            try:
+                return CODEC.dumps((_parts(built), tuple(_without_file(d, src.name) for d in said)),
+                                   src.name).encode("utf-8")
+            except CodecError:  # a span or diagnostic naming another file: nothing a build makes; not kept
+                return None
+        write_later("scripts", text_digest, v, payload)
+    return built, said
 
 
 def _from_disk(src: SourceFile, text_digest: str) -> tuple[ScriptFile, tuple[Diagnostic, ...]] | None:

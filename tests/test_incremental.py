@@ -263,3 +263,29 @@ def test_a_file_rewritten_just_after_a_load_is_read_again(story: Path) -> None:
     edit(story, "gate.ifs", "The gate stands open.", "The gate stands wide.")  # the same size
     found = load(story).story
     assert found is not None and "wide" in str(found.scenes["gate"].body)
+
+
+def test_the_story_wide_rules_are_kept_while_the_outlines_hold(story: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A `--watch` reload (`load` in the same process) judges the graph again only when an outline changed:
+    prose edited on its lines keeps the result; lines added above an unreachable scene move its warning, and
+    the warning is where a check from nothing puts it."""
+    from ifengine.check import _Checker
+
+    judged: list[int] = []
+    real = _Checker.story_wide
+    monkeypatch.setattr(_Checker, "story_wide", lambda self: judged.append(1) or real(self))
+    (story / "attic.ifs").write_text("=== attic: The attic\nDust.\n* [Down] -> hall\n", encoding="utf-8")
+    found = same_everywhere(story, monkeypatch)
+    assert [(Path(d.file).name, d.line, d.col, d.code) for d in found] == [("attic.ifs", 1, 5, "IFS200")]
+    assert load(story).diagnostics == found
+    before = len(judged)
+    edit(story, "attic.ifs", "Dust.", "Dust, and more dust.")  # prose on its line: every outline as it was
+    assert load(story).diagnostics == reference(story, monkeypatch)
+    assert len(judged) == before + 1  # the reference judged; the reload did not
+    edit(story, "attic.ifs", "=== attic", "=== loft: The loft\nHay.\n* [Down] -> hall\n\n=== attic")
+    found = load(story).diagnostics
+    assert found == reference(story, monkeypatch)
+    assert [(d.line, d.col, d.message) for d in found] == [
+        (1, 5, "scene 'loft' can never be reached: no choice leads to it from the start"),
+        (5, 5, "scene 'attic' can never be reached: no choice leads to it from the start")]
+    assert len(judged) == before + 3  # the reload and the reference, each from the outlines

@@ -105,6 +105,33 @@ async def test_prose_edit_shows_at_the_same_scene_with_the_same_choices(story):
         assert read_run(slot_path("lantern", AUTOSAVE)).story_digest == a.game.story.digest
 
 
+async def test_the_edited_files_cache_entry_is_written_after_the_new_text_is_shown(story, monkeypatch):
+    """The reload's parse is kept on disk (a fresh process reads it back), but encoding and writing it waits
+    until the new version is in play: the save-to-screen time does not pay for it."""
+    from ifengine import cache
+    from ifengine.script_cache import digest_of, version
+
+    written: list[tuple[str, bool]] = []  # each entry written since the edit, and whether it was in play then
+    real = cache.write_entry
+    a = watching(story, CANON[:2])
+    first = a.game
+
+    def write_entry(kind: str, name: str, key: str, payload: bytes) -> None:
+        written.append((kind, a.game is not first))
+        real(kind, name, key, payload)
+    async with a.run_test(size=SIZE) as pilot:
+        await watched(pilot)
+        first = a.game
+        monkeypatch.setattr(cache, "write_entry", write_entry)
+        edit(story / "story.ifs", "The stones are slick", "The wet stones are slick")
+        await until(pilot, lambda: a.game is not first, "the new version is in play")
+        assert ("scripts", False) not in written
+        text = (story / "story.ifs").read_text(encoding="utf-8")
+        await until(pilot, lambda: cache.read_entry("scripts", digest_of(text), version()) is not None,
+                    "the edited file's entry is written")
+        assert written and all(after for _, after in written)
+
+
 async def test_errors_show_in_the_panel_and_the_old_version_stays_playable(story):
     a = watching(story, CANON[:1])
     async with a.run_test(size=SIZE) as pilot:

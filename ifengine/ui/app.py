@@ -29,6 +29,7 @@ from .host import StartMode
 from .watch import WATCH_INTERVAL, WatchState
 
 if TYPE_CHECKING:  # the engine modules are imported when a story is opened, not to show the title screen
+    from ..cache import Write
     from ..launch import PlayRequest
     from ..model import Story
     from ..program import Program
@@ -252,6 +253,12 @@ class IFApp(App[int]):
 
         return reload(path, key, now, previous)
 
+    @work(thread=True, group="watch-cache", exit_on_error=False)
+    def _write_cache(self, writes: tuple[Write, ...]) -> None:
+        from .watch import write_cache
+
+        write_cache(writes)
+
     def _story_reloaded(self, found: Reload) -> None:
         """A poll found the files changed. Errors: list them and keep playing the version in play. Clean:
         play the new version from where the player is, now or once the dialog on top is closed."""
@@ -349,6 +356,8 @@ class IFApp(App[int]):
             self._watch.worker = None
         if event.state == WorkerState.SUCCESS and worker.result is not None:
             self._story_reloaded(worker.result)
+            if worker.result.writes:  # the cache entries of the edited files, once the new text is drawn
+                self.call_after_refresh(self._write_cache, worker.result.writes)
         elif event.state == WorkerState.ERROR:  # `watch.reload` guards the load; this would be a bug there
             self.notify(f"Could not look at the story's files: {worker.error}", severity="error", markup=False)
 

@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING, Iterable
 if TYPE_CHECKING:
     from textual.worker import Worker
 
+    from ..cache import Write
     from ..diagnostics import Diagnostic
     from ..loader import Loaded
     from ..source import SourceFile
 
-# Seconds between two looks at the files: a saved edit is on screen about this much sooner than it would be
-# with the half second this was, and a look is a few dozen `stat`s (bench/watch.py measures both).
-WATCH_INTERVAL = 0.1
+# Seconds between two looks at the files: on average a saved edit waits half of it before its reload starts,
+# and a look is a few dozen `stat`s (well under a millisecond for fifty files; bench/watch.py measures both).
+WATCH_INTERVAL = 0.05
 
 # (file, mtime in ns, size) for each watched file, sorted. Comparing two of them finds edits, new files and
 # deleted files; an editor that saves by writing a new file and renaming it changes the mtime too.
@@ -135,6 +136,8 @@ class Reload:
     changed: tuple[str, ...]  # files that changed since the previous poll (empty on the first poll)
     loaded: Loaded | None  # None when loading failed unexpectedly (then `failure` says why)
     failure: str = ""
+    # the cache entries the load made, to write once the new version is on screen (`cache.writes_deferred`)
+    writes: tuple[Write, ...] = ()
 
     @property
     def files(self) -> tuple[Path, ...]:
@@ -149,12 +152,21 @@ def reload(path: Path, key: Path, now: Snapshot, previous: Snapshot | None) -> R
     loading shows up as a change at the next look and is loaded then."""
     root = path if path.is_dir() else path.parent
     changed = changed_files(previous, now, root)
+    from ..cache import writes_deferred
     from ..loader import load
 
-    try:
-        return Reload(key, now, changed, load(path))
-    except Exception as e:  # load reports every problem in the files as a diagnostic; this is a bug, not a crash
-        return Reload(key, now, changed, None, f"{type(e).__name__}: {e}")
+    with writes_deferred() as writes:  # encoding and writing the edited file's entries waits for the screen
+        try:
+            return Reload(key, now, changed, load(path), writes=tuple(writes))
+        except Exception as e:  # load reports every problem in the files as a diagnostic; a bug, not a crash
+            return Reload(key, now, changed, None, f"{type(e).__name__}: {e}")
+
+
+def write_cache(writes: Iterable[Write]) -> None:
+    """Write what a reload left for later (`Reload.writes`). Runs in a worker thread, after the new
+    version is shown; a write that fails only means nothing is kept (`cache.write_entry`)."""
+    for write in writes:
+        write()
 
 
 @dataclass(frozen=True)
