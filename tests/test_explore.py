@@ -164,6 +164,20 @@ class _Dice:
         return self._draw(options)  # every option of every shuffle, whatever it holds
 
 
+def assert_search_matches_oracle(story, depth: int) -> None:
+    """The abstract search finds exactly what the full-state oracle finds, to `depth`: the same offers,
+    scenes, choices, endings, dead ends and faults."""
+    want = _oracle(story, depth)
+    offers: set = set()
+    got = explore_exhaustive(story, max_depth=depth, visit=lambda s: offers.add(_offer(s)))
+    assert offers == want["offers"]
+    assert got.scenes_reached == want["scenes"]
+    assert got.choices_reached == want["choices"]
+    assert set(got.endings) == want["endings"]
+    assert set(got.dead_ends) == want["dead"]
+    assert set(got.errors) == want["errors"]
+
+
 def _oracle(story, depth: int) -> dict[str, set]:
     dice = _Dice()
     found: dict[str, set] = {"scenes": {story.start}, "choices": set(), "endings": set(), "dead": set(), "errors": set(),
@@ -307,15 +321,7 @@ def test_smaller_keys_find_exactly_what_full_keys_find(tmp_path, tunnels, body_c
     assert not [d for d in loaded.diagnostics if d.is_error and d.code not in allowed], loaded.diagnostics
     story = loaded.story
     depth = 6
-    want = _oracle(story, depth)
-    offers: set = set()
-    got = explore_exhaustive(story, max_depth=depth, visit=lambda s: offers.add(_offer(s)))
-    assert offers == want["offers"]
-    assert got.scenes_reached == want["scenes"]
-    assert got.choices_reached == want["choices"]
-    assert set(got.endings) == want["endings"]
-    assert set(got.dead_ends) == want["dead"]
-    assert set(got.errors) == want["errors"]
+    assert_search_matches_oracle(story, depth)
 
 
 def test_a_tunnel_entered_again_only_through_its_returns_keeps_its_used_choices():
@@ -328,12 +334,8 @@ def test_a_tunnel_entered_again_only_through_its_returns_keeps_its_used_choices(
                       "* [Walk] -> b\n=== t: T\n* (first) canon [First] -> return\n* fallback -> bad\n"
                       "=== b: B\n* canon [Again] -> t -> good\n"
                       "=== ending good (canon): Good\n=== ending bad (death): Bad\n").story
-    want = _oracle(story, 8)
-    offers: set = set()
-    got = explore_exhaustive(story, max_depth=8, visit=lambda s: offers.add(_offer(s)))
-    assert set(got.endings) == want["endings"] == {"good", "bad"}
-    assert offers == want["offers"]
-    assert got.scenes_reached == want["scenes"] and got.choices_reached == want["choices"]
+    assert_search_matches_oracle(story, 8)
+    assert _oracle(story, 8)["endings"] == {"good", "bad"}
 
 
 def test_the_calls_open_tell_states_apart():

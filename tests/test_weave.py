@@ -416,22 +416,14 @@ def _weave_story(rng: random.Random) -> str:
 
 @pytest.mark.parametrize("seed", range(40))
 def test_smaller_keys_find_exactly_what_full_keys_find_in_weaves(seed):
-    from tests.test_explore import _offer, _oracle
+    from tests.test_explore import assert_search_matches_oracle
 
     loaded = load_text(_weave_story(random.Random(seed)))
     assert loaded.story is not None
     assert not [d for d in loaded.diagnostics if d.is_error and d.code != "IFS150"], loaded.diagnostics
     story = loaded.story
     depth = 7
-    want = _oracle(story, depth)
-    offers: set = set()
-    got = explore_exhaustive(story, max_depth=depth, visit=lambda s: offers.add(_offer(s)))
-    assert offers == want["offers"]
-    assert got.scenes_reached == want["scenes"]
-    assert got.choices_reached == want["choices"]
-    assert set(got.endings) == want["endings"]
-    assert set(got.dead_ends) == want["dead"]
-    assert set(got.errors) == want["errors"]
+    assert_search_matches_oracle(story, depth)
 
 
 
