@@ -38,6 +38,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     import gc
 
     from .diagnostics import has_errors, sort_key
+    from .heap import keep_long_lived
     from .loader import check, load
     from .render import print_diagnostics, summary
 
@@ -49,15 +50,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     all_diags = []
     failed = False
     for p in (str(s) for given in args.paths for s in expand_collections(Path(given))):
-        # In a whole `ifengine check` process what the load makes lives until the process ends and holds no
-        # cycle: frozen before the collector runs again, it is never scanned (a million-word story's model
-        # costs a second of scans otherwise). Called in-process (a test, a host) nothing is frozen: the
-        # caller's objects are its own to collect.
+        # What the load makes lives until the process ends: kept out of the collector's walks (heap.py) in a
+        # whole `ifengine check` process, and not scanned while it is made.
         gc.disable()
         try:
             loaded = load(p) if args.editor or args.style else check(p)  # `check` keeps each file's part of it
             if getattr(args, "whole_process", False):
-                gc.freeze()
+                keep_long_lived()
         finally:
             gc.enable()
         diags = loaded.diagnostics

@@ -242,10 +242,10 @@ async def test_the_side_panel_counts_decisions_through_moves_undos_and_rewinds()
 
 
 def test_an_open_story_is_kept_out_of_full_collections():
-    """Once a story is open the collector no longer walks it (`ui/heap.py`): its objects are frozen."""
+    """Once a story is open the collector no longer walks it (`heap.py`): its objects are frozen."""
     import gc
 
-    from ifengine.ui.heap import keep_long_lived
+    from ifengine.heap import keep_long_lived
 
     story = load_story(LANTERN)
     keep_long_lived()

@@ -24,7 +24,7 @@ from textual.worker import Worker, WorkerState
 from ..errors import IfengineError
 from .bindings import APP_BINDINGS
 from .clock import SYSTEM_CLOCK, Clock
-from .heap import keep_long_lived
+from ..heap import keep_long_lived
 from .host import StartMode
 from .watch import WATCH_INTERVAL, WatchState
 
