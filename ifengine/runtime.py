@@ -183,19 +183,22 @@ class Session:
     def _take(self, choice_id: str, auto: bool) -> None:
         cp = self._arrival.plan.by_id[choice_id]
         self.history.append(cp.auto_step if auto else cp.step)
+        self._enter(*self._follow(cp))
+
+    def _follow(self, cp: ChoicePlan) -> tuple[str, int, list[str] | None]:
+        """What taking a choice does, the player's or a fallback the story takes by itself: use it up (once-only),
+        run its effects and its response, and say the place it leads to, with the response to show there."""
         state = self.state
         if not cp.sticky:
-            state.used.add(choice_id)
+            state.used.add(cp.id)
         for eff in cp.effects:
             eff(state)
         response: list[str] | None = None
         if cp.response is not None:
             response = [] if self.render else None
             cp.response(state, response)
-        if cp.moves:
-            self._enter(*self._move(cp), response)
-        else:
-            self._enter(cp.target, cp.part, response)
+        scene_id, part = self._move(cp) if cp.moves else (cp.target, cp.part)
+        return scene_id, part, response
 
     def _move(self, cp: ChoicePlan) -> tuple[str, int]:
         """A call or a return: move the call stack and say which place to enter. A call pushes the place to
@@ -236,18 +239,7 @@ class Session:
             if self.render:
                 passed.append(arrival.view())
             self.history.append(fallback.auto_step)
-            if not fallback.sticky:
-                state.used.add(fallback.id)
-            for eff in fallback.effects:
-                eff(state)
-            response = None
-            if fallback.response is not None:
-                response = [] if self.render else None
-                fallback.response(state, response)
-            if fallback.moves:
-                scene_id, part = self._move(fallback)
-            else:
-                scene_id, part = fallback.target, fallback.part
+            scene_id, part, response = self._follow(fallback)
         raise StoryRuntimeError(f"the story took {MAX_AUTO_STEPS} automatic steps without the player choosing "
                                 f"anything (a loop of fallbacks around scene '{scene_id}')",
                                 self.story.scenes[scene_id].span)
