@@ -3,11 +3,17 @@
     python bench/engine.py                 # 1,000 scenes, median of 5
     python bench/engine.py --scenes 200 --repeat 3
     python bench/engine.py --profile       # cProfile of the render=False playthroughs
+    python bench/engine.py --baseline /tmp/enginebase --repeat 5   # against another checkout, alternating
 
 Measured, each the median of --repeat rounds:
   - choices per second through `choose()` + `view()`, rendering prose (render=True) and not (render=False);
   - random playthroughs per second, from a fresh session to an ending (or a dead end), both ways;
   - loading (`read_run`) and replaying (`resume`) a run file of 1,000 choices.
+
+With `--baseline PATH` (another checkout, e.g. `git worktree add --detach /tmp/enginebase 85a6aed`, the
+engine before issue 18) every round is one process on each code base, alternating which goes first, with
+this script and this story for both; the report gives both medians and their ratio. The machine is shared
+and noisy, so only figures measured side by side in one run compare.
 
 A random playthrough picks uniformly among the enabled choices with its own seeded generator; the story's
 dice are seeded per session as in play. Session creation is part of each playthrough.
@@ -15,8 +21,11 @@ dice are seeded per session as in play. Session creation is part of each playthr
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +33,8 @@ from pathlib import Path
 from typing import Callable
 
 BENCH = Path(__file__).resolve().parent
-sys.path.insert(0, str(BENCH.parent))
+# The engine measured: this checkout's, or the one a --baseline parent names for its child processes.
+sys.path.insert(0, os.environ.get("IFENGINE_BENCH_CODE", str(BENCH.parent)))
 sys.path.insert(0, str(BENCH))
 
 from synth import generate_story  # noqa: E402
@@ -110,16 +120,20 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - t0
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--scenes", type=int, default=1000)
-    ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--choices", type=int, default=50_000, help="choices per round of the choices/s rows")
-    ap.add_argument("--runs", type=int, default=2_000, help="playthroughs per round of the playthroughs/s rows")
-    ap.add_argument("--steps", type=int, default=1_000, help="length of the run file to load and replay")
-    ap.add_argument("--profile", action="store_true", help="profile the render=False playthroughs and stop")
-    args = ap.parse_args(argv)
+ROWS = [  # (key, label) of each figure, in the order printed
+    ("choices_on", "choices/s, choose()+view(), render=True"),
+    ("choices_off", "choices/s, choose()+view(), render=False"),
+    ("playthroughs_off", "playthroughs/s to an ending, render=False"),
+    ("playthroughs_on", "playthroughs/s to an ending, render=True"),
+    ("mean_length", "  mean choices per random playthrough"),
+    ("read_ms", "read_run of the long run (ms)"),
+    ("resume_on_ms", "resume (replay) of it, render=True (ms)"),
+    ("resume_off_ms", "resume (replay) of it, render=False (ms)"),
+]
 
+
+def measure(args: argparse.Namespace) -> dict[str, float]:
+    """Every figure of the report, each the median of `args.repeat` rounds in this process."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / f"synth-{args.scenes}"
         folder.mkdir()
@@ -136,18 +150,17 @@ def main(argv: list[str] | None = None) -> int:
             cProfile.runctx("playthroughs_per_second(play, False, args.runs, 0)", globals(), locals(),
                             str(Path(tmp) / "prof"))
             pstats.Stats(str(Path(tmp) / "prof")).sort_stats("tottime").print_stats(20)
-            return 0
+            return {}
 
         r = args.repeat
-        rows: list[tuple[str, str]] = []
+        for render in (True, False):  # warm up: every scene the walks enter compiled once, as in a long play
+            choices_per_second(play, render, args.choices)
         c_on = median_of(r, lambda: choices_per_second(play, True, args.choices))
         c_off = median_of(r, lambda: choices_per_second(play, False, args.choices))
         # each round plays different seeds, so the median is over different playthroughs too
         rounds = iter(range(10_000))
         p_off = [playthroughs_per_second(play, False, args.runs, next(rounds) * args.runs) for _ in range(r)]
         p_on = [playthroughs_per_second(play, True, args.runs, next(rounds) * args.runs) for _ in range(r)]
-        pt_off, pc_off = statistics.median(p for p, _ in p_off), statistics.median(c for _, c in p_off)
-        pt_on, pc_on = statistics.median(p for p, _ in p_on), statistics.median(c for _, c in p_on)
         mean_len = statistics.mean(playthrough(play, 10_000_000 + i, False) for i in range(500))
 
         session = long_run(play, args.steps)
@@ -156,24 +169,37 @@ def main(argv: list[str] | None = None) -> int:
         run = read_run(run_path)
         check = resume(play, run)
         assert not check.messages and compare(run, check.session) is None, "the long run does not replay"
-        t_read = median_of(r, lambda: timed(lambda: read_run(run_path)))
-        t_resume = median_of(r, lambda: timed(lambda: resume(play, run)))
-        t_resume_off = median_of(r, lambda: timed(lambda: resume(play, run, render=False)))
+        return {
+            "load_s": t_load, "compile_ms": t_compile * 1000,
+            "choices_on": c_on, "choices_off": c_off,
+            "playthroughs_off": statistics.median(p for p, _ in p_off),
+            "playthrough_choices_off": statistics.median(c for _, c in p_off),
+            "playthroughs_on": statistics.median(p for p, _ in p_on),
+            "playthrough_choices_on": statistics.median(c for _, c in p_on),
+            "mean_length": mean_len,
+            "read_ms": median_of(r, lambda: timed(lambda: read_run(run_path))) * 1000,
+            "resume_on_ms": median_of(r, lambda: timed(lambda: resume(play, run))) * 1000,
+            "resume_off_ms": median_of(r, lambda: timed(lambda: resume(play, run, render=False))) * 1000,
+        }
 
-    rows += [
-        ("choices/s, choose()+view(), render=True", f"{c_on:,.0f}"),
-        ("choices/s, choose()+view(), render=False", f"{c_off:,.0f}"),
-        ("playthroughs/s to an ending, render=False", f"{pt_off:,.0f}  ({pc_off:,.0f} choices/s)"),
-        ("playthroughs/s to an ending, render=True", f"{pt_on:,.0f}  ({pc_on:,.0f} choices/s)"),
-        ("  mean choices per random playthrough", f"{mean_len:.1f}"),
-        (f"read_run of a {args.steps:,}-choice run", f"{t_read * 1000:.1f} ms  ({run_path.name}, "
-                                                     f"{len(run.choices):,} choices)"),
-        (f"resume (replay) of it, render=True", f"{t_resume * 1000:.1f} ms"),
-        (f"resume (replay) of it, render=False", f"{t_resume_off * 1000:.1f} ms"),
+
+def report(f: dict[str, float], args: argparse.Namespace) -> None:
+    rows = [
+        ("choices/s, choose()+view(), render=True", f"{f['choices_on']:,.0f}"),
+        ("choices/s, choose()+view(), render=False", f"{f['choices_off']:,.0f}"),
+        ("playthroughs/s to an ending, render=False",
+         f"{f['playthroughs_off']:,.0f}  ({f['playthrough_choices_off']:,.0f} choices/s)"),
+        ("playthroughs/s to an ending, render=True",
+         f"{f['playthroughs_on']:,.0f}  ({f['playthrough_choices_on']:,.0f} choices/s)"),
+        ("  mean choices per random playthrough", f"{f['mean_length']:.1f}"),
+        (f"read_run of a {args.steps:,}-choice run", f"{f['read_ms']:.1f} ms"),
+        ("resume (replay) of it, render=True", f"{f['resume_on_ms']:.1f} ms"),
+        ("resume (replay) of it, render=False", f"{f['resume_off_ms']:.1f} ms"),
     ]
     print(f"ifengine engine benchmark: synthetic story of {args.scenes:,} scenes (bench/synth.py, seed 0), "
-          f"median of {r}, Python {sys.version.split()[0]}")
-    print(f"  (load_story {t_load:.2f} s, first Session/compile {t_compile * 1000:.0f} ms; not part of the rows)")
+          f"median of {args.repeat}, Python {sys.version.split()[0]}")
+    print(f"  (load_story {f['load_s']:.2f} s, first Session/compile {f['compile_ms']:.0f} ms; "
+          f"not part of the rows)")
     width = max(len(k) for k, _ in rows)
     for k, v in rows:
         print(f"  {k:<{width}}  {v}")
@@ -185,11 +211,60 @@ def main(argv: list[str] | None = None) -> int:
     best_pts, best_chs = max(p for _, p, _ in REFERENCES), max(c for _, _, c in REFERENCES)
     ink_pts, ink_chs = REFERENCES[0][1], REFERENCES[0][2]
     verdict = [
-        ("render=False beats both references", pt_off > best_pts and pc_off > best_chs and c_off > best_chs),
-        ("render=True beats inkjs", pt_on > ink_pts and pc_on > ink_chs and c_on > ink_chs),
+        ("render=False beats both references", f["playthroughs_off"] > best_pts
+         and f["playthrough_choices_off"] > best_chs and f["choices_off"] > best_chs),
+        ("render=True beats inkjs", f["playthroughs_on"] > ink_pts and f["playthrough_choices_on"] > ink_chs
+         and f["choices_on"] > ink_chs),
     ]
     for what, ok in verdict:
         print(f"  target: {what}: {'yes' if ok else 'NO'}")
+
+
+def against_baseline(args: argparse.Namespace) -> None:
+    """One child process per code base per round, alternating which goes first; medians over the rounds."""
+    here, base = BENCH.parent, args.baseline.resolve()
+    trees = [("this", here), ("baseline", base)]
+    rounds: dict[str, list[dict[str, float]]] = {"this": [], "baseline": []}
+    child = [sys.executable, str(Path(__file__).resolve()), "--child", "--repeat", "1",
+             "--scenes", str(args.scenes), "--choices", str(args.choices), "--runs", str(args.runs),
+             "--steps", str(args.steps)]
+    load_before = os.getloadavg()
+    for i in range(args.repeat):
+        for name, tree in (trees if i % 2 == 0 else trees[::-1]):
+            env = dict(os.environ, IFENGINE_BENCH_CODE=str(tree))
+            out = subprocess.run(child, env=env, cwd=tree, check=True, capture_output=True, text=True)
+            rounds[name].append(json.loads(out.stdout.strip().splitlines()[-1]))
+    load_after = os.getloadavg()
+    med = {name: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for name, rs in rounds.items()}
+    print(f"bench/engine.py: synthetic story of {args.scenes:,} scenes, this checkout against {base}, median of "
+          f"{args.repeat} alternating rounds (one process each); load average {load_before[0]:.2f} before, "
+          f"{load_after[0]:.2f} after, on {os.cpu_count()} cores")
+    width = max(len(label) for _, label in ROWS)
+    print(f"  {'':<{width}}  {'baseline':>10}  {'this':>10}  {'this/baseline':>13}")
+    for key, label in ROWS:
+        b, t = med["baseline"][key], med["this"][key]
+        print(f"  {label:<{width}}  {b:>10,.1f}  {t:>10,.1f}  {t / b:>12.2f}x")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--scenes", type=int, default=1000)
+    ap.add_argument("--repeat", type=int, default=5, help="rounds (with --baseline: processes per code base)")
+    ap.add_argument("--choices", type=int, default=50_000, help="choices per round of the choices/s rows")
+    ap.add_argument("--runs", type=int, default=2_000, help="playthroughs per round of the playthroughs/s rows")
+    ap.add_argument("--steps", type=int, default=1_000, help="length of the run file to load and replay")
+    ap.add_argument("--profile", action="store_true", help="profile the render=False playthroughs and stop")
+    ap.add_argument("--baseline", type=Path, help="another checkout to measure alternately")
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.baseline is not None:
+        against_baseline(args)
+        return 0
+    figures = measure(args)
+    if args.child:
+        print(json.dumps(figures))
+    elif figures:
+        report(figures, args)
     return 0
 
 

@@ -1,12 +1,13 @@
-"""Turn model expressions and bodies into Python closures once per story, so play does no tree walking.
+"""Model expressions, texts and effects as Python closures of the live `GameState`.
 
-Closures take the live `GameState`; nothing here is ever `eval`ed: scripts are data.
+`codegen.py` writes most of a scene as Python source and calls these closures for what keeps state of its
+own or is rare (text alternatives, tagged paragraphs, dice, effects on strings and sets): each construct
+has one meaning, written here once. Nothing here is ever `eval`ed: scripts are data.
 """
 from __future__ import annotations
 
 import operator
 import re
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from .analysis import draws_or_fails, joins_strings, must_run
@@ -14,8 +15,8 @@ from .errors import StoryRuntimeError
 from .number_words import spell
 from .source import Span
 from .model import (
-    Alternatives, Binary, Body, Count, Member, Choice, Conditional, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp, Literal,
-    NumberWords, Paragraph, RandomCall, INT_MAX, INT_MIN, MAX_RENDER, STR_MAX, Scene, SceneCall, Tags, Text, Type, Unary,
+    Alternatives, Binary, Count, Member, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp, Literal,
+    NumberWords, Paragraph, RandomCall, INT_MAX, INT_MIN, MAX_RENDER, STR_MAX, SceneCall, Tags, Text, Type, Unary,
     Value,
 )
 from .state import GameState as State, pick
@@ -155,13 +156,13 @@ TextFn = Callable[[State], str]
 
 # What an inline `if` that shows nothing leaves behind while its text is assembled. Tidying removes
 # it together with the space before it, so "help {if x: now} ." reads "help." and not "help  .".
-_GAP = "\x00"
-_GAP_RUN = re.compile(r" ?\x00")
+GAP = "\x00"
+GAP_RUN = re.compile(r" ?\x00")
 
 
 def tidy(text: str) -> str:
-    if _GAP in text:
-        text = _GAP_RUN.sub("", text)
+    if GAP in text:
+        text = GAP_RUN.sub("", text)
     return text.strip()
 
 
@@ -199,6 +200,12 @@ def _plain(p: str) -> str:
     return p
 
 
+def compile_part(part: object) -> str | TextFn:
+    """One piece of a text (plain words, `{expr}`, `{if ...}` or text alternatives): itself, or a function
+    of the state that renders it."""
+    return _PART_RULES(part)(part)
+
+
 def _interp(p: Interp) -> TextFn:
     f = compile_expr(p.expr)
     return lambda s: show(f(s))
@@ -206,7 +213,7 @@ def _interp(p: Interp) -> TextFn:
 
 def _inline_if(p: InlineIf) -> TextFn:
     cond, then, other = compile_expr(p.cond), _compile_parts(p.then, p.span), _compile_parts(p.otherwise, p.span)
-    return lambda s: (then(s) if cond(s) else other(s)) or _GAP
+    return lambda s: (then(s) if cond(s) else other(s)) or GAP
 
 
 def _alternatives(p: Alternatives) -> TextFn:
@@ -221,7 +228,7 @@ def _alternatives(p: Alternatives) -> TextFn:
         def shuffle(s: State) -> str:
             count = s.shown.get(place, 0)
             s.shown[place] = count + 1
-            return options[pick(s.dice, place, count, n, matters)](s) or _GAP
+            return options[pick(s.dice, place, count, n, matters)](s) or GAP
         return shuffle
     last = n - 1
     step: Callable[[int], int] = {"stopping": lambda i: min(i + 1, last), "cycle": lambda i: (i + 1) % n,
@@ -230,9 +237,9 @@ def _alternatives(p: Alternatives) -> TextFn:
     def alternative(s: State) -> str:
         i = s.shown.get(place, 0)
         if i >= n:  # a once-only alternative that has shown every option
-            return _GAP
+            return GAP
         s.shown[place] = step(i)
-        return options[i](s) or _GAP
+        return options[i](s) or GAP
     return alternative
 
 
@@ -321,22 +328,13 @@ def _emit(out: list[str], text: str) -> None:
         out.append(text)
 
 
-# A compiled body step: given the state and the list to render into (None when not rendering).
+# A compiled line of a body: given the state and the list to render into (None when not rendering).
 Step = Callable[[State, "list[str] | None"], None]
 
 
-def compile_body(body: Body, flags: dict[str, FlagDecl]) -> Step:
-    steps = [_BODY_RULES(item)(item, flags) for item in body]
-    if len(steps) == 1:
-        return steps[0]
-
-    def run_all(s: State, out: list[str] | None) -> None:
-        for step in steps:
-            step(s, out)
-    return run_all
-
-
-def _paragraph(item: Paragraph, flags: dict[str, FlagDecl]) -> Step:
+def compile_paragraph(item: Paragraph) -> Step:
+    """A paragraph as a function of the state and the list it renders into (a tagged one renders as
+    `TaggedText`)."""
     render = compile_text(item.text, item.span)
     if item.tags:
         plain, tags = render, tag_views(item.tags)
@@ -355,63 +353,3 @@ def _paragraph(item: Paragraph, flags: dict[str, FlagDecl]) -> Step:
             if out is not None:
                 _emit(out, render(s))
     return para
-
-
-def _effect(item: Effect, flags: dict[str, FlagDecl]) -> Step:
-    eff = compile_effect(item, flags[item.flag])
-    return lambda s, out: eff(s)
-
-
-def _conditional(item: Conditional, flags: dict[str, FlagDecl]) -> Step:
-    branches = [(compile_expr(b.cond) if b.cond is not None else None, compile_body(b.body, flags))
-                for b in item.branches]
-
-    def cond_block(s: State, out: list[str] | None) -> None:
-        for cond, run in branches:
-            if cond is None or cond(s):
-                run(s, out)
-                return
-    return cond_block
-
-
-_BODY_RULES: DispatchTable[Callable[[Any, dict[str, FlagDecl]], Step]] = dispatch_table(
-    "the compiler", {Paragraph: _paragraph, Effect: _effect, Conditional: _conditional})
-
-
-@dataclass(frozen=True, slots=True)
-class CompiledChoice:
-    choice: Choice
-    label: TextFn
-    label_must_run: bool  # the label draws dice or can fail: evaluated even when not rendering
-    conditions: tuple[tuple[Fn, str | None], ...]
-    effects: tuple[Callable[[State], None], ...]
-    response: Step | None  # its response (prose and effects shown when taken); None when it has none
-
-
-@dataclass(frozen=True, slots=True)
-class CompiledPart:
-    body: Step
-    choices: tuple[CompiledChoice, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class CompiledScene:
-    scene: Scene
-    parts: tuple[CompiledPart, ...]  # part 0 (the body and first choices), then one per gather
-
-
-def compile_choice(c: Choice, flags: dict[str, FlagDecl]) -> CompiledChoice:
-    return CompiledChoice(
-        c,
-        compile_text(c.label, c.span),
-        must_run(c.label),
-        tuple((compile_expr(cond.expr), cond.reason) for cond in c.conditions),
-        tuple(compile_effect(e, flags[e.flag]) for e in c.effects),
-        compile_body(c.response, flags) if c.response else None,
-    )
-
-
-def compile_scene(scene: Scene, flags: dict[str, FlagDecl]) -> CompiledScene:
-    return CompiledScene(scene, tuple(
-        CompiledPart(compile_body(part.body, flags), tuple(compile_choice(c, flags) for c in part.choices))
-        for part in scene.parts))

@@ -5,7 +5,6 @@ to the full player's slot, so a run goes on in either. `screen_reader.ScreenRead
 with output worded for a screen reader."""
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import IO, Callable
 
 from .plain_commands import Outcome, find_command
@@ -43,7 +42,7 @@ class PlainPlayer:
 
     def repeat(self, view: SceneView) -> None:
         """The `again` command: the current scene once more, without the scenes passed on the way."""
-        self.show(replace(view, passed=()))
+        self.show(view._replace(passed=()))
 
     def after_move(self) -> None:
         """After every move (a choice, undo, rewind, load): the autosave, in the slot the full player
@@ -91,7 +90,7 @@ class PlainPlayer:
 
     def show_return(self, view: SceneView) -> None:
         """The play has gone back or elsewhere (undo, rewind, load): where it is now."""
-        self.show(replace(view, passed=()))
+        self.show(view._replace(passed=()))
 
     def show_choices(self, view: SceneView) -> None:
         self.say()

@@ -7,28 +7,27 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Callable
 
-from .analysis import canon_path, shows_canon
-from .compile import CompiledChoice, CompiledScene, Step as BodyStep, TextFn, compile_scene, tag_views
-from .model import Body, Choice, ChoiceKind, Conditional, Paragraph, SceneKind, Story, place
+from .analysis import canon_path, must_run, shows_canon
+from .codegen import Arrive, Take, compile_scene_code
+from .compile import tag_views
+from .model import Body, Choice, ChoiceKind, Conditional, FlagDecl, Paragraph, Scene, SceneKind, Story, place
 from .views import ChoiceView, EndingView, Step
 
 
 class ChoicePlan:
-    """Everything about one choice that never changes during play, worked out once: the compiled closures,
-    the history steps, and the views of it that do not depend on the state (shared, immutable)."""
+    """Everything about one choice that never changes during play, worked out once: where it leads, the
+    history steps, the views of it that do not depend on the state (shared, immutable), and `take`, its
+    effects and response as generated code (None when it has neither)."""
 
-    __slots__ = ("id", "conditions", "label", "label_must_run", "effects", "response", "target", "part", "call",
-                 "resume", "returns", "moves", "span", "sticky", "canon", "kind", "fallback", "step", "auto_step",
-                 "static_views", "plain_views", "tags")
+    __slots__ = ("id", "label_must_run", "take", "has_response", "target", "part", "call", "resume", "returns",
+                 "moves", "span", "sticky", "canon", "kind", "fallback", "step", "auto_step", "static_views",
+                 "plain_views", "tags")
 
-    def __init__(self, scene_id: str, part: int, cc: CompiledChoice, canon: bool) -> None:
-        c = cc.choice
+    def __init__(self, scene_id: str, part: int, c: Choice, canon: bool) -> None:
         self.id: str = c.id
-        self.conditions = cc.conditions
-        self.label: TextFn = cc.label
-        self.label_must_run: bool = cc.label_must_run
-        self.effects = cc.effects
-        self.response = cc.response
+        self.label_must_run: bool = must_run(c.label)  # the label draws dice or can fail: evaluated even unrendered
+        self.take: Take | None = None  # set once the scene's code is compiled
+        self.has_response: bool = bool(c.response)
         # where it goes on: a scene's opening, or the next part of its own scene (a choice with no target);
         # for a return, `model.RETURN` (where it goes is on the stack)
         self.target: str = c.target if c.target is not None else scene_id
@@ -45,7 +44,7 @@ class ChoicePlan:
         self.tags = tag_views(c.tags)
         self.step = Step(scene_id, c.id, False)
         self.auto_step = Step(scene_id, c.id, True)
-        reasons = [None] + [why for _, why in cc.conditions if why is not None]
+        reasons = [None] + [cond.reason for cond in c.conditions if cond.reason is not None]
 
         def views(label: str) -> dict[str | None, ChoiceView]:
             return {why: ChoiceView(c.id, label, why is None, why, canon, c.sticky, c.kind, self.tags)
@@ -57,29 +56,33 @@ class ChoicePlan:
 
 
 class PartPlan:
-    """A part of a scene made ready to play: its body and its choices (see `model.Part`)."""
+    """A part of a scene made ready to play (see `model.Part`): `arrive` runs its body and works out its
+    choices, as generated code (`codegen.py`); `bound` is the most it can render, or None if not known."""
 
-    __slots__ = ("body", "choices")
+    __slots__ = ("arrive", "choices", "bound")
 
-    def __init__(self, body: BodyStep, choices: tuple[ChoicePlan, ...]) -> None:
-        self.body = body  # replaceable: the editor's variants note each arrival through it
+    def __init__(self, arrive: Arrive, choices: tuple[ChoicePlan, ...], bound: int | None) -> None:
+        self.arrive = arrive  # replaceable: the editor's variants note each arrival through it
         self.choices = choices
+        self.bound = bound
 
 
 class ScenePlan:
     __slots__ = ("id", "title", "interlude", "viewpoint", "ending", "parts", "by_id", "tags", "tagged")
 
-    def __init__(self, compiled: CompiledScene, canon_scenes: frozenset[str]) -> None:
-        sc = compiled.scene
+    def __init__(self, sc: Scene, flags: dict[str, FlagDecl], canon_scenes: frozenset[str]) -> None:
         self.id: str = sc.id
         self.title: str = sc.title
         self.interlude = sc.kind is SceneKind.INTERLUDE
         self.viewpoint = sc.viewpoint if not sc.is_ending else None
         self.ending = EndingView(sc.id, sc.viewpoint or "", sc.title) if sc.is_ending else None
-        self.parts = tuple(
-            PartPlan(cp.body, tuple(ChoicePlan(sc.id, i, cc, shows_canon(sc, cc.choice, canon_scenes, i))
-                                    for cc in cp.choices))
-            for i, cp in enumerate(compiled.parts))
+        offered = [[(ChoicePlan(sc.id, i, c, shows_canon(sc, c, canon_scenes, i)), c) for c in part.choices]
+                   for i, part in enumerate(sc.parts)]
+        code = compile_scene_code(sc.id, [(part.body, o) for part, o in zip(sc.parts, offered)], flags)
+        for plan, _ in (pc for o in offered for pc in o):
+            plan.take = code.takes.get(plan.id)
+        self.parts = tuple(PartPlan(arrive, tuple(plan for plan, _ in o), bound)
+                           for arrive, o, bound in zip(code.arrivals, offered, code.bounds))
         self.by_id = {cp.id: cp for part in self.parts for cp in part.choices}
         self.tags = tag_views(sc.tags)
         self.tagged = any(_has_tagged_paragraph(part.body) for part in sc.parts)
@@ -95,8 +98,7 @@ class _Plans(dict[str, ScenePlan]):
         self.canon_scenes = canon_scenes
 
     def __missing__(self, scene_id: str) -> ScenePlan:
-        plan = self[scene_id] = ScenePlan(compile_scene(self.story.scenes[scene_id], self.story.flags),
-                                          self.canon_scenes())
+        plan = self[scene_id] = ScenePlan(self.story.scenes[scene_id], self.story.flags, self.canon_scenes())
         return plan
 
 

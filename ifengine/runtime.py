@@ -5,7 +5,6 @@ Determinism is the contract: a story, a seed and a list of choice ids always giv
 """
 from __future__ import annotations
 
-from dataclasses import replace
 
 from .analysis import canon_choice
 from .compile import too_much_text
@@ -129,13 +128,19 @@ class Session:
     def _choose(self, choice_id: str) -> None:
         """`choose` without making the view it returns (a replay reads none of them)."""
         arrival = self._arrival
-        offered = next((c for c in arrival.choices if c.id == choice_id), None)
+        for offered in arrival.choices:
+            if offered.id == choice_id:
+                break
+        else:
+            offered = None
         if offered is None or not offered.enabled:
             why = "is not offered" if offered is None else f"is disabled ({offered.reason})"
             raise ChoiceError(f"choice '{choice_id}' {why} in scene '{arrival.plan.id}'")
         self.choices_taken.append(choice_id)
+        cp = arrival.plan.by_id[choice_id]
+        self.history.append(cp.step)
         try:
-            self._take(choice_id, auto=False)
+            self._enter(*self._follow(cp))
         except StoryRuntimeError:
             # A fault in the story (division by zero, a runaway loop): leave the session where it was.
             # (With dice supplied by the caller it cannot be replayed; the caller discards it.)
@@ -180,23 +185,18 @@ class Session:
         self.state, self.history, self.choices_taken = other.state, other.history, other.choices_taken
         self._view, self._arrival = other._view, other._arrival
 
-    def _take(self, choice_id: str, auto: bool) -> None:
-        cp = self._arrival.plan.by_id[choice_id]
-        self.history.append(cp.auto_step if auto else cp.step)
-        self._enter(*self._follow(cp))
-
     def _follow(self, cp: ChoicePlan) -> tuple[str, int, list[str] | None]:
         """What taking a choice does, the player's or a fallback the story takes by itself: use it up (once-only),
         run its effects and its response, and say the place it leads to, with the response to show there."""
         state = self.state
         if not cp.sticky:
             state.used.add(cp.id)
-        for eff in cp.effects:
-            eff(state)
         response: list[str] | None = None
-        if cp.response is not None:
-            response = [] if self.render else None
-            cp.response(state, response)
+        take = cp.take
+        if take is not None:
+            if cp.has_response and self.render:
+                response = []
+            take(state, response)
         scene_id, part = self._move(cp) if cp.moves else (cp.target, cp.part)
         return scene_id, part, response
 
@@ -220,84 +220,55 @@ class Session:
 
     def _enter(self, scene_id: str, part: int = 0, response: list[str] | None = None) -> None:
         """Go to a place: a scene's opening (part 0, a visit) or a later part of it (after a gather, or where a
-        tunnel called from a line of its body returns to: no visit), after
-        the response of the choice that led there, and on through the fallbacks the story takes by itself."""
-        passed: list[SceneView] = []
-        plans = self._plans
-        state = self.state
+        tunnel called from a line of its body returns to: no visit), after the response of the choice that
+        led there, and on through the fallbacks the story takes by itself."""
         self._view = None
-        for _ in range(MAX_AUTO_STEPS):
-            plan = plans[scene_id]
-            state.scene = scene_id
-            state.part = part
-            arrival, fallback = self._arrive(plan, part, response)
-            self._arrival = arrival
-            if fallback is None:
-                if passed:
-                    self._view = replace(arrival.view(), passed=tuple(passed))
-                return
+        fallback = self._arrive(scene_id, part, response)
+        if fallback is not None:
+            self._fall_through(fallback)
+
+    def _fall_through(self, fallback: ChoicePlan) -> None:
+        """Take the fallbacks the story takes by itself, one place after another, until the player has
+        something to choose (or the story ends); the places passed through go in the view (`passed`)."""
+        passed: list[SceneView] = []
+        arrivals = 1
+        while True:
             if self.render:
-                passed.append(arrival.view())
+                passed.append(self._arrival.view())
             self.history.append(fallback.auto_step)
             scene_id, part, response = self._follow(fallback)
-        raise StoryRuntimeError(f"the story took {MAX_AUTO_STEPS} automatic steps without the player choosing "
-                                f"anything (a loop of fallbacks around scene '{scene_id}')",
-                                self.story.scenes[scene_id].span)
+            if arrivals == MAX_AUTO_STEPS:
+                raise StoryRuntimeError(f"the story took {MAX_AUTO_STEPS} automatic steps without the player "
+                                        f"choosing anything (a loop of fallbacks around scene '{scene_id}')",
+                                        self.story.scenes[scene_id].span)
+            next_fallback = self._arrive(scene_id, part, response)
+            arrivals += 1
+            if next_fallback is None:
+                if passed:
+                    self._view = self._arrival.view()._replace(passed=tuple(passed))
+                return
+            fallback = next_fallback
 
-    def _arrive(self, plan: ScenePlan, part: int, response: list[str] | None) -> tuple[_Arrival, ChoicePlan | None]:
-        """Enter a place: count the visit (at a scene's opening), run the part's body, work out its choices.
-        Returns what the view is made of and the fallback the story takes by itself (None when the player
-        has something to choose, or at an ending)."""
+    def _arrive(self, scene_id: str, part: int, response: list[str] | None) -> ChoicePlan | None:
+        """Enter a place: count the visit (at a scene's opening), run the part's body, work out its choices,
+        and keep what the view is made of (`_arrival`). Returns the fallback the story takes by itself (None
+        when the player has something to choose, or at an ending)."""
+        plan = self._plans[scene_id]
         state = self.state
-        sid = plan.id
+        state.scene = scene_id
+        state.part = part
         if not part:
             visits = state.visits
-            visits[sid] = visits.get(sid, 0) + 1
-        render = self.render
-        out: list[str] | None = [] if render else None
+            visits[scene_id] = visits.get(scene_id, 0) + 1
+        out: list[str] | None = [] if self.render else None
         here = plan.parts[part]
-        here.body(state, out)
-        views: list[ChoiceView] = []
-        fallback: ChoicePlan | None = None
-        any_enabled = False
-        used = state.used
-        for cp in here.choices:
-            if cp.id in used:
-                continue
-            reason = None
-            if cp.conditions:
-                enabled, hidden = True, False
-                for cond, why in cp.conditions:
-                    if not cond(state):
-                        if why is None:
-                            hidden = True
-                            break
-                        if enabled:
-                            enabled, reason = False, why
-                if hidden:
-                    continue
-            if cp.fallback:
-                if reason is None and fallback is None:
-                    fallback = cp  # the first available fallback
-                continue
-            if reason is None:
-                any_enabled = True
-            if render:
-                static = cp.static_views
-                if static is not None:
-                    views.append(static[reason])
-                else:
-                    views.append(ChoiceView(cp.id, cp.label(state), reason is None, reason, cp.canon, cp.sticky,
-                                            cp.kind, cp.tags))
-            else:
-                if cp.label_must_run:
-                    cp.label(state)  # the same draws (and the same faults) as when rendering
-                views.append(cp.plain_views[reason])
-        if out is not None and (sum(map(len, out)) + sum(len(v.label) for v in views)
-                                + (sum(map(len, response)) if response else 0)) > MAX_RENDER:
-            raise too_much_text(self.story.scenes[sid].span, f"scene '{sid}'")
-        return (_Arrival(plan, part, out, views, len(self.choices_taken), response),
-                None if any_enabled else fallback)
+        views, fallback = here.arrive(state, out)
+        if out is not None and (here.bound is None or here.bound > MAX_RENDER or response) and (
+                sum(map(len, out)) + sum(len(v.label) for v in views)
+                + (sum(map(len, response)) if response else 0)) > MAX_RENDER:
+            raise too_much_text(self.story.scenes[scene_id].span, f"scene '{scene_id}'")
+        self._arrival = _Arrival(plan, part, out, views, len(self.choices_taken), response)
+        return fallback
 
 
 class _Arrival:

@@ -189,12 +189,14 @@ def test_text_exprs_and_strings_cover_inline_ifs_at_any_depth() -> None:
 
 
 def _tables():
-    from ifengine import check, compile, graph
+    from ifengine import check, codegen, compile, graph
 
     return {
         "compiler expressions": (compile._EXPR_RULES, set(typing.get_args(Expr))),
         "compiler text parts": (compile._PART_RULES, set(typing.get_args(model.TextPart))),
-        "compiler body items": (compile._BODY_RULES, set(typing.get_args(model.BodyItem))),
+        "code generator expressions": (codegen._EXPR_SOURCE, set(typing.get_args(Expr))),
+        "code generator text parts": (codegen._PART_SOURCE, set(typing.get_args(model.TextPart))),
+        "code generator body items": (codegen._STATEMENT_SOURCE, set(typing.get_args(model.BodyItem))),
         "type checker": (check._TYPE_RULES, set(typing.get_args(Expr))),
         "graph expressions": (graph._SOURCE_RULES, set(typing.get_args(Expr))),
         "graph text parts": (graph._PART_SOURCE, set(typing.get_args(model.TextPart))),

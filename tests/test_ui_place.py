@@ -602,10 +602,9 @@ def test_reading_time_is_by_length_and_a_glance_for_a_one_line_continue():
     words = sum(len(p.split()) for p in gate.paragraphs)
     assert 24 < words < 40 and reading_time(gate, 1.0) == words / 40  # by its length
     assert reading_time(ferryman, 1.0) == sum(len(p.split()) for p in ferryman.paragraphs) / 40  # by its length
-    long_view = gate.__class__(**{**{f: getattr(gate, f) for f in gate.__slots__}, "paragraphs": ("word " * 120,)})
+    long_view = gate._replace(paragraphs=("word " * 120,))
     assert reading_time(long_view, 1.0) == 3.0 and reading_time(long_view, 1.0, speed=2.0) == 1.5
-    one_line = gate.__class__(**{**{f: getattr(gate, f) for f in gate.__slots__},
-                                 "paragraphs": ("The door opens.",), "choices": ferryman.choices})
+    one_line = gate._replace(paragraphs=("The door opens.",), choices=ferryman.choices)
     assert reading_time(one_line, 1.0) == 0.2
 
 

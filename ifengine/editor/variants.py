@@ -13,7 +13,8 @@ from typing import Callable, Iterable
 
 from ..explore import MAX_STATES, each_transition
 from ..model import Branch, Condition, Effect, Expr, FlagRef, InlineIf, Interp, Scene, SceneCall, Story, Value
-from ..program import Program
+from ..codegen import Arrive
+from ..program import ChoicePlan, Program
 from ..runtime import Session
 from ..state import GameState
 from ..views import ChoiceView
@@ -90,18 +91,17 @@ def find_variants(story: Story, scene_ids: Iterable[str], max_states: int = MAX_
     seen: dict[str, dict[tuple, int]] = {sid: {} for sid in wanted}
     texts: dict[str, dict[tuple, int]] = {sid: {} for sid in wanted}
 
-    def noting(sid: str, body: Callable[[GameState, list[str] | None], None]
-               ) -> Callable[[GameState, list[str] | None], None]:
+    def noting(sid: str, arrive: Arrive) -> Arrive:
         names = wanted[sid].reads
 
-        def entered(state: GameState, out: list[str] | None) -> None:
+        def entered(state: GameState, out: list[str] | None) -> tuple[list[ChoiceView], ChoicePlan | None]:
             arrivals.append((sid, {n: _value(state, n) for n in names}))
-            body(state, out)
+            return arrive(state, out)
         return entered
 
     for sid in wanted:
         opening = program.plans[sid].parts[0]
-        opening.body = noting(sid, opening.body)
+        opening.arrive = noting(sid, opening.arrive)
 
     def on_step(session: Session, path: Callable[[], list[str]]) -> None:
         view = session.view()
