@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -173,29 +172,15 @@ def main() -> int:
     return 0
 
 
-ROW = re.compile(r"^\s+(choices/s, choose\(\)\+view\(\), render=(?:True|False)|playthroughs/s to an ending, "
-                 r"render=(?:True|False)|resume \(replay\) of it, render=(?:True|False))\s+([\d,.]+)", re.M)
-
-
 def engine_rows(trees: dict[str, Path], homes: dict[str, Path], runs: int) -> None:
-    """bench/engine.py of each tree (the old one's own script, so each measures as it did), in turns."""
-    found: dict[str, dict[str, list[float]]] = {name: {} for name in trees}
-    rounds = max(1, runs // 2)
-    for _ in range(rounds):
-        for name, tree in trees.items():
-            env = {**os.environ, "IFENGINE_HOME": str(homes[name])}
-            out = subprocess.run([sys.executable, str(tree / "bench" / "engine.py"), "--repeat", "3"], cwd=tree,
-                                 env=env, capture_output=True, text=True, check=True).stdout
-            for label, value in ROW.findall(out):
-                found[name].setdefault(label, []).append(float(value.replace(",", "")))
+    """bench/engine.py --baseline: this checkout's script measuring both code bases, in turns (so both are
+    measured the same way, warm-up round included)."""
+    env = {**os.environ, "IFENGINE_HOME": str(homes["new"])}
+    out = subprocess.run([sys.executable, str(HERE / "engine.py"), "--baseline", str(trees["old"]),
+                          "--repeat", str(runs)], cwd=REPO, env=env, capture_output=True, text=True, check=True).stdout
     print()
-    print(f"bench/engine.py (1,000-scene story, each a median of 3 in its process; {rounds} process(es) each, "
-          f"alternating; the median of those)          old          new    new/old   (target: choices/s 1.5x)")
-    for label in found["old"]:
-        old, new = statistics.median(found["old"][label]), statistics.median(found["new"].get(label, [0.0]))
-        unit = " ms" if label.startswith("resume") else ""
-        ratio = (old / new) if unit else (new / old)  # for times, how many times faster
-        print(f"  {label:<48} {old:12,.1f}{unit} {new:12,.1f}{unit}   {ratio:5.2f}x faster")
+    print("bench/engine.py --baseline (target: choices/s 1.5x)")
+    print(out.rstrip())
 
 
 if __name__ == "__main__":
