@@ -132,7 +132,9 @@ def draws_or_fails(text: Text) -> bool:
 def must_run(text: Text) -> bool:
     """Whether a text must be evaluated even when prose is not rendered: it draws from the dice, or it can
     fail, so skipping it would change the path or hide the fault, or it holds text alternatives, whose
-    showings are part of the game state. One walk over the whole text."""
+    showings are part of the game state. One walk over the whole text (none for plain words)."""
+    if all(type(p) is str for p in text):
+        return False
     return any(isinstance(node, (RandomCall, Alternatives)) or _fails_here(node) for node in walk(text))
 
 

@@ -16,7 +16,6 @@ tagged paragraphs and effects on strings and sets call the closure `compile.py` 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 from . import compile as closures
@@ -43,6 +42,7 @@ Take = Callable[[GameState, "list[str] | None"], None]
 
 _COMPARE = {"==", "!=", "<", "<=", ">", ">="}
 _ARITHMETIC = {"+", "-", "*"}
+_PYTHON_OPS = _COMPARE | {"and", "or", "in"}  # written as they are: the language means what Python does
 _LONG = 40  # characters: a longer str is handed to the code by name
 _INT_CHARS = max(len(str(INT_MIN)), len(str(INT_MAX)))
 
@@ -93,8 +93,8 @@ class _Module:
         return name
 
     def literal(self, value: object) -> str:
-        """A value as the code names it: short plain values written out, anything else by name (a long run
-        of prose costs Python's compiler more to read as a literal than as a name)."""
+        """A value as the code names it: short plain values written out, anything else by name (so prose
+        stays out of the source, which then reads as code)."""
         if _is_plain_value(value) and not (isinstance(value, str) and len(value) > _LONG):
             return repr(value)
         return self.const(value)
@@ -138,7 +138,9 @@ class _Module:
             return f"_rng({left} {e.op} {right}, {self.const(e.span)})"
         if e.op == "/":
             return f"_div({left}, {right}, {self.const(e.span)})"
-        return f"({left} {e.op} {right})"  # a comparison, `and`, `or`, `in`: Python's own meaning
+        if e.op in _PYTHON_OPS:  # a comparison, `and`, `or`, `in`: Python's own meaning
+            return f"({left} {e.op} {right})"
+        raise TypeError(f"the code generator has no rule for the operator {e.op!r}")
 
     def _closure(self, e: Expr) -> str:
         """Dice and numbers as words: the closure, called with the state."""
@@ -273,10 +275,13 @@ class _Module:
 
     def body(self, body: Body) -> None:
         """A body's statements in order. Paragraphs that need not run are written only when rendering (`R`),
-        consecutive ones under one test."""
+        consecutive ones under one test, and a run of plain ones as one extend."""
         rendering = False  # inside an open `if R:` block
+        plain: list[str] = []  # plain paragraphs not yet written
         for item in body:
             quiet = isinstance(item, Paragraph) and not item.tags and not must_run(item.text)
+            if plain and not (quiet and _plain_words(item)):
+                self._plain_run(plain)
             if quiet and not rendering:
                 self.line("if R:")
                 self.depth += 1
@@ -284,11 +289,23 @@ class _Module:
             elif not quiet and rendering:
                 self.depth -= 1
                 rendering = False
+            if isinstance(item, Paragraph) and quiet and _plain_words(item):
+                whole = "".join(p for p in item.text if isinstance(p, str)).strip()
+                if whole:  # a paragraph that comes out empty shows nothing
+                    plain.append(whole)
+                continue
             _STATEMENT_SOURCE(item)(self, item)
+        if plain:
+            self._plain_run(plain)
         if rendering:
             self.depth -= 1
         if not body:
             self.line("pass")
+
+    def _plain_run(self, paragraphs: list[str]) -> None:
+        self.line(f"A({self.literal(paragraphs[0])})" if len(paragraphs) == 1 else
+                  f"out.extend({self.const(tuple(paragraphs))})")
+        paragraphs.clear()
 
     def _paragraph(self, item: Paragraph) -> None:
         if item.tags:  # rendered as TaggedText, which carries the tags to the view
@@ -388,6 +405,11 @@ class _Module:
         return f"{self.const(views)}[r]" if reasons else self.const(views[None])
 
 
+def _plain_words(item: object) -> bool:
+    """A paragraph of plain words (no tags, nothing to evaluate): the same text every time."""
+    return isinstance(item, Paragraph) and not item.tags and all(isinstance(p, str) for p in item.text)
+
+
 _EXPR_SOURCE: DispatchTable[Callable[[_Module, Any], str]] = dispatch_table("the code generator", {
     Literal: _Module._literal, FlagRef: _Module._flag, SceneCall: _Module._scene_call, Member: _Module._member,
     Count: _Module._count, Unary: _Module._unary, Binary: _Module._binary, RandomCall: _Module._closure,
@@ -423,49 +445,39 @@ def _function(module: _Module, header: str, write: Callable[[], None]) -> None:
 Offered = list[tuple["ChoicePlan", Choice]]
 
 
-@dataclass(frozen=True)
-class SceneCode:
-    """One scene's generated functions: each part's arrival and the most it can render (paragraphs and
-    labels; None where that is not known here, so the session measures it), and the taking of each choice
-    that has effects or a response, by id. `source` is the code, for reading."""
-
-    arrivals: tuple[Arrive, ...]
-    bounds: tuple[int | None, ...]
-    takes: dict[str, Take]
-    source: str
-
-
-def compile_scene_code(scene_id: str, parts: list[tuple[Body, Offered]], flags: dict[str, FlagDecl]) -> SceneCode:
-    """Compile a scene's parts (each its body and its choices, with their plans) in one module."""
+def compile_arrival(scene_id: str, part: int, body: Body, offered: Offered, flags: dict[str, FlagDecl]
+                    ) -> tuple[Arrive, int | None, str]:
+    """A part's arrival: its body, then its choices (each with its plan). Returns the function, the most the
+    part can render (paragraphs and labels; None where that is not known here, so the session measures
+    it) and the source, for reading."""
     module = _Module(flags)
-    bounds: list[int | None] = []
-    takes: dict[str, str] = {}
-    for k, (body, offered) in enumerate(parts):
-        def arrival(body: Body = body, offered: Offered = offered) -> None:
-            module.body(body)
-            module.line("L = []")
-            module.line("P = L.append")
-            module.line("on = False")
-            module.line("fb = None")
-            for plan, choice in offered:
-                module.offer(plan, choice)
-            module.line("return L, None if on else fb")
-        _function(module, f"def _arrive{k}(s, out):", arrival)
-        bounds.append(_part_bound(module, body, offered))
-    for plan, choice in (pc for _, offered in parts for pc in offered):
-        if not choice.effects and not choice.response:
-            continue
-        name = takes[plan.id] = f"_take{len(takes)}"
 
-        def take(choice: Choice = choice) -> None:
-            for eff in choice.effects:
-                module.effect(eff)
-            if choice.response:
-                module.body(choice.response)
-        _function(module, f"def {name}(s, out):", take)
-    namespace = module.build(f"<ifengine scene {scene_id!r}>")
-    return SceneCode(tuple(namespace[f"_arrive{k}"] for k in range(len(parts))), tuple(bounds),
-                     {cid: namespace[name] for cid, name in takes.items()}, "\n".join(module.lines))
+    def write() -> None:
+        module.body(body)
+        module.line("L = []")
+        module.line("P = L.append")
+        module.line("on = False")
+        module.line("fb = None")
+        for plan, choice in offered:
+            module.offer(plan, choice)
+        module.line("return L, None if on else fb")
+    _function(module, "def _arrive(s, out):", write)
+    namespace = module.build(f"<ifengine scene {scene_id!r} part {part}>")
+    return namespace["_arrive"], _part_bound(module, body, offered), "\n".join(module.lines)
+
+
+def compile_take(choice: Choice, flags: dict[str, FlagDecl]) -> tuple[Take, str]:
+    """Taking a choice that has effects or a response: its effects, then its response. Returns the function
+    and its source."""
+    module = _Module(flags)
+
+    def write() -> None:
+        for eff in choice.effects:
+            module.effect(eff)
+        if choice.response:
+            module.body(choice.response)
+    _function(module, "def _take(s, out):", write)
+    return module.build(f"<ifengine choice {choice.id!r}>")["_take"], "\n".join(module.lines)
 
 
 def _part_bound(module: _Module, body: Body, offered: Offered) -> int | None:

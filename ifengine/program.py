@@ -8,9 +8,10 @@ from functools import cached_property
 from typing import Callable
 
 from .analysis import canon_path, must_run, shows_canon
-from .codegen import Arrive, Take, compile_scene_code
+from .codegen import Arrive, Take, compile_arrival, compile_take
 from .compile import tag_views
-from .model import Body, Choice, ChoiceKind, Conditional, FlagDecl, Paragraph, Scene, SceneKind, Story, place
+from .model import Body, Choice, ChoiceKind, Conditional, FlagDecl, Paragraph, Part, Scene, SceneKind, Story, place
+from .state import GameState
 from .views import ChoiceView, EndingView, Step
 
 
@@ -19,14 +20,16 @@ class ChoicePlan:
     history steps, the views of it that do not depend on the state (shared, immutable), and `take`, its
     effects and response as generated code (None when it has neither)."""
 
-    __slots__ = ("id", "label_must_run", "take", "has_response", "target", "part", "call", "resume", "returns",
+    __slots__ = ("id", "label_must_run", "take", "_choice", "has_response", "target", "part", "call", "resume", "returns",
                  "moves", "span", "sticky", "canon", "kind", "fallback", "step", "auto_step", "static_views",
                  "plain_views", "tags")
 
-    def __init__(self, scene_id: str, part: int, c: Choice, canon: bool) -> None:
+    def __init__(self, scene_id: str, part: int, c: Choice, canon: bool, flags: dict[str, FlagDecl]) -> None:
         self.id: str = c.id
         self.label_must_run: bool = must_run(c.label)  # the label draws dice or can fail: evaluated even unrendered
-        self.take: Take | None = None  # set once the scene's code is compiled
+        # compiled the first time the choice is taken
+        self._choice = (c, flags)
+        self.take: Take | None = self._first_take if c.effects or c.response else None
         self.has_response: bool = bool(c.response)
         # where it goes on: a scene's opening, or the next part of its own scene (a choice with no target);
         # for a return, `model.RETURN` (where it goes is on the stack)
@@ -54,17 +57,37 @@ class ChoicePlan:
         static = all(isinstance(p, str) for p in c.label)
         self.static_views = views("".join(p for p in c.label if isinstance(p, str))) if static else None
 
+    def _first_take(self, state: GameState, out: list[str] | None) -> None:
+        self.take, _ = compile_take(*self._choice)
+        self.take(state, out)
+
 
 class PartPlan:
     """A part of a scene made ready to play (see `model.Part`): `arrive` runs its body and works out its
-    choices, as generated code (`codegen.py`); `bound` is the most it can render, or None if not known."""
+    choices, as code `codegen.py` generates the first time play arrives there (a check's canon play
+    compiles only the parts it passes); `bound` is then the most it can render, or None if not known."""
 
-    __slots__ = ("arrive", "choices", "bound")
+    __slots__ = ("arrive", "choices", "bound", "_source")
 
-    def __init__(self, arrive: Arrive, choices: tuple[ChoicePlan, ...], bound: int | None) -> None:
-        self.arrive = arrive  # replaceable: the editor's variants note each arrival through it
-        self.choices = choices
-        self.bound = bound
+    def __init__(self, scene_id: str, index: int, part: Part, offered: list[tuple[ChoicePlan, Choice]],
+                 flags: dict[str, FlagDecl]) -> None:
+        self.choices = tuple(plan for plan, _ in offered)
+        self.bound: int | None = None
+        # what the arrival is compiled from, until it is
+        self._source: tuple[str, int, Body, list[tuple[ChoicePlan, Choice]], dict[str, FlagDecl]] | None = (
+            scene_id, index, part.body, offered, flags)
+        self.arrive: Arrive = self._first_arrival
+
+    def ready(self) -> Arrive:
+        """The part's compiled arrival (compiled now if play has not arrived yet). The editor's variants
+        wrap it to note each arrival."""
+        if self._source is not None:
+            self.arrive, self.bound, _ = compile_arrival(*self._source)
+            self._source = None
+        return self.arrive
+
+    def _first_arrival(self, state: GameState, out: list[str] | None) -> tuple[list[ChoiceView], ChoicePlan | None]:
+        return self.ready()(state, out)
 
 
 class ScenePlan:
@@ -76,13 +99,10 @@ class ScenePlan:
         self.interlude = sc.kind is SceneKind.INTERLUDE
         self.viewpoint = sc.viewpoint if not sc.is_ending else None
         self.ending = EndingView(sc.id, sc.viewpoint or "", sc.title) if sc.is_ending else None
-        offered = [[(ChoicePlan(sc.id, i, c, shows_canon(sc, c, canon_scenes, i)), c) for c in part.choices]
-                   for i, part in enumerate(sc.parts)]
-        code = compile_scene_code(sc.id, [(part.body, o) for part, o in zip(sc.parts, offered)], flags)
-        for plan, _ in (pc for o in offered for pc in o):
-            plan.take = code.takes.get(plan.id)
-        self.parts = tuple(PartPlan(arrive, tuple(plan for plan, _ in o), bound)
-                           for arrive, o, bound in zip(code.arrivals, offered, code.bounds))
+        self.parts = tuple(
+            PartPlan(sc.id, i, part, [(ChoicePlan(sc.id, i, c, shows_canon(sc, c, canon_scenes, i), flags), c)
+                                      for c in part.choices], flags)
+            for i, part in enumerate(sc.parts))
         self.by_id = {cp.id: cp for part in self.parts for cp in part.choices}
         self.tags = tag_views(sc.tags)
         self.tagged = any(_has_tagged_paragraph(part.body) for part in sc.parts)

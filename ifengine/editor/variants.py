@@ -101,7 +101,7 @@ def find_variants(story: Story, scene_ids: Iterable[str], max_states: int = MAX_
 
     for sid in wanted:
         opening = program.plans[sid].parts[0]
-        opening.arrive = noting(sid, opening.arrive)
+        opening.arrive = noting(sid, opening.ready())
 
     def on_step(session: Session, path: Callable[[], list[str]]) -> None:
         view = session.view()
