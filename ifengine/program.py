@@ -9,7 +9,7 @@ from typing import Callable
 
 from .analysis import canon_path, must_run, shows_canon
 from .codegen import Arrive, Take, compile_arrival, compile_take
-from .compile import tag_views
+from .compile import compile_effect, tag_views
 from .model import Body, Choice, ChoiceKind, Conditional, FlagDecl, Paragraph, Part, Scene, SceneKind, Story, place
 from .state import GameState
 from .views import ChoiceView, EndingView, Step
@@ -27,9 +27,12 @@ class ChoicePlan:
     def __init__(self, scene_id: str, part: int, c: Choice, canon: bool, flags: dict[str, FlagDecl]) -> None:
         self.id: str = c.id
         self.label_must_run: bool = must_run(c.label)  # the label draws dice or can fail: evaluated even unrendered
-        # compiled the first time the choice is taken
+        # A response is compiled the first time the choice is taken; effects alone are their closures (one
+        # call each, as generated code would make: compiling them would cost more than it ever saves).
         self._choice = (c, flags)
-        self.take: Take | None = self._first_take if c.effects or c.response else None
+        self.take: Take | None = (self._first_take if c.response else
+                                  _effects(tuple(compile_effect(e, flags[e.flag]) for e in c.effects)) if c.effects
+                                  else None)
         self.has_response: bool = bool(c.response)
         # where it goes on: a scene's opening, or the next part of its own scene (a choice with no target);
         # for a return, `model.RETURN` (where it goes is on the stack)
@@ -60,6 +63,13 @@ class ChoicePlan:
     def _first_take(self, state: GameState, out: list[str] | None) -> None:
         self.take, _ = compile_take(*self._choice)
         self.take(state, out)
+
+
+def _effects(effects: tuple[Callable[[GameState], None], ...]) -> Take:
+    def take(state: GameState, out: list[str] | None) -> None:
+        for effect in effects:
+            effect(state)
+    return take
 
 
 class PartPlan:
