@@ -14,6 +14,8 @@ from ..model import Story
 from ..runtime import ChoiceError, SceneView, Session, StoryRuntimeError
 from ..trail import label_taken, trail_of
 
+MARK_EVERY = 16  # decisions between two copies of the session that undo and rewind start from
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -62,6 +64,13 @@ class Game:
         self._decided = [0]
         for view in trail[:-1]:
             self._decided.append(self._decided[-1] + (len(view.enabled) > 1))
+        # `_marks[k]`: an untouched copy (`Session.fork`) of the session after the first `k` decisions of
+        # the current road, for `k` a multiple of `MARK_EVERY`. Undo and rewind start from the nearest one
+        # at or before where they go, and so replay fewer than `MARK_EVERY` steps, not the whole road from
+        # the start as `Session.rewind` does (3 ms at step 500). Made as the player goes on, and all of
+        # them the first time a move goes back behind every mark (a run just continued has none).
+        self._marks: dict[int, Session] = {}
+        self._mark()
         self._root = MapNode(self.trail[0], ())
         self._here = self._root  # the map node of the current position
         self._untraced = [tuple(r) for r in roads]  # roads put on the map the first time it is read
@@ -109,16 +118,44 @@ class Game:
         view = self.session.choose(choice_id)
         self._decided.append(self._decided[-1] + (len(before.enabled) > 1))
         self.trail.append(view)
+        self._mark()
         self._record()
         return view
 
     def rewind(self, n_choices: int) -> SceneView:
         """Back to just before decision `n_choices` (0: the start)."""
         n = max(0, min(n_choices, self.steps))
-        self.session.rewind(n)
+        for k in [k for k in self._marks if k > n]:  # of the road being left
+            del self._marks[k]
+        start = max((k for k in self._marks if k <= n), default=None)
+        if start is None or n - start >= MARK_EVERY:
+            self._mark_road(n)
+            start = max(self._marks)
+        taken = self.session.choices_taken
+        session = self._marks[start].fork()
+        for cid in taken[start:n]:
+            session.choose(cid)
+        self.session = session
         del self.trail[n + 1:]
         del self._decided[n + 1:]
         return self.view
+
+    def _mark(self) -> None:
+        steps = self.steps
+        if steps % MARK_EVERY == 0 and steps not in self._marks:
+            self._marks[steps] = self.session.fork()
+
+    def _mark_road(self, n: int) -> None:
+        """Make the marks of the road up to decision `n` by replaying it from the start once, as
+        `Session.rewind` would (the same program, seed and rendering)."""
+        old = self.session
+        fresh = Session(old.program, old.seed, render=old.render)
+        for i, cid in enumerate(old.choices_taken[:n]):
+            if i % MARK_EVERY == 0 and i not in self._marks:
+                self._marks[i] = fresh.fork()
+            fresh.choose(cid)
+        if n % MARK_EVERY == 0 and n not in self._marks:
+            self._marks[n] = fresh.fork()
 
     def undo(self) -> SceneView:
         return self.rewind(self.steps - 1)

@@ -130,6 +130,11 @@ class Transcript(VerticalScroll, can_focus=True):
         """The block of the step the player is at."""
         return self._blocks[-1] if self._blocks else None
 
+    @property
+    def settled(self) -> bool:
+        """Whether the step the player is at has been laid out where it is shown (at the top)."""
+        return self._waiting is None
+
     def _label(self, i: int) -> str | None:
         assert self._game is not None
         return None if i == 0 else self._game.label_of(i - 1)
