@@ -786,3 +786,37 @@ async def test_the_autosave_holds_the_last_of_quick_moves_and_quitting_writes_it
     assert a.return_value == 0
     run = read_run(slot_path("chain", AUTOSAVE))
     assert run.end.steps == 45 and run.end.scene == "s44"  # one wait in place on the way
+
+
+def test_the_roads_a_save_keeps_are_the_ends_of_a_walk_of_the_map(tmp_path):
+    """`Game.roads` reads the map's leaves kept in order as the map grows (not a walk of the whole map at
+    every autosave): they must be what a walk of the map finds, in its order, through moves, undos,
+    rewinds and a map brought back from a save."""
+    import random
+
+    from ifengine.ui.game import Game
+
+    story = load_story(long_story(tmp_path / "chain", scenes=40))
+
+    def walk(game: Game) -> tuple[tuple[str, ...], ...]:
+        current, ends, todo = tuple(game.session.choices_taken), [], [game.root]
+        while todo:
+            node = todo.pop()
+            if not node.children and node.path != current[:len(node.path)]:
+                ends.append(node.path)
+            todo.extend(reversed(list(node.children.values())))
+        return tuple(ends)
+
+    rng = random.Random(3)
+    game = Game(story, None, Session(story, 0))
+    for _ in range(400):
+        if game.view.ending is not None or (game.steps and rng.random() < 0.15):
+            game.rewind(rng.randint(0, game.steps))
+        else:
+            game.choose(rng.choice(game.view.choices).id)
+        assert game.roads() == walk(game)
+    assert len(game.roads()) > 5
+    again = Game(story, None, game.session.fork(), roads=game.roads())
+    assert set(again.roads()) == set(game.roads())  # as saved, before the map is first read
+    assert again.root.children  # the map read: the roads brought back are traced onto it
+    assert again.roads() == walk(again) and set(again.roads()) == set(game.roads())

@@ -482,18 +482,19 @@ class IFApp(App[int]):
         return self._saved < self._changes
 
     def autosave(self) -> None:
-        """Record the run after a move. The run is captured here, on the UI thread, so the thread that
-        writes it never reads the session while the player moves on."""
+        """Record the run after a move. The run is captured here, on the UI thread (a copy of the session,
+        `Session.fork`, and the map's roads), so the thread that writes it never reads the session while the
+        player moves on."""
         game = self.game
         if game is None:
             return
-        from ..saves import AUTOSAVE, run_from_session
-
         self._changes += 1
-        run = run_from_session(game.session, name=AUTOSAVE, source=str(game.path or ""), roads=game.roads())
+        # The copy is made into a run by the thread that writes it: the run's record of every step is then
+        # not put together on the UI thread, in the move (a copy costs less: its lists copy at C speed).
+        session, roads = game.session.fork(), game.roads()
         set_aside, game.owns_autosave = not game.owns_autosave, True
         self._autosave_count += 1
-        self._autosave_latest[run.story_id] = self._autosave_count
+        self._autosave_latest[game.story.id] = self._autosave_count
         shown = threading.Event()
         self._autosave_waiting.add(shown)
         from .screens.play import PlayScreen
@@ -502,7 +503,8 @@ class IFApp(App[int]):
             self.screen.when_move_shown(lambda: self._autosave_may_start(shown))
         else:
             self.call_after_refresh(self._autosave_may_start, shown)
-        self._write_autosave(run, self._changes, set_aside, shown, self._autosave_count)
+        self._write_autosave(session, str(game.path or ""), roads, self._changes, set_aside, shown,
+                             self._autosave_count)
 
     def _autosave_may_start(self, shown: threading.Event) -> None:
         self._autosave_waiting.discard(shown)
@@ -515,9 +517,9 @@ class IFApp(App[int]):
             shown.set()
 
     @work(thread=True, group="autosave")
-    def _write_autosave(self, run: Run, change: int, set_aside: bool = False,
-                        shown: threading.Event | None = None, count: int = 0) -> None:
-        """Write the run captured at move `change`, once that move is on screen.
+    def _write_autosave(self, session: Session, source: str, roads: tuple[tuple[str, ...], ...], change: int,
+                        set_aside: bool = False, shown: threading.Event | None = None, count: int = 0) -> None:
+        """Write the run of `session` (a copy made at move `change`), once that move is on screen.
 
         Writing a run file reads and checks TOML of every step (the old autosave, then the new one read back
         before it replaces it): at step 500 that is 15 ms of Python holding the interpreter, which, started
@@ -525,12 +527,13 @@ class IFApp(App[int]):
         update that shows the move (at most `AUTOSAVE_WAIT` seconds), and a run that a later move has
         already captured again is not written at all: that move's write follows (the first write of a run
         still sets the previous run aside)."""
-        from ..saves import autosave, set_aside_autosave
+        from ..saves import AUTOSAVE, autosave, run_from_session, set_aside_autosave
 
         if shown is not None:
             shown.wait(AUTOSAVE_WAIT)
-        if count and self._autosave_latest.get(run.story_id) != count and not set_aside:
+        if count and self._autosave_latest.get(session.story.id) != count and not set_aside:
             return  # superseded: the write of a later move of this story is on its way
+        run = run_from_session(session, name=AUTOSAVE, source=source, roads=roads)
         with self._save_lock:  # one writer at a time, and a stale run never replaces a newer one
             if change < self._saved:
                 return

@@ -73,6 +73,9 @@ class Game:
         self._mark()
         self._root = MapNode(self.trail[0], ())
         self._here = self._root  # the map node of the current position
+        # The map's leaves in the order a walk of the map meets them (the ends `roads` gives), kept as
+        # nodes are added: a walk of the whole map at every autosave cost as much as the run was long.
+        self._leaves: list[MapNode] = [self._root]
         self._untraced = [tuple(r) for r in roads]  # roads put on the map the first time it is read
         self.found: set[str] = set(found or ())  # endings found so far (from the progress record)
         self._record()
@@ -187,14 +190,22 @@ class Game:
         """The roads of the map other than the current one, each as the choice ids from the start (its
         ends: a road that another continues is part of that one). What a run file keeps in `[map]`."""
         current = tuple(self.session.choices_taken)
-        ends: list[tuple[str, ...]] = []
-        todo = [self._root]
-        while todo:
-            node = todo.pop()
-            if not node.children and node.path != current[:len(node.path)]:
-                ends.append(node.path)
-            todo.extend(reversed(list(node.children.values())))
-        return tuple(ends) + tuple(r for r in self._untraced if r != current[:len(r)])
+        ends = tuple(node.path for node in self._leaves if node.path != current[:len(node.path)])
+        return ends + tuple(r for r in self._untraced if r != current[:len(r)])
+
+    def _add(self, node: MapNode, cid: str, view: SceneView, label: str) -> MapNode:
+        """A new point of the map under `node`, and `_leaves` kept in a walk's order: a first child takes
+        its parent's place there; a further one comes after every leaf under the parent's earlier ones."""
+        child = node.children[cid] = MapNode(view, node.path + (cid,))
+        node.labels[cid] = label
+        leaves = self._leaves
+        if len(node.children) == 1:
+            leaves[next(i for i, leaf in enumerate(leaves) if leaf is node)] = child
+        else:
+            k, path = len(node.path), node.path
+            last = max(i for i, leaf in enumerate(leaves) if leaf.path[:k] == path)
+            leaves.insert(last + 1, child)
+        return child
 
     def _trace(self, road: tuple[str, ...]) -> None:
         """Put a road on the map by replaying it (as far as it still fits the story)."""
@@ -208,8 +219,7 @@ class Game:
                 return
             child = node.children.get(cid)
             if child is None:
-                child = node.children[cid] = MapNode(view, node.path + (cid,))
-                node.labels[cid] = label
+                child = self._add(node, cid, view, label)
             node = child
 
     def _record(self) -> None:
@@ -221,7 +231,6 @@ class Game:
             cid = taken[i]
             child = node.children.get(cid)
             if child is None:
-                child = node.children[cid] = MapNode(self.trail[i + 1], node.path + (cid,))
-                node.labels[cid] = self.label_of(i)
+                child = self._add(node, cid, self.trail[i + 1], self.label_of(i))
             node = child
         self._here = node
