@@ -770,11 +770,18 @@ async def test_undo_and_rewind_in_a_long_run_reach_the_state_a_replay_gives(tmp_
             check()
 
 
-async def test_the_autosave_holds_the_last_of_quick_moves_and_quitting_writes_it(home, tmp_path):
+async def test_the_autosave_holds_the_last_of_quick_moves_and_quitting_writes_it(home, tmp_path, monkeypatch):
+    """The autosave is written once its move is on screen (so that writing it does not slow the move
+    down): never later than that, whether the player moves on, leaves for the title screen or quits."""
+    import time
+
+    import ifengine.ui.app as app_module
     from ifengine.saves import read_run
 
+    monkeypatch.setattr(app_module, "AUTOSAVE_WAIT", 60.0)  # only the move's screen update lets it start
     folder = long_story(tmp_path / "chain", scenes=60)
     a = app_at(folder, 40)
+    started = time.monotonic()
     async with a.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("1", "1", "2", "1", "u", "1")  # no waiting between them
@@ -786,6 +793,13 @@ async def test_the_autosave_holds_the_last_of_quick_moves_and_quitting_writes_it
     assert a.return_value == 0
     run = read_run(slot_path("chain", AUTOSAVE))
     assert run.end.steps == 45 and run.end.scene == "s44"  # one wait in place on the way
+    a = app_at(folder, 10)
+    async with a.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "t")  # a move, and at once back to the title screen
+        await settle(pilot)
+        assert read_run(slot_path("chain", AUTOSAVE)).end.steps == 11
+    assert time.monotonic() - started < 30  # no write waited for its time limit
 
 
 def test_the_roads_a_save_keeps_are_the_ends_of_a_walk_of_the_map(tmp_path):

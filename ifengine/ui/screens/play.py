@@ -139,9 +139,20 @@ class PlayScreen(GameScreen[None]):
         if self._transcript is None:
             self._transcript = self.query_one(Transcript)
         if self._transcript.settled:
-            callbacks, self._when_shown = self._when_shown, []
-            for callback in callbacks:
-                callback()
+            self._move_shown()
+
+    def _move_shown(self) -> None:
+        callbacks, self._when_shown = self._when_shown, []
+        for callback in callbacks:
+            callback()
+
+    def on_screen_suspend(self) -> None:
+        """A dialog or the title screen takes over, maybe before the move made just now was shown here:
+        what waited for that (the autosave the title screen reads) goes now."""
+        self._move_shown()
+
+    def on_unmount(self) -> None:
+        self._move_shown()
 
     def keep_toasts_above_choices(self) -> None:
         """Notifications stack up from the bottom right; here they start above the choice list (and the
