@@ -298,9 +298,10 @@ async def _profiled(move: str, story: Any, folder: Path, session_at: Callable[[i
             profiler.disable()
             await settle(pilot)
             await app.workers.wait_for_complete()
-            await pilot.press("u" if name == "choice" else "1")
-            if name == "rewind":
-                await pilot.press("1")
+            if name == "choice":  # back to step n for the next sample
+                await pilot.press("u")
+            elif name == "rewind":
+                await pilot.press("1", "1")
             await settle(pilot)
             await app.workers.wait_for_complete()
     stats = pstats.Stats(profiler, stream=sys.stderr)

@@ -697,3 +697,139 @@ async def test_a_save_name_holding_a_path_is_refused(home):
         assert isinstance(a.screen, SaveDialog)  # still open: nothing was saved
         assert "cannot hold / or \\" in str(a.screen.query_one("#save-error").render())
         assert not list((home / "saves").rglob("*mine*"))
+
+
+# ---- fast at every step, however long the run (issue 14) ---------------------------------------------------
+
+
+def transcript_widgets(transcript: Transcript) -> int:
+    return len(list(transcript.walk_children()))
+
+
+async def test_a_300_step_run_mounts_no_more_widgets_than_a_30_step_one_and_scrolls_back_to_step_1(tmp_path):
+    folder = long_story(tmp_path / "chain", scenes=320)
+    counts = {}
+    for steps in (30, 300):
+        a = app_at(folder, steps)
+        async with a.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await settle(pilot)
+            transcript = a.screen.query_one(Transcript)
+            for key in ("1", "1", "u", "2", "u"):  # a move, another, undo, a wait in place, undo
+                await pilot.press(key)
+                await settle(pilot)
+            assert a.game.steps == steps + 1 and transcript.latest.view.scene_id == f"s{steps + 1}"
+            counts[steps] = transcript_widgets(transcript)
+            if steps == 300:
+                for _ in range(60):  # scroll up to the top, as far as it goes, a few groups at a time
+                    transcript.scroll_home(animate=False)
+                    await settle(pilot)
+                    if not transcript.query_one(".earlier").display:
+                        break
+                assert not transcript.query_one(".earlier").display
+                text = shown_text(transcript)
+                assert "Milestone 0\n" in text + "\n" and "› Walk on from stone 0" in text
+                assert text.count("› Walk on from stone") == steps + 1  # every step, once
+    # Every move mounts a bounded number of widgets: the folded groups nearest the player, one per group,
+    # and the live steps. (After the scroll to the top the 300-step transcript holds every group.)
+    assert counts[300] <= counts[30] + Transcript.NEAR_CHUNKS, counts
+
+
+async def test_undo_and_rewind_in_a_long_run_reach_the_state_a_replay_gives(tmp_path):
+    """Undo and rewind start from a copy of the session a few steps back (`Game`'s marks), not from a
+    replay of the whole road: where they arrive must be exactly where replaying the choices arrives."""
+    folder = long_story(tmp_path / "chain", scenes=120)
+    a = app_at(folder, 100)
+
+    def replayed() -> Session:
+        session = Session(a.game.story, 0)
+        for cid in a.game.session.choices_taken:
+            session.choose(cid)
+        return session
+
+    def check() -> None:
+        session, ref = a.game.session, replayed()
+        assert session.state == ref.state and session.history == ref.history
+        assert session.view() == ref.view() == a.game.view == a.game.trail[-1]
+        assert a.screen.query_one(Transcript).latest.view == ref.view()
+
+    async with a.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for keys in (("u",), ("u",), ("2", "1"), ("u", "u"), ("1", "2", "1")):
+            await pilot.press(*keys)
+            await settle(pilot)
+            check()
+        for where in (97, 60, 61, 3, 0):  # back behind every copy made on the way, and to the start
+            a.screen.rewind(where)
+            await settle(pilot)
+            assert a.game.steps == where
+            check()
+            await pilot.press("2", "1")  # a wait in place, then on: a road of its own from here
+            await settle(pilot)
+            check()
+
+
+async def test_the_autosave_holds_the_last_of_quick_moves_and_quitting_writes_it(home, tmp_path, monkeypatch):
+    """The autosave is written once its move is on screen (so that writing it does not slow the move
+    down): never later than that, whether the player moves on, leaves for the title screen or quits."""
+    import time
+
+    import ifengine.ui.app as app_module
+    from ifengine.saves import read_run
+
+    monkeypatch.setattr(app_module, "AUTOSAVE_WAIT", 60.0)  # only the move's screen update lets it start
+    folder = long_story(tmp_path / "chain", scenes=60)
+    a = app_at(folder, 40)
+    started = time.monotonic()
+    async with a.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "1", "2", "1", "u", "1")  # no waiting between them
+        await settle(pilot)
+        assert not a.autosave_behind
+        assert list(read_run(slot_path("chain", AUTOSAVE)).choices) == a.game.session.choices_taken
+        await pilot.press("1", "q")  # quit at once: the move is written before the app ends
+        await settle(pilot)
+    assert a.return_value == 0
+    run = read_run(slot_path("chain", AUTOSAVE))
+    assert run.end.steps == 45 and run.end.scene == "s44"  # one wait in place on the way
+    a = app_at(folder, 10)
+    async with a.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "t")  # a move, and at once back to the title screen
+        await settle(pilot)
+        assert read_run(slot_path("chain", AUTOSAVE)).end.steps == 11
+    assert time.monotonic() - started < 30  # no write waited for its time limit
+
+
+def test_the_roads_a_save_keeps_are_the_ends_of_a_walk_of_the_map(tmp_path):
+    """`Game.roads` reads the map's leaves kept in order as the map grows (not a walk of the whole map at
+    every autosave): they must be what a walk of the map finds, in its order, through moves, undos,
+    rewinds and a map brought back from a save."""
+    import random
+
+    from ifengine.ui.game import Game
+
+    story = load_story(long_story(tmp_path / "chain", scenes=40))
+
+    def walk(game: Game) -> tuple[tuple[str, ...], ...]:
+        current, ends, todo = tuple(game.session.choices_taken), [], [game.root]
+        while todo:
+            node = todo.pop()
+            if not node.children and node.path != current[:len(node.path)]:
+                ends.append(node.path)
+            todo.extend(reversed(list(node.children.values())))
+        return tuple(ends)
+
+    rng = random.Random(3)
+    game = Game(story, None, Session(story, 0))
+    for _ in range(400):
+        if game.view.ending is not None or (game.steps and rng.random() < 0.15):
+            game.rewind(rng.randint(0, game.steps))
+        else:
+            game.choose(rng.choice(game.view.choices).id)
+        assert game.roads() == walk(game)
+    assert len(game.roads()) > 5
+    again = Game(story, None, game.session.fork(), roads=game.roads())
+    assert set(again.roads()) == set(game.roads())  # as saved, before the map is first read
+    assert again.root.children  # the map read: the roads brought back are traced onto it
+    assert again.roads() == walk(again) and set(again.roads()) == set(game.roads())

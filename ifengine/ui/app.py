@@ -62,6 +62,7 @@ class Start:
 # What writing a save can fail with: the disk or folder (OSError), a run the read-back check refuses
 # (ValueError), or any failure of ifengine's own. Every writer of the app catches the same ones.
 WRITE_ERRORS = (OSError, ValueError, IfengineError)
+AUTOSAVE_WAIT = 0.25  # seconds an autosave waits at most for the screen update of its move before writing
 
 
 def write_error(e: BaseException) -> str:
@@ -99,6 +100,9 @@ class IFApp(App[int]):
         self._story_lock = threading.Lock()
         self._changes = 0  # moves made; compared with `_saved` to know whether the autosave is behind
         self._saved = 0
+        self._autosave_waiting: set[threading.Event] = set()  # autosaves waiting for their move to show
+        self._autosave_count = 0  # autosaves asked for this sitting (never reset, unlike `_changes`)
+        self._autosave_latest: dict[str, int] = {}  # by story id: the count of its latest autosave
         self._busy: set[str] = set()  # worker groups running that the busy indicator waits for
         self._busy_timer: Timer | None = None
         self._busy_shown: Widget | None = None
@@ -344,6 +348,9 @@ class IFApp(App[int]):
         """Whether the busy indicator is on screen."""
         return self._busy_shown is not None
 
+    def on_unmount(self) -> None:
+        self.flush_autosave()  # closing: what is still to be written is written at once
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A poll has finished: the next may start, and what it found is handled here, on the UI thread.
         Any work shown as busy that has finished takes the indicator away."""
@@ -475,22 +482,58 @@ class IFApp(App[int]):
         return self._saved < self._changes
 
     def autosave(self) -> None:
-        """Record the run after a move. The run is captured here, on the UI thread, so the thread that
-        writes it never reads the session while the player moves on."""
+        """Record the run after a move. The run is captured here, on the UI thread (a copy of the session,
+        `Session.fork`, and the map's roads), so the thread that writes it never reads the session while the
+        player moves on."""
         game = self.game
         if game is None:
             return
-        from ..saves import AUTOSAVE, run_from_session
-
         self._changes += 1
-        run = run_from_session(game.session, name=AUTOSAVE, source=str(game.path or ""), roads=game.roads())
+        # The copy is made into a run by the thread that writes it: the run's record of every step is then
+        # not put together on the UI thread, in the move (a copy costs less: its lists copy at C speed).
+        session, roads = game.session.fork(), game.roads()
         set_aside, game.owns_autosave = not game.owns_autosave, True
-        self._write_autosave(run, self._changes, set_aside)
+        self._autosave_count += 1
+        self._autosave_latest[game.story.id] = self._autosave_count
+        shown = threading.Event()
+        self._autosave_waiting.add(shown)
+        from .screens.play import PlayScreen
+
+        if isinstance(self.screen, PlayScreen):
+            self.screen.when_move_shown(lambda: self._autosave_may_start(shown))
+        else:
+            self.call_after_refresh(self._autosave_may_start, shown)
+        self._write_autosave(session, str(game.path or ""), roads, self._changes, set_aside, shown,
+                             self._autosave_count)
+
+    def _autosave_may_start(self, shown: threading.Event) -> None:
+        self._autosave_waiting.discard(shown)
+        shown.set()
+
+    def flush_autosave(self) -> None:
+        """Let every autosave waiting for its move's screen update start now (the app is closing)."""
+        waiting, self._autosave_waiting = self._autosave_waiting, set()
+        for shown in waiting:
+            shown.set()
 
     @work(thread=True, group="autosave")
-    def _write_autosave(self, run: Run, change: int, set_aside: bool = False) -> None:
-        from ..saves import autosave, set_aside_autosave
+    def _write_autosave(self, session: Session, source: str, roads: tuple[tuple[str, ...], ...], change: int,
+                        set_aside: bool = False, shown: threading.Event | None = None, count: int = 0) -> None:
+        """Write the run of `session` (a copy made at move `change`), once that move is on screen.
 
+        Writing a run file reads and checks TOML of every step (the old autosave, then the new one read back
+        before it replaces it): at step 500 that is 15 ms of Python holding the interpreter, which, started
+        with the move, delayed the move's screen update by as much. So the write waits for the screen
+        update that shows the move (at most `AUTOSAVE_WAIT` seconds), and a run that a later move has
+        already captured again is not written at all: that move's write follows (the first write of a run
+        still sets the previous run aside)."""
+        from ..saves import AUTOSAVE, autosave, run_from_session, set_aside_autosave
+
+        if shown is not None:
+            shown.wait(AUTOSAVE_WAIT)
+        if count and self._autosave_latest.get(session.story.id) != count and not set_aside:
+            return  # superseded: the write of a later move of this story is on its way
+        run = run_from_session(session, name=AUTOSAVE, source=source, roads=roads)
         with self._save_lock:  # one writer at a time, and a stale run never replaces a newer one
             if change < self._saved:
                 return
@@ -587,6 +630,7 @@ class IFApp(App[int]):
     async def action_quit_app(self) -> None:
         """Quit, after the autosave in flight (if any) is on disk. Asks only if it failed: then the last
         moves really would be lost."""
+        self.flush_autosave()
         pending = [w for w in self.workers if w.group in ("autosave", "save", "progress", "settings") and w.is_running]
         if pending:
             await self.workers.wait_for_complete(pending)

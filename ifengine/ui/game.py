@@ -14,6 +14,8 @@ from ..model import Story
 from ..runtime import ChoiceError, SceneView, Session, StoryRuntimeError
 from ..trail import label_taken, trail_of
 
+MARK_EVERY = 16  # decisions between two copies of the session that undo and rewind start from
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -62,8 +64,18 @@ class Game:
         self._decided = [0]
         for view in trail[:-1]:
             self._decided.append(self._decided[-1] + (len(view.enabled) > 1))
+        # `_marks[k]`: an untouched copy (`Session.fork`) of the session after the first `k` decisions of
+        # the current road, for `k` a multiple of `MARK_EVERY`. Undo and rewind start from the nearest one
+        # at or before where they go, and so replay fewer than `MARK_EVERY` steps, not the whole road from
+        # the start as `Session.rewind` does (3 ms at step 500). Made as the player goes on, and all of
+        # them the first time a move goes back behind every mark (a run just continued has none).
+        self._marks: dict[int, Session] = {}
+        self._mark()
         self._root = MapNode(self.trail[0], ())
         self._here = self._root  # the map node of the current position
+        # The map's leaves in the order a walk of the map meets them (the ends `roads` gives), kept as
+        # nodes are added: a walk of the whole map at every autosave cost as much as the run was long.
+        self._leaves: list[MapNode] = [self._root]
         self._untraced = [tuple(r) for r in roads]  # roads put on the map the first time it is read
         self.found: set[str] = set(found or ())  # endings found so far (from the progress record)
         self._record()
@@ -109,16 +121,44 @@ class Game:
         view = self.session.choose(choice_id)
         self._decided.append(self._decided[-1] + (len(before.enabled) > 1))
         self.trail.append(view)
+        self._mark()
         self._record()
         return view
 
     def rewind(self, n_choices: int) -> SceneView:
         """Back to just before decision `n_choices` (0: the start)."""
         n = max(0, min(n_choices, self.steps))
-        self.session.rewind(n)
+        for k in [k for k in self._marks if k > n]:  # of the road being left
+            del self._marks[k]
+        start = max((k for k in self._marks if k <= n), default=None)
+        if start is None or n - start >= MARK_EVERY:
+            self._mark_road(n)
+            start = max(self._marks)
+        taken = self.session.choices_taken
+        session = self._marks[start].fork()
+        for cid in taken[start:n]:
+            session.choose(cid)
+        self.session = session
         del self.trail[n + 1:]
         del self._decided[n + 1:]
         return self.view
+
+    def _mark(self) -> None:
+        steps = self.steps
+        if steps % MARK_EVERY == 0 and steps not in self._marks:
+            self._marks[steps] = self.session.fork()
+
+    def _mark_road(self, n: int) -> None:
+        """Make the marks of the road up to decision `n` by replaying it from the start once, as
+        `Session.rewind` would (the same program, seed and rendering)."""
+        old = self.session
+        fresh = Session(old.program, old.seed, render=old.render)
+        for i, cid in enumerate(old.choices_taken[:n]):
+            if i % MARK_EVERY == 0 and i not in self._marks:
+                self._marks[i] = fresh.fork()
+            fresh.choose(cid)
+        if n % MARK_EVERY == 0 and n not in self._marks:
+            self._marks[n] = fresh.fork()
 
     def undo(self) -> SceneView:
         return self.rewind(self.steps - 1)
@@ -150,14 +190,22 @@ class Game:
         """The roads of the map other than the current one, each as the choice ids from the start (its
         ends: a road that another continues is part of that one). What a run file keeps in `[map]`."""
         current = tuple(self.session.choices_taken)
-        ends: list[tuple[str, ...]] = []
-        todo = [self._root]
-        while todo:
-            node = todo.pop()
-            if not node.children and node.path != current[:len(node.path)]:
-                ends.append(node.path)
-            todo.extend(reversed(list(node.children.values())))
-        return tuple(ends) + tuple(r for r in self._untraced if r != current[:len(r)])
+        ends = tuple(node.path for node in self._leaves if node.path != current[:len(node.path)])
+        return ends + tuple(r for r in self._untraced if r != current[:len(r)])
+
+    def _add(self, node: MapNode, cid: str, view: SceneView, label: str) -> MapNode:
+        """A new point of the map under `node`, and `_leaves` kept in a walk's order: a first child takes
+        its parent's place there; a further one comes after every leaf under the parent's earlier ones."""
+        child = node.children[cid] = MapNode(view, node.path + (cid,))
+        node.labels[cid] = label
+        leaves = self._leaves
+        if len(node.children) == 1:
+            leaves[next(i for i, leaf in enumerate(leaves) if leaf is node)] = child
+        else:
+            k, path = len(node.path), node.path
+            last = max(i for i, leaf in enumerate(leaves) if leaf.path[:k] == path)
+            leaves.insert(last + 1, child)
+        return child
 
     def _trace(self, road: tuple[str, ...]) -> None:
         """Put a road on the map by replaying it (as far as it still fits the story)."""
@@ -171,8 +219,7 @@ class Game:
                 return
             child = node.children.get(cid)
             if child is None:
-                child = node.children[cid] = MapNode(view, node.path + (cid,))
-                node.labels[cid] = label
+                child = self._add(node, cid, view, label)
             node = child
 
     def _record(self) -> None:
@@ -184,7 +231,6 @@ class Game:
             cid = taken[i]
             child = node.children.get(cid)
             if child is None:
-                child = node.children[cid] = MapNode(self.trail[i + 1], node.path + (cid,))
-                node.labels[cid] = self.label_of(i)
+                child = self._add(node, cid, self.trail[i + 1], self.label_of(i))
             node = child
         self._here = node

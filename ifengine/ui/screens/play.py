@@ -4,6 +4,8 @@ widgets in step with the game, writes the autosave, and opens the ending screen 
 move picked there comes back as the ending screen's result (`_ending_closed`)."""
 from __future__ import annotations
 
+from typing import Callable
+
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -59,6 +61,8 @@ class PlayScreen(GameScreen[None]):
         self._keys_shown: tuple[object, ...] = ()
         self._speed = 1.0  # the speed of the last autoplay or replay, for the next
         self._move_to_show = False  # a move is waiting for its screen update (`_on_idle`)
+        self._when_shown: list[Callable[[], object]] = []  # to call once the move is on screen
+        self._transcript: Transcript | None = None
 
     def compose(self) -> ComposeResult:
         yield ProblemsPanel(id="problems")
@@ -123,6 +127,33 @@ class PlayScreen(GameScreen[None]):
             self._move_to_show = False
             self._on_timer_update()
 
+    def when_move_shown(self, callback: Callable[[], object]) -> None:
+        """Call `callback` after the screen update that shows the latest move (the autosave waits for it,
+        so that writing it does not slow that update down)."""
+        self._when_shown.append(callback)
+
+    def _compositor_refresh(self) -> None:
+        super()._compositor_refresh()
+        if not self._when_shown or self.app._batch_count:
+            return
+        if self._transcript is None:
+            self._transcript = self.query_one(Transcript)
+        if self._transcript.settled:
+            self._move_shown()
+
+    def _move_shown(self) -> None:
+        callbacks, self._when_shown = self._when_shown, []
+        for callback in callbacks:
+            callback()
+
+    def on_screen_suspend(self) -> None:
+        """A dialog or the title screen takes over, maybe before the move made just now was shown here:
+        what waited for that (the autosave the title screen reads) goes now."""
+        self._move_shown()
+
+    def on_unmount(self) -> None:
+        self._move_shown()
+
     def keep_toasts_above_choices(self) -> None:
         """Notifications stack up from the bottom right; here they start above the choice list (and the
         autoplay's status line), so a toast never hides a choice. Kept in step after every layout."""
@@ -158,8 +189,12 @@ class PlayScreen(GameScreen[None]):
     def repaint_soon(self) -> None:
         """Repaint the whole screen once the new layout is in place. When the choice list or the status
         line changes height, the transcript takes over their rows; without a full repaint some terminals
-        (tmux, checked) kept stray characters of the old rows in the transcript's margin."""
-        self.call_after_refresh(self.refresh, repaint=True, layout=True)
+        (tmux, checked) kept stray characters of the old rows in the transcript's margin.
+
+        After the update that shows the move, not the first one Textual makes: a repaint of the whole
+        screen in the move's own update made a move that changes the choice list's height (one more
+        disabled choice) half as slow again."""
+        self.when_move_shown(lambda: self.refresh(repaint=True, layout=True))
 
     def show_pilot(self) -> None:
         status = self.query_one("#pilot-status", Static)

@@ -10,6 +10,8 @@ holding their text, and only the nearest chunks are mounted. A 500-step run is t
 blocks, not fifteen hundred widgets; going back into a folded group unfolds it."""
 from __future__ import annotations
 
+from itertools import islice
+from operator import attrgetter
 from typing import Iterable
 
 from rich.text import Text
@@ -27,6 +29,7 @@ from ..text import clean, literal
 CHUNK = 10  # steps folded into one widget once they are all behind the player
 
 Key = tuple[str | None, str]  # the choice taken (None for the opening) and the scene it led to
+_scene_id = attrgetter("scene_id")
 
 
 def scene_text(view: SceneView) -> Text:
@@ -130,6 +133,11 @@ class Transcript(VerticalScroll, can_focus=True):
         """The block of the step the player is at."""
         return self._blocks[-1] if self._blocks else None
 
+    @property
+    def settled(self) -> bool:
+        """Whether the step the player is at has been laid out where it is shown (at the top)."""
+        return self._waiting is None
+
     def _label(self, i: int) -> str | None:
         assert self._game is not None
         return None if i == 0 else self._game.label_of(i - 1)
@@ -151,13 +159,16 @@ class Transcript(VerticalScroll, can_focus=True):
         taken = game.session.choices_taken
         trail = game.trail
         keys: list[Key] = [(None, trail[0].scene_id)]
-        keys += [(taken[i], trail[i + 1].scene_id) for i in range(len(taken))]
+        keys += zip(taken, map(_scene_id, islice(trail, 1, None)))
         keep = 0
         if game is self._game:  # another game (a load, a new version of the story) may read differently
             old = self._keys
             limit = min(len(keys), len(old))
-            while keep < limit and keys[keep] == old[keep]:
-                keep += 1
+            if keys[:limit] == old[:limit]:  # a move on, or back (compared at C speed: a long run is long)
+                keep = limit
+            else:
+                while keep < limit and keys[keep] == old[keep]:
+                    keep += 1
         if self._deferred and not keep:  # never mounted, and nothing of them is kept: drop them
             self._chunks = [c for c in self._chunks if c not in self._deferred]
             self._blocks = [b for b in self._blocks if b not in self._deferred]
