@@ -5,7 +5,6 @@ Determinism is the contract: a story, a seed and a list of choice ids always giv
 """
 from __future__ import annotations
 
-
 from .analysis import canon_choice
 from .compile import too_much_text
 from .errors import ChoiceError, StoryRuntimeError
