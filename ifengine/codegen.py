@@ -2,7 +2,8 @@
 then the choices it offers) is one generated function, and taking a choice (its effects, then its
 response) is another. The closures of `compile.py` cost a call for every paragraph, flag, comparison and
 choice at every step; the generated code does the same work inline, so play runs at the speed of the
-Python it reads as.
+Python it reads as. Writing and compiling the source costs several runs of the closures, so play runs a
+part through them the first time it arrives there and compiles it the second (`program.COMPILE_AT`).
 
 What a script says never becomes code. The source is made only of this module's fixed templates, names
 it chooses itself (`_k0`, `_k1`, ...), and `repr()` of plain values (str, int, bool, and tuples of str),
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from . import compile as closures
 from .analysis import joins_strings, must_run
-from .compile import GAP, in_range, show, tidy, too_much_text
+from .compile import GAP, Arrive, Take, in_range, show, tidy, too_much_text
 from .errors import StoryRuntimeError
 from .model import (
     INT_MAX, INT_MIN, MAX_RENDER, STR_MAX, Alternatives, Binary, Body, Choice, Conditional, Count, Effect, Expr,
@@ -28,17 +29,11 @@ from .model import (
     TextPart, Type, Unary,
 )
 from .source import Span
-from .state import GameState
 from .views import ChoiceView
 from .visit import DispatchTable, dispatch_table
 
 if TYPE_CHECKING:
     from .program import ChoicePlan
-
-# What a part's arrival returns: the views of the choices it offers, and the fallback the story takes by
-# itself (None when the player has something to choose, or nothing is left to take).
-Arrive = Callable[[GameState, "list[str] | None"], "tuple[list[ChoiceView], ChoicePlan | None]"]
-Take = Callable[[GameState, "list[str] | None"], None]
 
 _COMPARE = {"==", "!=", "<", "<=", ">", ">="}
 _ARITHMETIC = {"+", "-", "*"}

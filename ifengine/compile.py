@@ -1,30 +1,43 @@
-"""Model expressions, texts and effects as Python closures of the live `GameState`.
+"""Model expressions, texts, effects and whole parts of scenes as Python closures of the live `GameState`.
 
-`codegen.py` writes most of a scene as Python source and calls these closures for what keeps state of its
-own or is rare (text alternatives, tagged paragraphs, dice, effects on strings and sets): each construct
-has one meaning, written here once. Nothing here is ever `eval`ed: scripts are data.
+This is the first of play's two tiers. A part of a scene (its body, then the choices it offers) and a
+choice's response run as these closures the first time play reaches them; `codegen.py` compiles them to
+Python source the second time (`program.COMPILE_AT`). Most of a long story is passed once, by a check's
+canon play or a reader's playthrough, and building closures costs a fraction of writing and compiling
+source; what is played again runs as generated code. The generated code calls these closures for what
+keeps state of its own or is rare (text alternatives, tagged paragraphs, dice, effects on strings and
+sets): each construct has one meaning, written here once, and the two tiers are tested to agree on every
+bundled story. Nothing here is ever `eval`ed: scripts are data.
 """
 from __future__ import annotations
 
 import operator
 import re
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .analysis import draws_or_fails, joins_strings, must_run
 from .errors import StoryRuntimeError
 from .number_words import spell
 from .source import Span
 from .model import (
-    Alternatives, Binary, Count, Member, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp, Literal,
+    Alternatives, Binary, Body, Choice, Conditional, Count, Member, Effect, Expr, FlagDecl, FlagRef, InlineIf, Interp, Literal,
     NumberWords, Paragraph, RandomCall, INT_MAX, INT_MIN, MAX_RENDER, STR_MAX, SceneCall, Tags, Text, Type, Unary,
     Value,
 )
 from .state import GameState as State, pick
-from .views import TagView
+from .views import ChoiceView, TagView
 from .visit import DispatchTable, dispatch_table
+
+if TYPE_CHECKING:
+    from .program import ChoicePlan
 
 
 Fn = Callable[[State], Value]
+# What a part's arrival returns: the views of the choices it offers, and the fallback the story takes by
+# itself (None when the player has something to choose, or nothing is left to take).
+Arrive = Callable[[State, "list[str] | None"], "tuple[list[ChoiceView], ChoicePlan | None]"]
+# Taking a choice: its effects, then its response rendered into the list (None when not rendering).
+Take = Callable[[State, "list[str] | None"], None]
 
 _BIN: dict[str, Callable[[Value, Value], Value]] = {
     "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
@@ -353,3 +366,101 @@ def compile_paragraph(item: Paragraph) -> Step:
             if out is not None:
                 _emit(out, render(s))
     return para
+
+
+def compile_body(body: Body, flags: dict[str, FlagDecl]) -> Step:
+    """A body's statements (paragraphs, effects, `~ if` blocks) in order, as one function."""
+    steps = [_BODY_RULES(item)(item, flags) for item in body]
+    if len(steps) == 1:
+        return steps[0]
+
+    def run_all(s: State, out: list[str] | None) -> None:
+        for step in steps:
+            step(s, out)
+    return run_all
+
+
+def _paragraph_step(item: Paragraph, flags: dict[str, FlagDecl]) -> Step:
+    return compile_paragraph(item)
+
+
+def _effect_step(item: Effect, flags: dict[str, FlagDecl]) -> Step:
+    eff = compile_effect(item, flags[item.flag])
+    return lambda s, out: eff(s)
+
+
+def _conditional(item: Conditional, flags: dict[str, FlagDecl]) -> Step:
+    branches = [(compile_expr(b.cond) if b.cond is not None else None, compile_body(b.body, flags))
+                for b in item.branches]
+
+    def cond_block(s: State, out: list[str] | None) -> None:
+        for cond, run in branches:
+            if cond is None or cond(s):
+                run(s, out)
+                return
+    return cond_block
+
+
+_BODY_RULES: DispatchTable[Callable[[Any, dict[str, FlagDecl]], Step]] = dispatch_table(
+    "the compiler", {Paragraph: _paragraph_step, Effect: _effect_step, Conditional: _conditional})
+
+
+def closure_arrival(body: Body, offered: list[tuple[ChoicePlan, Choice]], flags: dict[str, FlagDecl]) -> Arrive:
+    """A part's arrival as closures: its body, then each choice it offers (each with its plan) left out
+    once used or hidden, else its view, disabled with the first reason that holds; a fallback that may be
+    taken is kept as the part's fallback. `codegen.compile_arrival` writes the same as source."""
+    run_body = compile_body(body, flags)
+    choices = tuple((plan, tuple((compile_expr(c.expr), c.reason) for c in choice.conditions),
+                     compile_text(choice.label, choice.span)) for plan, choice in offered)
+
+    def arrive(s: State, out: list[str] | None) -> tuple[list[ChoiceView], ChoicePlan | None]:
+        run_body(s, out)
+        views: list[ChoiceView] = []
+        fallback: ChoicePlan | None = None
+        enabled = False
+        used = s.used
+        for plan, conditions, label in choices:
+            if plan.id in used:
+                continue
+            reason: str | None = None
+            hidden = False
+            for cond, why in conditions:  # every condition is evaluated (the dice draw alike) unless one hides
+                if not cond(s):
+                    if why is None:
+                        hidden = True
+                        break
+                    if reason is None:
+                        reason = why
+            if hidden:
+                continue
+            if plan.fallback:
+                if reason is None and fallback is None:
+                    fallback = plan  # the first that may be taken
+                continue
+            if reason is None:
+                enabled = True
+            if out is None:
+                if plan.label_must_run:
+                    label(s)  # the same draws (and the same faults) as when rendering
+                views.append(plan.plain_views[reason])
+            elif plan.static_views is not None:
+                views.append(plan.static_views[reason])
+            else:
+                views.append(ChoiceView(plan.id, label(s), reason is None, reason, plan.canon, plan.sticky,
+                                        plan.kind, plan.tags))
+        return views, None if enabled else fallback
+    return arrive
+
+
+def closure_take(choice: Choice, flags: dict[str, FlagDecl]) -> Take:
+    """Taking a choice as closures: its effects, then its response. `codegen.compile_take` writes the same
+    as source."""
+    effects = tuple(compile_effect(e, flags[e.flag]) for e in choice.effects)
+    response = compile_body(choice.response, flags) if choice.response else None
+
+    def take(s: State, out: list[str] | None) -> None:
+        for effect in effects:
+            effect(s)
+        if response is not None:
+            response(s, out)
+    return take

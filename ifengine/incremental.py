@@ -80,7 +80,11 @@ def text_digest(src: SourceFile) -> str:
 
 def outline(built: ScriptFile) -> ScriptFile:
     """The file with its scenes' and extensions' bodies left out: what assembling the story and the
-    checker's story-wide rules read. The same shape as the model, so the same code judges both."""
+    checker's story-wide rules read. The same shape as the model, so the same code judges both. An outline
+    is its own outline (what `ifengine check` judges is read back as outlines: looking costs a fifth of
+    hollowing again)."""
+    if _hollow(built):
+        return built
     return ScriptFile(built.source, built.header, built.flags, tuple(_hollow_scene(s) for s in built.scenes),
                       tuple(Extend(e.scene_id, tuple(_hollow_choice(c) for c in e.choices), e.span)
                             for e in built.extends), built.includes)
@@ -94,6 +98,16 @@ def _hollow_scene(s: Scene) -> Scene:
 
 def _hollow_choice(c: Choice) -> Choice:
     return replace(c, label=(), conditions=(), effects=(), response=(), tags=())
+
+
+def _hollow(built: ScriptFile) -> bool:
+    """Whether the file holds nothing an outline leaves out."""
+    return (all(not s.tags and all(not p.body and all(map(_bare, p.choices)) for p in s.parts) for s in built.scenes)
+            and all(all(map(_bare, e.choices)) for e in built.extends))
+
+
+def _bare(c: Choice) -> bool:
+    return not (c.label or c.conditions or c.effects or c.response or c.tags)
 
 
 def _span_row(s: Span) -> list[int]:

@@ -5,14 +5,22 @@ and its choice targets. The `Story` model stays a plain frozen description; whoe
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Callable
+from typing import Any, Callable, TypeVar, cast
 
 from .analysis import canon_path, must_run, shows_canon
-from .codegen import Arrive, Take, compile_arrival, compile_take
-from .compile import compile_effect, tag_views
+from .codegen import compile_arrival, compile_take
+from .compile import Arrive, Take, closure_arrival, closure_take, tag_views
 from .model import Body, Choice, ChoiceKind, Conditional, FlagDecl, Paragraph, Part, Scene, SceneKind, Story, place
 from .state import GameState
 from .views import ChoiceView, EndingView, Step
+
+# The arrival at a part of a scene, and the take of a choice's response, that compiles it to Python source
+# (codegen.py); the ones before run it through closures (compile.py). A part is compiled the second time
+# play arrives there: most of a long story is passed once, by a check's canon play or a reader's
+# playthrough, and writing and compiling a part's source costs several times what building its closures
+# does, while what is played again (undo, another playthrough, the explorer) then runs as generated code.
+# Tests set it to 1 (compile at once) or past any play's length (closures only) to compare the two tiers.
+COMPILE_AT = 2
 
 
 class ChoicePlan:
@@ -27,11 +35,10 @@ class ChoicePlan:
     def __init__(self, scene_id: str, part: int, c: Choice, canon: bool, flags: dict[str, FlagDecl]) -> None:
         self.id: str = c.id
         self.label_must_run: bool = must_run(c.label)  # the label draws dice or can fail: evaluated even unrendered
-        # A response is compiled the first time the choice is taken; effects alone are their closures (one
-        # call each, as generated code would make: compiling them would cost more than it ever saves).
+        # A response is compiled the `COMPILE_AT`-th time the choice is taken; effects alone are their
+        # closures (one call each, as generated code would make: compiling them would cost more than it saves).
         self._choice = (c, flags)
-        self.take: Take | None = (self._first_take if c.response else
-                                  _effects(tuple(compile_effect(e, flags[e.flag]) for e in c.effects)) if c.effects
+        self.take: Take | None = (self._first_take if c.response else closure_take(c, flags) if c.effects
                                   else None)
         self.has_response: bool = bool(c.response)
         # where it goes on: a scene's opening, or the next part of its own scene (a choice with no target);
@@ -61,21 +68,39 @@ class ChoicePlan:
         self.static_views = views("".join(p for p in c.label if isinstance(p, str))) if static else None
 
     def _first_take(self, state: GameState, out: list[str] | None) -> None:
-        self.take, _ = compile_take(*self._choice)
+        self.take = _until_compiled(lambda: closure_take(*self._choice), self._compiled_take)
         self.take(state, out)
 
+    def _compiled_take(self) -> Take:
+        self.take, _ = compile_take(*self._choice)
+        return self.take
 
-def _effects(effects: tuple[Callable[[GameState], None], ...]) -> Take:
-    def take(state: GameState, out: list[str] | None) -> None:
-        for effect in effects:
-            effect(state)
-    return take
+
+_Tiered = TypeVar("_Tiered", Arrive, Take)
+
+
+def _until_compiled(closure_of: Callable[[], _Tiered], compiled: Callable[[], _Tiered]) -> _Tiered:
+    """A function that runs the closures `closure_of()` builds until its `COMPILE_AT`-th call, which runs
+    what `compiled()` makes (and puts where play calls it from then on)."""
+    if COMPILE_AT <= 1:
+        return compiled()
+    closure = closure_of()
+    calls = 0
+
+    def tiered(state: GameState, out: list[str] | None) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls < COMPILE_AT:
+            return closure(state, out)
+        return compiled()(state, out)
+    return cast(_Tiered, tiered)
 
 
 class PartPlan:
     """A part of a scene made ready to play (see `model.Part`): `arrive` runs its body and works out its
-    choices, as code `codegen.py` generates the first time play arrives there (a check's canon play
-    compiles only the parts it passes); `bound` is then the most it can render, or None if not known."""
+    choices, through closures the first time play arrives there and as code `codegen.py` generates from
+    the `COMPILE_AT`-th; `bound` is then the most it can render, or None if not known (the session
+    measures what it rendered)."""
 
     __slots__ = ("arrive", "choices", "bound", "_source")
 
@@ -97,7 +122,10 @@ class PartPlan:
         return self.arrive
 
     def _first_arrival(self, state: GameState, out: list[str] | None) -> tuple[list[ChoiceView], ChoicePlan | None]:
-        return self.ready()(state, out)
+        assert self._source is not None  # compiling replaces this method
+        _, _, body, offered, flags = self._source
+        self.arrive = _until_compiled(lambda: closure_arrival(body, offered, flags), self.ready)
+        return self.arrive(state, out)
 
 
 class ScenePlan:

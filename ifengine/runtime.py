@@ -47,6 +47,8 @@ class Session:
         self.choices_taken: list[str] = []  # the player's decisions: what runs and saves record
         self._view: SceneView | None = None  # built from `_arrival` when first asked for
         self._arrival: _Arrival
+        # what `canon_status` found for the history (this list) up to a step, for this program
+        self._canon_memo: tuple[list[Step], Program, int, bool, str | None, int] | None = None
         self._enter(self.story.start)
 
     # ---- reading ----------------------------------------------------------
@@ -97,21 +99,37 @@ class Session:
 
     def canon_status(self) -> CanonStatus:
         """Where the player stands against the original story. Leaving it counts as a break; arriving back
-        in a scene of the canon path puts the player on it again."""
-        on_path, first, breaks = True, None, 0
-        path = self.program.canon_scenes
-        parts = self.program.parts
+        in a scene of the canon path puts the player on it again.
+
+        The player asks at every move, so what the history up to its last step says is kept: a history is
+        only ever appended to (undo, rewind and fork give the session another list), and each step's
+        standing depends only on the steps before it and where the next was taken."""
         history = self.history
-        for i, step in enumerate(history):
-            if on_path and step.choice_id == self.canon_choice(step.scene_id, parts[step.choice_id]):
-                continue  # the canon choice of a canon scene leads on along the path
-            if on_path and not step.auto:
-                breaks, first = breaks + 1, first or step.scene_id
-            # Any other step (the player's, or a fallback the story took by itself) leaves the path,
-            # unless it leads into a scene of the path.
-            # (where a step arrived is where the next was taken: a return's place is on the stack, not the choice)
-            on_path = (history[i + 1].scene_id if i + 1 < len(history) else self.scene_id) in path
+        memo = self._canon_memo
+        if memo is not None and memo[0] is history and memo[1] is self.program:
+            _, _, done, on_path, first, breaks = memo
+        else:
+            done, on_path, first, breaks = 0, True, None, 0
+        last = len(history) - 1
+        for i in range(done, last):
+            on_path, first, breaks = self._canon_step(history[i], history[i + 1].scene_id, on_path, first, breaks)
+        if last > done:
+            self._canon_memo = (history, self.program, last, on_path, first, breaks)
+        if last >= 0:
+            on_path, first, breaks = self._canon_step(history[last], self.scene_id, on_path, first, breaks)
         return CanonStatus(on_path, first, breaks)
+
+    def _canon_step(self, step: Step, next_scene: str, on_path: bool, first: str | None, breaks: int
+                    ) -> tuple[bool, str | None, int]:
+        """The standing after one step of the history, given the scene where the next step was taken
+        (where a step arrived is where the next was taken: a return's place is on the stack, not the choice)."""
+        if on_path and step.choice_id == self.canon_choice(step.scene_id, self.program.parts[step.choice_id]):
+            return on_path, first, breaks  # the canon choice of a canon scene leads on along the path
+        if on_path and not step.auto:
+            breaks, first = breaks + 1, first or step.scene_id
+        # Any other step (the player's, or a fallback the story took by itself) leaves the path, unless it
+        # leads into a scene of the path.
+        return next_scene in self.program.canon_scenes, first, breaks
 
     def state_key(self) -> tuple:
         """What makes two sessions play on identically from here (for deduplicating states while exploring):
@@ -183,6 +201,7 @@ class Session:
         self._own_dice = other._own_dice
         self.state, self.history, self.choices_taken = other.state, other.history, other.choices_taken
         self._view, self._arrival = other._view, other._arrival
+        self._canon_memo = other._canon_memo
 
     def _follow(self, cp: ChoicePlan) -> tuple[str, int, list[str] | None]:
         """What taking a choice does, the player's or a fallback the story takes by itself: use it up (once-only),

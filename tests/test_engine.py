@@ -484,6 +484,26 @@ def test_canon_status_a_non_canon_choice_into_a_canon_scene_counts_as_a_break() 
     assert (status.first_break, status.breaks) == ("a", 1)
 
 
+@pytest.mark.parametrize("name", ["rumak", "cerberi"])
+def test_canon_status_asked_at_every_move_agrees_with_a_fresh_reading(name: str) -> None:
+    """The player asks at every move, and the session keeps what the history so far says; undo, rewind and
+    fork must not leave it reading an old road. A fork reads its history afresh."""
+    s = Session(load_story(SHOWCASE.parent.parent / "stories" / name), 3)
+    pick = random.Random(3)
+    seen = set()
+    for move in range(400):
+        status = s.canon_status()
+        assert status == s.fork().canon_status()
+        seen.add(status)
+        enabled = [c.id for c in s.view().choices if c.enabled]
+        if not enabled or move % 7 == 6:  # back a little, then on by another road
+            s.undo(1 + move % 3)
+            continue
+        canon = s.canon_choice()  # mostly the original's road, so play leaves it and comes back
+        s.choose(canon if canon in enabled and pick.random() < 0.7 else pick.choice(enabled))
+    assert len({(st.on_path, st.breaks) for st in seen}) >= 4  # on and off the road, after several breaks
+
+
 def test_canon_status_a_fallback_off_the_path_leaves_it() -> None:
     s = Session(story("canon"))
     s.choose("a.wander")
