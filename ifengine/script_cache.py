@@ -10,6 +10,9 @@ its spans and diagnostics name it as it is now called. A stale, damaged or unrea
 and rewritten (see `cache.py`), so what a load reports never depends on the cache. A file that did change
 is built again by sections when it can be (`sections.py`: only the scenes edited are parsed), and its entry
 written after the caller's work when it asks (`cache.writes_deferred`: the watch, once the text is shown).
+The text of each file's last clean build is kept too (`latest`, by the file's path), so the next process
+that meets an edited version (`ifengine check` after an edit, a new `play`) builds it by sections as well,
+against that version's kept model.
 """
 from __future__ import annotations
 
@@ -109,6 +112,8 @@ def _made(src: SourceFile, text_digest: str) -> tuple[ScriptFile, tuple[Diagnost
     from .parser import parse_source
 
     said: tuple[Diagnostic, ...] = ()
+    if not sections.knows(src.name):
+        _recall_last_clean(src)
     built_again = sections.build(src)  # only the sections that changed since the last clean version
     if built_again is not None:
         built = built_again
@@ -124,7 +129,33 @@ def _made(src: SourceFile, text_digest: str) -> tuple[ScriptFile, tuple[Diagnost
             except CodecError:  # a span or diagnostic naming another file: nothing a build makes; not kept
                 return None
         write_later("scripts", text_digest, v, payload)
+        if not said:
+            write_later("latest", _path_key(src), v, lambda: src.text.encode("utf-8"))
     return built, said
+
+
+def _path_key(src: SourceFile) -> str:
+    return digest(str(src.path.resolve()))
+
+
+def _recall_last_clean(src: SourceFile) -> None:
+    """Hand `sections` the last clean version of the file that an earlier process built, if the user's
+    cache still holds its text and its model: the edited version is then built against it by sections.
+    Only ever a starting point: `sections.build` reuses a section only where the text is the same, and
+    parses the whole file when little is."""
+    v = version()
+    text = read_entry("latest", _path_key(src), v) if v is not None else None
+    if text is None:
+        return
+    try:
+        earlier = SourceFile(src.path, src.name, text.decode("utf-8"))
+    except UnicodeDecodeError:
+        return
+    if earlier.text == src.text:
+        return
+    found = cached(earlier, digest_of(earlier.text))
+    if found is not None:
+        sections.served(found, clean=True)
 
 
 def _from_disk(src: SourceFile, text_digest: str) -> tuple[ScriptFile, tuple[Diagnostic, ...]] | None:

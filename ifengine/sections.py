@@ -140,6 +140,12 @@ def split(built: ScriptFile) -> dict[str, tuple[int, ScriptFile]]:
     return pieces
 
 
+def knows(name: str) -> bool:
+    """Whether a clean build of the file named `name` is kept to build its next version against."""
+    with _LOCK:
+        return name in _KEPT
+
+
 def served(built: ScriptFile, clean: bool) -> None:
     """The model of a file's current text, however it was found (memory, disk, a parse): the next version
     of the file reuses its sections when it was clean, and parses whole when it was not."""

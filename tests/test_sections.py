@@ -140,3 +140,44 @@ def test_what_sections_cannot_build_exactly_is_parsed_whole(
     src = read_source(story / "main.ifs")
     items, diags = parse_source(src)
     assert script_cache.parse_and_build(src)[0] == build_file(src, items, diags)
+
+
+def _new_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forget everything kept in memory, as a new process starts; the user's cache stays."""
+    monkeypatch.setattr(script_cache, "_MEMORY", type(script_cache._MEMORY)())
+    monkeypatch.setattr(script_cache, "_SIZES", {})
+    monkeypatch.setattr(sections, "_KEPT", {})
+    monkeypatch.setattr(sections, "_SIZES", {})
+    monkeypatch.setattr(sections, "_texts", {})
+
+
+def test_a_new_process_builds_an_edited_file_by_sections_against_the_last_clean_version(
+        story: Path, monkeypatch: pytest.MonkeyPatch, built_again: list[int]) -> None:
+    """`ifengine check` after an edit is a new process: the cache keeps the text of the file's last clean
+    build, and the edited version is built against its kept model, one changed section parsed."""
+    load(story)
+    edit(story / "main.ifs", "Nobody comes here.", "Nobody has come here\nin years.")
+    _new_process(monkeypatch)
+    parsed: list[int] = []
+    real = sections._build_section
+    monkeypatch.setattr(sections, "_build_section", lambda src, s: parsed.append(1) or real(src, s))
+    assert [(d.line, d.code) for d in reloaded(story, monkeypatch, built_again)] == [(21, "IFS200")]
+    assert len(parsed) == 1  # the attic's section alone
+
+
+def test_a_last_clean_version_the_cache_lost_or_damaged_means_a_whole_parse(
+        story: Path, monkeypatch: pytest.MonkeyPatch, built_again: list[int], home: Path) -> None:
+    load(story)
+    edit(story / "main.ifs", "Nobody comes here.", "Nobody comes here now.")
+    for entry in (home / "cache" / "latest").iterdir():
+        entry.write_bytes(entry.read_bytes()[:-3] + b"???")  # the text no longer matches its digest
+    _new_process(monkeypatch)
+    assert load(story).diagnostics == from_nothing(story, monkeypatch) and not built_again
+    edit(story / "main.ifs", "Nobody comes here now.", "Nobody comes.")
+    load(story)  # a clean version again, its text kept
+    edit(story / "main.ifs", "Nobody comes.", "Nobody.")
+    for entry in (home / "cache" / "scripts").iterdir():
+        entry.unlink()  # its text is kept, its model is not
+    _new_process(monkeypatch)
+    before = len(built_again)
+    assert load(story).diagnostics == from_nothing(story, monkeypatch) and len(built_again) == before
