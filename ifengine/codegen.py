@@ -3,7 +3,7 @@ then the choices it offers) is one generated function, and taking a choice (its 
 response) is another. The closures of `compile.py` cost a call for every paragraph, flag, comparison and
 choice at every step; the generated code does the same work inline, so play runs at the speed of the
 Python it reads as. Writing and compiling the source costs several runs of the closures, so play runs a
-part through them the first time it arrives there and compiles it the second (`program.COMPILE_AT`).
+part through them the first times it arrives there and compiles it the third (`program.COMPILE_AT`).
 
 What a script says never becomes code. The source is made only of this module's fixed templates, names
 it chooses itself (`_k0`, `_k1`, ...), and `repr()` of plain values (str, int, bool, and tuples of str),

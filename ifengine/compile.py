@@ -1,8 +1,8 @@
 """Model expressions, texts, effects and whole parts of scenes as Python closures of the live `GameState`.
 
 This is the first of play's two tiers. A part of a scene (its body, then the choices it offers) and a
-choice's response run as these closures the first time play reaches them; `codegen.py` compiles them to
-Python source the second time (`program.COMPILE_AT`). Most of a long story is passed once, by a check's
+choice's response run as these closures the first times play reaches them; `codegen.py` compiles them to
+Python source the third time (`program.COMPILE_AT`). Most of a long story is passed once, by a check's
 canon play or a reader's playthrough, and building closures costs a fraction of writing and compiling
 source; what is played again runs as generated code. The generated code calls these closures for what
 keeps state of its own or is rare (text alternatives, tagged paragraphs, dice, effects on strings and

@@ -15,12 +15,14 @@ from .state import GameState
 from .views import ChoiceView, EndingView, Step
 
 # The arrival at a part of a scene, and the take of a choice's response, that compiles it to Python source
-# (codegen.py); the ones before run it through closures (compile.py). A part is compiled the second time
-# play arrives there: most of a long story is passed once, by a check's canon play or a reader's
-# playthrough, and writing and compiling a part's source costs several times what building its closures
-# does, while what is played again (undo, another playthrough, the explorer) then runs as generated code.
+# (codegen.py); the ones before run it through closures (compile.py). A part is compiled the third time
+# play arrives there: writing and compiling a part's source costs several times what building its closures
+# does, and most of a long story is passed once (a check's canon play, a reader's playthrough) or twice
+# (the player's Continue replays the run, then replays it again for undo's marks: compiling on the second
+# pass made a 500-step Continue twice as slow). What is played more (the explorer, undo, playthroughs
+# after the first) then runs as generated code.
 # Tests set it to 1 (compile at once) or past any play's length (closures only) to compare the two tiers.
-COMPILE_AT = 2
+COMPILE_AT = 3
 
 
 class ChoicePlan:
@@ -98,7 +100,7 @@ def _until_compiled(closure_of: Callable[[], _Tiered], compiled: Callable[[], _T
 
 class PartPlan:
     """A part of a scene made ready to play (see `model.Part`): `arrive` runs its body and works out its
-    choices, through closures the first time play arrives there and as code `codegen.py` generates from
+    choices, through closures the first times play arrives there and as code `codegen.py` generates from
     the `COMPILE_AT`-th; `bound` is then the most it can render, or None if not known (the session
     measures what it rendered)."""
 
