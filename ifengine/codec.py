@@ -17,6 +17,7 @@ import json
 import operator
 from typing import Any, Callable, Iterable
 
+from .makers import maker
 from .source import Span
 
 
@@ -85,8 +86,9 @@ class Codec:
         makers: dict[str, Callable[[Any], Any]] = {
             "T": tuple,
             "D": lambda pairs: {k: v for k, v in pairs},
-            "S": lambda v: Span(span_file, *v),
+            "S": lambda v: span(span_file, *v),
         }
+        span = maker(Span)
         for name, cls in self.classes.items():
             makers[name] = cls if issubclass(cls, enum.Enum) else _node_maker(cls)
 
@@ -113,4 +115,5 @@ def _node_writer(name: str, cls: Any, plain: Callable[[Any], Any]) -> Callable[[
 
 
 def _node_maker(cls: type) -> Callable[[Any], Any]:
-    return lambda v: cls(*v)
+    make = maker(cls)
+    return lambda v: make(*v)

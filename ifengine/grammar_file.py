@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -12,11 +13,25 @@ from .cache import digest
 
 def grammar_source() -> tuple[str, str]:
     """The grammar text and its path: the packaged copy in a wheel, else the checkout's `grammar/`."""
-    packaged = files("ifengine").joinpath("grammar", "story.lark")
+    where = _grammar_file("story.lark")
+    return where.read_text(encoding="utf-8"), str(where)
+
+
+def shipped_tables() -> bytes | None:
+    """The parser's tables as `grammar/story.tables` holds them (`parser.write_shipped_tables` made it),
+    or None when there is none or it cannot be read."""
+    try:
+        return _grammar_file("story.tables").read_bytes()
+    except OSError:
+        return None
+
+
+def _grammar_file(name: str) -> Traversable | Path:
+    """A file of the grammar folder: the packaged copy in a wheel, else the checkout's."""
+    packaged = files("ifengine").joinpath("grammar", name)
     if packaged.is_file():
-        return packaged.read_text(encoding="utf-8"), str(packaged)
-    repo = Path(__file__).resolve().parent.parent / "grammar" / "story.lark"
-    return repo.read_text(encoding="utf-8"), str(repo)
+        return packaged
+    return Path(__file__).resolve().parent.parent / "grammar" / name
 
 
 @functools.cache

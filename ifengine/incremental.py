@@ -46,6 +46,7 @@ from .check import _Checker, check_canon_play
 from .codec import CodecError
 from .diagnostics import Diagnostic, Severity, has_errors
 from .grammar_file import grammar_digest
+from .makers import maker
 from .model import Choice, ChoiceKind, Extend, Part, Scene, SceneKind, ScriptFile, Story
 from .source import SourceFile, Span
 
@@ -152,27 +153,30 @@ def decode_outline(payload: bytes, src: SourceFile) -> tuple[ScriptFile, list[Di
         declared, scenes, extends, found = json.loads(payload)
         header, flags, includes = CODEC.loads(declared, name)
 
+        def span(row: list[Any]) -> Span:
+            return _SPAN(name, *row)
+
         def choice(row: list[Any]) -> Choice:
-            cid, local, explicit, kind, sticky, canon, target, span, target_span, call, call_span = row
-            return Choice(id=cid, local_id=local, explicit_id=explicit, kind=_CHOICE_KINDS[kind], label=(),
-                          sticky=sticky, canon=canon, conditions=(), effects=(), target=target,
-                          span=Span(name, *span), target_span=Span(name, *target_span), call=call,
-                          call_span=Span(name, *call_span) if call_span is not None else None)
+            cid, local, explicit, kind, sticky, canon, target, at, target_at, call, call_at = row
+            return _CHOICE(cid, local, explicit, _CHOICE_KINDS[kind], (), sticky, canon, (), (), target,
+                           span(at), span(target_at), (), (), call, span(call_at) if call_at is not None else None)
 
         def part(row: list[Any]) -> Part:
-            span, after_call, choices = row
-            return Part((), tuple(map(choice, choices)), Span(name, *span), after_call)
+            at, after_call, choices = row
+            return _PART((), tuple(map(choice, choices)), span(at), after_call)
         built = ScriptFile(src, header, flags,
-                           tuple(Scene(id=sid, title=title, kind=_SCENE_KINDS[kind], viewpoint=viewpoint,
-                                       parts=tuple(map(part, parts)), span=Span(name, *span))
-                                 for sid, title, kind, viewpoint, span, parts in scenes),
-                           tuple(Extend(sid, tuple(map(choice, choices)), Span(name, *span))
-                                 for sid, span, choices in extends),
+                           tuple(_SCENE(sid, title, _SCENE_KINDS[kind], viewpoint, tuple(map(part, parts)), span(at), ())
+                                 for sid, title, kind, viewpoint, at, parts in scenes),
+                           tuple(Extend(sid, tuple(map(choice, choices)), span(at)) for sid, at, choices in extends),
                            includes)
         return built, [Diagnostic(name, line, col, message, code, _SEVERITIES[severity])
                        for line, col, message, code, severity in found]
     except (CodecError, TypeError, ValueError, KeyError):  # the right key but not our shape: treat as missing
         return None
+
+
+# The outline's thousands of nodes are made without their classes' __init__ (makers.py): all fields, in order.
+_SPAN, _CHOICE, _PART, _SCENE = maker(Span), maker(Choice), maker(Part), maker(Scene)
 
 
 def outline_of(src: SourceFile, diags: list[Diagnostic]) -> ScriptFile:
@@ -186,11 +190,32 @@ def outline_of(src: SourceFile, diags: list[Diagnostic]) -> ScriptFile:
     if found is None:
         built, parsed = parse_and_build(src)
         found = outline(built), parsed
-        encoded = encode_outline(found[0], parsed) if v is not None else None
-        if encoded is not None and v is not None:
-            write_entry("outlines", key, v, encoded)
+        payload = encode_outline(found[0], parsed) if v is not None else None
+        if payload is not None and v is not None:
+            write_entry("outlines", key, v, payload)
+    if payload is not None:
+        _remember_outline_id(key, digest(payload))
     diags += found[1]
     return found[0]
+
+
+# The identity of a file's outline, by the digest of the file's text: the digest of the outline as kept
+# (`encode_outline`). Two texts with the same outline (an edit to prose on its lines) have the same one,
+# which is what lets the story-wide rules' result outlive the process that judged it (`_story_wide`).
+_OUTLINE_IDS: OrderedDict[str, str] = OrderedDict()
+
+
+def _remember_outline_id(text: str, outline_id: str) -> None:
+    with _LOCK:
+        _OUTLINE_IDS[text] = outline_id
+        _OUTLINE_IDS.move_to_end(text)
+        while len(_OUTLINE_IDS) > MEMORY_ENTRIES:
+            _OUTLINE_IDS.popitem(last=False)
+
+
+def _outline_id(src: SourceFile) -> str | None:
+    with _LOCK:
+        return _OUTLINE_IDS.get(text_digest(src))
 
 
 # ---- what each file's scenes say -----------------------------------------------------------------------
@@ -365,18 +390,49 @@ def _story_wide(checker: _Checker, files: Sequence[ScriptFile], story: Story, v:
             _WIDE.move_to_end(where)
     if kept is not None and kept[0] == key:
         return list(kept[1])
-    before = len(checker.diags)
-    for scene in story.scenes.values():
-        checker.scene_shape(scene)
-    checker.story_wide()
-    said = tuple(checker.diags[before:])
-    del checker.diags[before:]
+    on_disk = _wide_key(files, story, checker.read_flags, v)
+    payload = read_entry("story-wide", digest(where), on_disk) if on_disk is not None else None
+    read_back = _decode_diags(payload) if payload is not None else None
+    if read_back is not None:
+        said = tuple(read_back)
+    else:
+        before = len(checker.diags)
+        for scene in story.scenes.values():
+            checker.scene_shape(scene)
+        checker.story_wide()
+        said = tuple(checker.diags[before:])
+        del checker.diags[before:]
+        if on_disk is not None:
+            write_later("story-wide", digest(where), on_disk, functools.partial(_encode_diags, said))
     with _LOCK:
         _WIDE[where] = (key, said)
         _WIDE.move_to_end(where)
         while len(_WIDE) > WIDE_STORIES:
             _OUTLINES.pop(_WIDE.popitem(last=False)[0], None)
     return list(said)
+
+
+def _wide_key(files: Sequence[ScriptFile], story: Story, read: Iterable[str], v: str) -> str | None:
+    """What the story-wide rules' result is kept under on disk: the key `_story_wide` compares in memory,
+    with each outline named by its identity (`_outline_id`) and its file's name, which its spans carry.
+    None when an outline has none (it was not kept): then only memory keeps the result."""
+    ids = [_outline_id(f.source) for f in files]
+    if any(i is None for i in ids):
+        return None
+    return digest(v, story.start, *(f"{f.source.name}\0{i}" for f, i in zip(files, ids)), "\0".join(sorted(read)))
+
+
+def _encode_diags(diags: Sequence[Diagnostic]) -> bytes:
+    return json.dumps([[d.file, d.line, d.col, d.message, d.code, d.severity.value] for d in diags],
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _decode_diags(payload: bytes) -> list[Diagnostic] | None:
+    try:
+        return [Diagnostic(str(file), int(line), int(col), str(message), str(code), _SEVERITIES[severity])
+                for file, line, col, message, code, severity in json.loads(payload)]
+    except (TypeError, ValueError, KeyError):  # the right key but not our shape: treat as missing
+        return None
 
 
 def _canon_play(files: Sequence[ScriptFile], story: Story, models: Models, v: str) -> list[Diagnostic]:

@@ -6,6 +6,7 @@ import difflib
 import functools
 import re
 import threading
+from pathlib import Path
 from typing import Iterable
 
 import lark.lexer
@@ -17,7 +18,7 @@ from lark.utils import TextSlice
 
 from . import grammar_file
 from .grammar_file import grammar_source  # noqa: F401  where it always was, for its callers
-from .cache import read_entry, write_entry
+from .cache import digest, read_entry, write_entry
 from .codec import Codec
 from .diagnostics import Diagnostic
 from .source import SourceFile
@@ -80,23 +81,51 @@ AFTER = {
 @functools.cache
 def story_parser(strict: bool = False) -> Lark:
     """The one parser of this process. Building lark's LALR tables costs about 70 ms (over 200 more when
-    `interegular` is installed and lark looks for colliding terminals), so they are built once per grammar
-    and kept in the user's cache; a later process loads them in a few milliseconds. `strict` (the tests)
-    builds afresh with every check lark has."""
+    `interegular` is installed and lark looks for colliding terminals), so they are built once per grammar:
+    the package ships them (`grammar/story.tables`, for the lark it was made with), and tables built here,
+    for another lark, are kept in the user's cache; a later process loads either in a few milliseconds.
+    `strict` (the tests) builds afresh with every check lark has."""
     text, path = grammar_file.grammar_source()
     if strict:
         return _build(text, path, strict=True)
     key = grammar_file.grammar_digest()
-    payload = read_entry("parser", "story", key)
-    if payload is not None:
-        try:
-            return Lark.load(_LARK_DATA.loads(payload))  # Lark.load takes the dict `memo_serialize` made
-        except Exception:  # noqa: BLE001  tables that passed their digest yet fail to load: build afresh
-            pass
+    for payload in (_shipped(key), read_entry("parser", "story", key)):
+        if payload is not None:
+            try:
+                return Lark.load(_LARK_DATA.loads(payload))  # Lark.load takes the dict `memo_serialize` made
+            except Exception:  # noqa: BLE001  tables that passed their digest yet fail to load: build afresh
+                pass
     parser = _build(text, path)
-    data, memo = parser.memo_serialize([TerminalDef, Rule])
-    write_entry("parser", "story", key, _LARK_DATA.dumps({"data": data, "memo": memo}).encode("utf-8"))
+    write_entry("parser", "story", key, _tables(parser))
     return parser
+
+
+def _tables(parser: Lark) -> bytes:
+    data, memo = parser.memo_serialize([TerminalDef, Rule])
+    return _LARK_DATA.dumps({"data": data, "memo": memo}).encode("utf-8")
+
+
+def _shipped(key: str) -> bytes | None:
+    """The shipped tables when they were made from this grammar by this lark (`key`, as the cache's)."""
+    found = grammar_file.shipped_tables()
+    if found is None:
+        return None
+    made_for, _, rest = found.partition(b"\n")
+    _, _, payload = rest.partition(b"\n")
+    return payload if made_for == key.encode("ascii") else None
+
+
+def write_shipped_tables() -> Path:
+    """Write `grammar/story.tables` in a checkout: the tables `story_parser` loads when nothing is cached.
+    Its first line is what it was made for (the grammar and the lark: `grammar_digest`), its second the
+    grammar text's digest alone (tests/test_grammar.py: an edit of the grammar needs new tables, a new lark
+    only makes them unused). Run after editing `grammar/story.lark`:
+    `python -c "from ifengine.parser import write_shipped_tables as w; print(w())"`."""
+    text, path = grammar_file.grammar_source()
+    target = Path(path).with_name("story.tables")
+    head = f"{grammar_file.grammar_digest()}\n{digest(text)}\n".encode("ascii")
+    target.write_bytes(head + _tables(_build(text, path)))
+    return target
 
 
 # lark's serialised tables are plain data (dicts with int keys, tuples): JSON through the codec, never pickle.

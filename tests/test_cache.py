@@ -51,8 +51,14 @@ def story(folder: Path) -> Path:
     return folder
 
 
-def check(folder: Path, home: Path, prelude: str = "") -> list[dict]:
+# The parser's tables kept in the user's cache are what these tests are about: the tables the package
+# ships (tests/test_grammar.py) would leave that entry unused, so each process here is run without them.
+WITHOUT_SHIPPED_TABLES = "import ifengine.grammar_file as g\ng.shipped_tables = lambda: None\n"
+
+
+def check(folder: Path, home: Path, prelude: str = "", shipped: bool = False) -> list[dict]:
     """`ifengine check --json` in a fresh interpreter; `prelude` runs first (to change the grammar)."""
+    prelude = prelude if shipped else WITHOUT_SHIPPED_TABLES + prelude
     code = f"{prelude}\nimport sys\nfrom ifengine.cli import main\nsys.exit(main(['check', '--json', {str(folder)!r}]))"
     env = {**os.environ, "IFENGINE_HOME": str(home), "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=folder.parent,
@@ -171,3 +177,15 @@ def test_a_load_in_the_same_process_sees_each_edit(tmp_path: Path) -> None:
         str(d) for d in first.diagnostics if d.code != "IFS100"]
     (folder / "gate.ifs").write_text(BROKEN, encoding="utf-8")
     assert [str(d) for d in load(folder).diagnostics] == [str(d) for d in first.diagnostics]
+
+
+def test_the_shipped_tables_leave_the_parser_entry_unmade(tmp_path: Path, fresh: list[dict]) -> None:
+    """A check with an empty cache loads the parser from the tables the package ships, and so keeps none of
+    its own; an edit of the grammar leaves those unused, and the parser is built and kept as before."""
+    home, folder = tmp_path / "home", story(tmp_path / "fresh")
+    assert check(folder, home, shipped=True) == fresh
+    assert not (home / "cache" / "parser").exists()
+    changed = ("import ifengine.grammar_file as p\nreal = p.grammar_source\n"
+               "p.grammar_source = lambda: (real()[0] + '\\n// an edit of the grammar\\n', real()[1])")
+    assert check(folder, home, changed, shipped=True) == fresh
+    assert (home / "cache" / "parser" / "story.json").is_file()

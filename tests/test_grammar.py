@@ -66,3 +66,49 @@ def test_spans_come_from_the_tokens_the_tree_keeps():
     assert first_token(effect.children[3]).type == "NOT"
     condition = choice.children[-2]  # the last is the response (None: it has none)
     assert (first_token(condition).type, first_token(condition).line, first_token(condition).column) == ("QMARK", 5, 3)
+
+
+def test_the_shipped_tables_are_made_from_this_grammar():
+    """`grammar/story.tables` names the grammar text it was made from: an edit of `story.lark` needs new
+    tables (a new lark only leaves them unused: their first line names the lark too)."""
+    from ifengine.cache import digest
+    from ifengine.grammar_file import shipped_tables
+
+    found = shipped_tables()
+    assert found is not None, "grammar/story.tables is missing"
+    made_for, text_digest, _ = found.split(b"\n", 2)
+    assert text_digest.decode() == digest(grammar_source()[0]), (
+        "grammar/story.tables was made from another story.lark: run "
+        "python -c 'from ifengine.parser import write_shipped_tables as w; print(w())'")
+
+
+def test_an_empty_cache_loads_the_shipped_tables_and_parses_as_a_fresh_build(tmp_path, monkeypatch):
+    """With nothing in the user's cache the parser comes from the shipped tables, built by nobody, and it
+    parses every shipped story as a strict build does. Tables made for another lark are passed over."""
+    from pathlib import Path
+
+    from ifengine import grammar_file
+    from ifengine.source import SourceFile, normalise
+
+    monkeypatch.setenv("IFENGINE_HOME", str(tmp_path / "home"))
+    if grammar_file.shipped_tables().split(b"\n", 1)[0].decode() != grammar_file.grammar_digest():
+        import pytest
+
+        pytest.skip("the shipped tables were made with another lark than this one")
+    built: list[int] = []
+    real = parser_module._build
+    monkeypatch.setattr(parser_module, "_build", lambda *a, **k: built.append(1) or real(*a, **k))
+    story_parser.cache_clear()
+    try:
+        shipped = story_parser()
+        assert built == []
+        strict = story_parser(strict=True)
+        root = Path(__file__).resolve().parent.parent / "stories"
+        for path in sorted(root.glob("*/*.ifs")):
+            text = normalise(path.read_text(encoding="utf-8"))
+            assert shipped.parse(text) == strict.parse(text), path
+        story_parser.cache_clear()
+        monkeypatch.setattr(grammar_file, "shipped_tables", lambda: b"made for another lark\nx\n{}")
+        assert story_parser() is not shipped and built == [1, 1]  # the strict one, and this one
+    finally:
+        story_parser.cache_clear()

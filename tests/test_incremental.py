@@ -190,7 +190,7 @@ def test_damaged_entries_are_ignored_and_rewritten(story: Path, monkeypatch: pyt
                                                    home: Path) -> None:
     same_everywhere(story, monkeypatch)
     kinds = {p.parent.name for p in (home / "cache").rglob("*.json")}
-    assert {"outlines", "contents", "canon", "scripts"} <= kinds
+    assert {"outlines", "contents", "canon", "scripts", "story-wide"} <= kinds
     incremental._MEMORY.clear()
     for entry in (home / "cache").rglob("*.json"):
         if entry.parent.name != "lark":
@@ -289,3 +289,33 @@ def test_the_story_wide_rules_are_kept_while_the_outlines_hold(story: Path, monk
         (1, 5, "scene 'loft' can never be reached: no choice leads to it from the start"),
         (5, 5, "scene 'attic' can never be reached: no choice leads to it from the start")]
     assert len(judged) == before + 3  # the reload and the reference, each from the outlines
+
+
+def test_the_story_wide_rules_are_kept_across_processes(story: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new `ifengine check` after an edit (here: what this process keeps in memory forgotten) judges the
+    graph again only when an outline or the flags read changed: their result is kept on disk by the
+    outlines' identities and the flags read."""
+    from ifengine.check import _Checker
+
+    judged: list[int] = []
+    real = _Checker.story_wide
+    monkeypatch.setattr(_Checker, "story_wide", lambda self: judged.append(1) or real(self))
+
+    def new_process_check() -> list[Diagnostic]:
+        incremental._WIDE.clear()
+        incremental._OUTLINES.clear()
+        return check(story).diagnostics
+
+    assert new_process_check() == []
+    before = len(judged)
+    edit(story, "yard.ifs", "bright", "dim")  # prose on its line: every outline as it was
+    assert new_process_check() == []
+    assert len(judged) == before  # nothing judged the graph
+    edit(story, "main.ifs", "The lamp is {if lit: on | off}.", "The lamp hangs there.")  # `lit` no longer read
+    found = new_process_check()
+    assert len(judged) == before + 1
+    assert [d.code for d in found] == ["IFS201"] and found == reference(story, monkeypatch)
+    edit(story, "gate.ifs", "* canon [Through] -> end", "* canon [Through] -> end\n* [Back] -> hall")  # an outline
+    before = len(judged)
+    assert new_process_check() == reference(story, monkeypatch)
+    assert len(judged) == before + 2  # the check and the reference
