@@ -153,21 +153,20 @@ def decode_outline(payload: bytes, src: SourceFile) -> tuple[ScriptFile, list[Di
         declared, scenes, extends, found = json.loads(payload)
         header, flags, includes = CODEC.loads(declared, name)
 
-        def span(row: list[Any]) -> Span:
-            return _SPAN(name, *row)
-
         def choice(row: list[Any]) -> Choice:
             cid, local, explicit, kind, sticky, canon, target, at, target_at, call, call_at = row
             return _CHOICE(cid, local, explicit, _CHOICE_KINDS[kind], (), sticky, canon, (), (), target,
-                           span(at), span(target_at), (), (), call, span(call_at) if call_at is not None else None)
+                           _SPAN(name, *at), _SPAN(name, *target_at), (), (), call,
+                           _SPAN(name, *call_at) if call_at is not None else None)
 
         def part(row: list[Any]) -> Part:
             at, after_call, choices = row
-            return _PART((), tuple(map(choice, choices)), span(at), after_call)
+            return _PART((), tuple(map(choice, choices)), _SPAN(name, *at), after_call)
         built = ScriptFile(src, header, flags,
-                           tuple(_SCENE(sid, title, _SCENE_KINDS[kind], viewpoint, tuple(map(part, parts)), span(at), ())
+                           tuple(_SCENE(sid, title, _SCENE_KINDS[kind], viewpoint, tuple(map(part, parts)),
+                                        _SPAN(name, *at), ())
                                  for sid, title, kind, viewpoint, at, parts in scenes),
-                           tuple(Extend(sid, tuple(map(choice, choices)), span(at)) for sid, at, choices in extends),
+                           tuple(Extend(sid, tuple(map(choice, choices)), _SPAN(name, *at)) for sid, at, choices in extends),
                            includes)
         return built, [Diagnostic(name, line, col, message, code, _SEVERITIES[severity])
                        for line, col, message, code, severity in found]
