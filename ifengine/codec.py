@@ -83,12 +83,12 @@ class Codec:
             raise CodecError(f"not a value this codec wrote: {e}") from None
 
     def _hook(self, span_file: str) -> Callable[[dict[str, Any]], Any]:
+        span = maker(Span)
         makers: dict[str, Callable[[Any], Any]] = {
             "T": tuple,
             "D": lambda pairs: {k: v for k, v in pairs},
             "S": lambda v: span(span_file, *v),
         }
-        span = maker(Span)
         for name, cls in self.classes.items():
             makers[name] = cls if issubclass(cls, enum.Enum) else _node_maker(cls)
 

@@ -2,6 +2,7 @@
 parser is built once per process."""
 from __future__ import annotations
 
+import pytest
 from lark import Lark
 
 from ifengine import parser as parser_module
@@ -92,8 +93,6 @@ def test_an_empty_cache_loads_the_shipped_tables_and_parses_as_a_fresh_build(tmp
 
     monkeypatch.setenv("IFENGINE_HOME", str(tmp_path / "home"))
     if grammar_file.shipped_tables().split(b"\n", 1)[0].decode() != grammar_file.grammar_digest():
-        import pytest
-
         pytest.skip("the shipped tables were made with another lark than this one")
     built: list[int] = []
     real = parser_module._build
